@@ -1,0 +1,165 @@
+// pinpages core — one simulated machine: physical frames, swap, page cache, processes.
+//
+// CONTRACT HEADER (written first so that the interpreter, UI and real-mode work can
+// start in parallel). The public API below is what the other modules use; the core
+// may add to it but must not change what is here without updating its users.
+//
+//   process 1                   process 2 (fork)
+//   ┌──────────── VMAs ──┐      ┌────────────────────┐
+//   │ [stack]   rw-p lo  │      │ [stack]   rw-p     │
+//   │ libc.so   r-xp lo  │      │ libc.so   r-xp     │
+//   │ anon      rw-p lo  │      │ anon      rw-p     │   page table: radix leaves of
+//   │ [heap]    rw-p lo  │      │ [heap]    rw-p     │   512 PTEs (2 MiB each), held
+//   │ .bss/.data/.text   │      │ .bss/.data/.text   │   copy-on-write by shared_ptr
+//   └─────────┬──────────┘      └─────────┬──────────┘
+//             │ PTE: frame N / swap slot N / zero page / none
+//             ▼                           ▼
+//   frames  [0][1][2][3] ... refcount per frame (index, never a pointer)
+//   swap    [0][1] ...       refcount per slot
+//   page cache: file -> page index -> frame
+//
+// Machine is a plain value type: copying it is cheap (big tables are chunked and
+// shared copy-on-write) and a copy is a full, independent snapshot.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "os.h"
+
+namespace pp {
+
+enum class QnxProcnto : std::uint8_t { Default, LockAll /* procnto -ml */, SuperlockAll /* -mL */ };
+
+struct MachineConfig {
+  u64 ram_bytes = 1ull << 30;   // 1 GiB
+  u64 swap_bytes = 512ull << 20;
+  OsKind os = OsKind::Linux;
+  QnxProcnto procnto = QnxProcnto::Default;
+  bool check_invariants = false;  // run check() after every operation (tests, debug)
+};
+
+// Where a virtual page is.
+enum class PageState : std::uint8_t {
+  None,   // no PTE (never touched, or dropped); a file page may still be in the cache
+  Zero,   // mapped read-only to the shared zero page (Rss 0, mincore says resident)
+  Frame,  // resident in physical frame `index`
+  Swap,   // swapped out to slot `index`
+};
+
+struct PageInfo {
+  PageState state = PageState::None;
+  std::uint32_t index = 0;  // frame or swap slot
+  bool present = false, writable = false, dirty = false, accessed = false;
+  bool cow = false;      // frame shared copy-on-write (write will copy)
+  bool locked = false;   // the VMA is VM_LOCKED (and, for on-fault, the page is faulted in)
+  bool in_cache = false; // file page present in the page cache (mincore resident)
+};
+
+enum class VmaKind : std::uint8_t { Text, Rodata, Data, Bss, Heap, Anon, File, Lib, Stack, Vvar, Vdso };
+
+struct Vma {
+  u64 start = 0, end = 0;  // [start, end), page aligned
+  int prot = 0;
+  bool shared = false;
+  VmaKind kind = VmaKind::Anon;
+  std::string name;   // as /proc/PID/maps prints it ("" for plain anonymous); ".bss" for bss
+  bool locked = false;   // VM_LOCKED ("lo")
+  bool onfault = false;  // VM_LOCKONFAULT ("lf"), only with locked
+  bool lazy = false;     // QNX MAP_LAZY
+  int file = -1;         // file id for file mappings
+  u64 file_off = 0;
+  u64 pages() const { return (end - start) >> kPageShift; }
+};
+
+// Who uses a physical frame (for the physical-memory window).
+struct FrameOwner {
+  int pid = 0;          // first mapper found (0 = page cache only / free)
+  u64 vaddr = 0;
+  std::uint16_t refs = 0;
+  bool locked = false;  // mapped by at least one locked VMA
+  bool file = false;
+};
+
+struct PagemapEntry {
+  bool present = false, swapped = false, exclusive = false;
+  u64 pfn_or_slot = 0;
+};
+
+class Machine {
+ public:
+  explicit Machine(MachineConfig cfg = {});
+  Machine(const Machine&);
+  Machine& operator=(const Machine&);
+  Machine(Machine&&) noexcept;
+  Machine& operator=(Machine&&) noexcept;
+  ~Machine();
+
+  const MachineConfig& config() const;
+
+  // --- operations (same meaning as pp::Os; every one returns errno instead of crashing)
+  int spawn(const ImageSpec& img, ImageLayout* out);
+  OpResult exec(int pid, const ImageSpec& img, ImageLayout* out);
+  OpResult fork(int pid);
+  OpResult exit(int pid, int status);
+  OpResult wait(int pid, int child);
+  OpResult malloc(int pid, u64 n);
+  OpResult calloc(int pid, u64 n, u64 size);
+  OpResult realloc(int pid, u64 ptr, u64 n);
+  OpResult free(int pid, u64 ptr);
+  OpResult touch(int pid, u64 addr, u64 len, bool write);
+  OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
+  OpResult munmap(int pid, u64 addr, u64 len);
+  OpResult mprotect(int pid, u64 addr, u64 len, int prot);
+  OpResult brk(int pid, u64 addr);
+  OpResult sbrk(int pid, i64 incr);
+  OpResult open(int pid, const std::string& path, u64 size_if_created);
+  OpResult madvise(int pid, u64 addr, u64 len, int advice);
+  OpResult mlock(int pid, u64 addr, u64 len);
+  OpResult mlock2(int pid, u64 addr, u64 len, int flags);
+  OpResult munlock(int pid, u64 addr, u64 len);
+  OpResult mlockall(int pid, int flags);
+  OpResult munlockall(int pid);
+  OpResult setrlimit_memlock(int pid, u64 cur, u64 max);
+  OpResult set_cap_ipc_lock(int pid, bool have);
+  OpResult procmgr_ability_io(int pid, bool allow);
+  OpResult thread_ctl_io(int pid);
+  OpResult pressure(u64 bytes);
+
+  // --- reports (computed the way the kernel computes them)
+  std::vector<int> pids() const;  // every process ever created and not reaped, parent first
+  bool exists(int pid) const;
+  ProcStatus status(int pid) const;
+  std::vector<SmapsEntry> smaps(int pid) const;
+  PageCounts count_pages(int pid, u64 addr, u64 len) const;
+  std::vector<std::uint8_t> mincore(int pid, u64 addr, u64 len, int* err) const;
+  PagemapEntry pagemap(int pid, u64 vaddr) const;
+
+  // --- introspection for the UI (cheap enough to call every frame)
+  const std::vector<Vma>& vmas(int pid) const;  // sorted by start; empty if no such pid
+  PageInfo page(int pid, u64 vaddr) const;
+  // Fills out[0..npages) for consecutive pages starting at page-aligned `start`.
+  void page_range(int pid, u64 start, u64 npages, PageInfo* out) const;
+  std::uint32_t frame_count() const;
+  std::uint32_t frames_free() const;
+  std::uint32_t swap_slots() const;
+  std::uint32_t swap_free() const;
+  std::vector<FrameOwner> frame_owners() const;       // one per frame
+  std::vector<FrameOwner> swap_owners() const;        // one per swap slot
+  u64 pressure_bytes() const;                         // held by the outside "hog"
+
+  // --- testing and measurement
+  std::string check() const;        // "" when every invariant holds, else the first violation
+  std::size_t deep_bytes() const;   // bytes a full copy of the state would take
+  // Adds the distinct heap chunks this state references (for history memory accounting).
+  void collect_chunks(std::vector<const void*>& seen, std::size_t& bytes) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> s_;  // copy-on-write at the top level too; chunks below
+  State& mut();
+};
+
+}  // namespace pp

@@ -1,0 +1,94 @@
+// pinpages engine — a lesson run recorded as a bounded history of steps.
+//
+// CONTRACT HEADER (written first so the interpreter, UI, CLI and real mode can be
+// built in parallel). Lessons are deterministic, so a run is executed once and
+// recorded; step back / jump / "what changed" are then index look-ups.
+//
+//   lesson.c ──parse──► Lesson ──run(Os)──► Trace
+//                                            ├─ step 0  (start: figure A)
+//                                            ├─ step 1  mlockall(...)   events, reports, Machine snapshot
+//                                            └─ step N  ...
+//
+// A step's Machine snapshot shares unchanged chunks with its neighbours, so 1,000
+// steps of the tutorial's 125,000-page program fit in tens of MB.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/machine.h"
+#include "core/os.h"
+
+namespace pp {
+
+// A diagnostic in a lesson: printed as "file:line:col: message" + the source line.
+struct Diagnostic {
+  std::string file;
+  int line = 0, col = 0;
+  std::string message;
+  std::string source_line;
+  std::string format() const;  // "file:line:col: error: message\n  <line>\n  ^"
+};
+
+struct Quiz {
+  std::string question;
+  std::vector<std::string> choices;
+  int answer = -1;          // index into choices
+  std::string explanation;  // shown after the reveal
+};
+
+// A named lesson object (global, local array, what a pointer points to).
+struct ObjectReport {
+  std::string name;  // "buffer", "a[0]", "p"
+  u64 addr = 0, bytes = 0;
+  u64 pages = 0, resident_pages = 0, locked_pages = 0, swapped_pages = 0;
+};
+
+struct ProcReport {
+  ProcStatus status;
+  std::vector<SmapsEntry> regions;
+  std::vector<ObjectReport> objects;
+};
+
+struct Step {
+  int index = 0;
+  int pid = 0;             // process that executed it
+  int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
+  std::string source;      // the C line, trimmed
+  std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements
+  i64 ret = 0;
+  int err = 0;             // errno (Linux numbering)
+  std::optional<char> figure;   // 'A', 'B', 'C' when tied to a tutorial figure
+  std::string figure_caption;
+  std::string say;         // narration (//@ say)
+  std::optional<Quiz> quiz;
+  std::string output;      // stdout/stderr printed during this step
+  std::vector<Event> events;  // what changed
+  u64 minflt = 0, majflt = 0; // faults during this step (all processes)
+  double cost_us = 0;         // modelled time of this step
+  std::vector<ProcReport> procs;  // parent first, then children
+  std::shared_ptr<const Machine> machine;  // model snapshot after the step (null in real mode)
+};
+
+struct LessonMeta {
+  std::string file;       // path as given
+  std::string id;         // file stem: "mlockall"
+  std::string title;
+  std::string figure_set; // "mlockall" / "mlock" / ""
+  std::string source;     // the whole C text
+  MachineConfig machine;  // from //@ machine
+  bool allows_qnx = false, allows_linux = true;
+};
+
+struct Trace {
+  LessonMeta meta;
+  std::vector<Step> steps;       // steps[0] is the start state
+  std::vector<Diagnostic> errors;  // non-empty: the run stopped early with these
+  std::vector<std::string> expect_failures;  // //@ expect facts that did not hold
+  bool truncated = false;        // hit the step limit
+};
+
+}  // namespace pp

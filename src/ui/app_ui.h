@@ -1,0 +1,46 @@
+// pinpages UI — the whole teaching interface as one object the platform glue drives.
+//
+// CONTRACT HEADER between src/app (SDL2 window, GL context, ImGui backends, main
+// loop, native or emscripten_set_main_loop) and src/ui (the windows).
+//
+//   platform loop ──► ImGui NewFrame ──► AppUi::frame() ──► ImGui Render
+//                      (src/app)            (src/ui, one file per window)
+#pragma once
+
+#include <string>
+
+namespace pp::ui {
+
+struct FrameInfo {
+  int width = 0, height = 0;   // logical window size
+  float dpi_scale = 1.0f;      // devicePixelRatio / display scale
+  bool web = false;
+  double time_s = 0;
+};
+
+struct StartOptions {
+  std::string lesson;   // id or path; "" = first lesson
+  int step = 0;
+  std::string os;       // "linux" / "qnx" / ""
+  float zoom = 1.0f;
+  bool embed = false;   // hide chrome (?embed=1)
+};
+
+class AppUi {
+ public:
+  AppUi();
+  ~AppUi();
+  AppUi(const AppUi&) = delete;
+  AppUi& operator=(const AppUi&) = delete;
+
+  void start(const StartOptions& opt);
+  // Call between ImGui::NewFrame() and ImGui::Render().
+  void frame(const FrameInfo& info);
+  bool wants_quit() const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace pp::ui
