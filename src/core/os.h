@@ -28,6 +28,7 @@ enum : int {
   OK = 0, PERM = 1, NOENT = 2, SRCH = 3, INTR = 4, BADF = 9, CHILD = 10,
   AGAIN = 11, NOMEM = 12, ACCES = 13, FAULT = 14, BUSY = 16, EXIST = 17,
   INVAL = 22, NOSYS = 38,
+  OVERFLOW_ = 75,  // EOVERFLOW (trailing _ : glibc's <math.h> defines an OVERFLOW macro)
 };
 }
 // "ENOMEM" etc.; nullptr for 0; "E<number>" style string for unknown codes.

@@ -69,6 +69,7 @@ struct Step {
   std::vector<Event> events;  // what changed
   u64 minflt = 0, majflt = 0; // faults during this step (all processes)
   double cost_us = 0;         // modelled time of this step
+  double wall_us = 0;         // host time the interpreter + model spent on it (benchmarks)
   std::vector<ProcReport> procs;  // parent first, then children
   std::shared_ptr<const Machine> machine;  // model snapshot after the step (null in real mode)
 };

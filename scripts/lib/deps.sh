@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Installs everything pinpages needs on a fresh Debian 12 machine. Idempotent and
+# silent when nothing is missing, so scripts/serve and scripts/test can call it on
+# every run. Source it (". scripts/lib/deps.sh") or run it.
+#
+#   apt packages ──► deb-src entry ──► apt-get source libsdl2 imgui ──► SDL2 for wasm
+#                                        (~/.cache/pinpages/src)        (~/.cache/pinpages/sdl2-wasm)
+#   npm ci (playwright-core, drives Debian's chromium) ──► <repo>/node_modules
+set -euo pipefail
+
+PP_ROOT="${PP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+PP_CACHE="${PP_CACHE:-$HOME/.cache/pinpages}"
+export PP_ROOT PP_CACHE
+
+pp_log() { echo "[deps] $*" >&2; }
+
+pp_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Lock timeout: parallel builders on the same machine may hold apt's lock briefly.
+PP_APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600)
+
+PP_APT_PACKAGES=(
+  cmake ninja-build g++ pkg-config dpkg-dev
+  emscripten node-acorn
+  libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libgtest-dev libbenchmark-dev
+  fonts-dejavu-core
+  chromium chromium-driver xvfb xauth libgl1-mesa-dri
+  nodejs
+)
+
+pp_missing_packages() {
+  local p
+  for p in "${PP_APT_PACKAGES[@]}"; do
+    # dpkg -s also reports removed-but-configured packages as "known": check the status.
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      # nodejs may come from another repository (NodeSource) as long as node+npm exist.
+      if [ "$p" = nodejs ] && command -v node >/dev/null && command -v npm >/dev/null; then continue; fi
+      echo "$p"
+    fi
+  done
+}
+
+pp_apt_updated=0
+pp_apt_update() {
+  if [ "$pp_apt_updated" -eq 0 ]; then
+    pp_log "apt-get update"
+    pp_sudo "${PP_APT[@]}" update >/dev/null
+    pp_apt_updated=1
+  fi
+}
+
+pp_install_packages() {
+  local missing
+  missing=$(pp_missing_packages | tr '\n' ' ')
+  [ -z "${missing// /}" ] && return 0
+  pp_log "installing: $missing"
+  pp_apt_update
+  # nodejs+npm: on stock Debian, npm is a separate package.
+  if [[ " $missing " == *" nodejs "* ]]; then missing="$missing npm"; fi
+  # shellcheck disable=SC2086
+  pp_sudo "${PP_APT[@]}" install --no-install-recommends $missing >/dev/null
+}
+
+# The mirror the binary packages come from, so deb-src hits the same (possibly
+# snapshot-pinned) archive and `apt-get source` gets exactly the installed versions.
+pp_debian_mirror() {
+  local f uri=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] || continue
+    uri=$(awk '/^URIs:/ {u=$2} /^Suites:/ && / bookworm( |$)/ && u!="" {print u; exit}
+               /^$/ {u=""}' "$f")
+    [ -n "$uri" ] && { echo "$uri"; return; }
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -e "$f" ] || continue
+    uri=$(awk '$1=="deb" && $0 ~ / bookworm / {for(i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' "$f")
+    [ -n "$uri" ] && { echo "$uri"; return; }
+  done
+  echo "http://deb.debian.org/debian"
+}
+
+pp_have_deb_src() {
+  grep -rqsE '^(Types:.*deb-src|deb-src .* bookworm .*main)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
+}
+
+pp_add_deb_src() {
+  pp_have_deb_src && return 0
+  local mirror; mirror=$(pp_debian_mirror)
+  pp_log "adding deb-src for bookworm main ($mirror)"
+  pp_sudo tee /etc/apt/sources.list.d/pinpages-deb-src.sources >/dev/null <<SRC
+Types: deb-src
+URIs: $mirror
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  pp_apt_updated=0
+  pp_apt_update
+}
+
+# Prints the unpacked source folder of a Debian source package ("" if absent).
+pp_src_dir() { find "$PP_CACHE/src" -maxdepth 1 -mindepth 1 -type d -name "$1-*" 2>/dev/null | sort | tail -1; }
+
+pp_fetch_sources() {
+  local need=()
+  [ -n "$(pp_src_dir libsdl2)" ] || need+=(libsdl2)
+  [ -n "$(pp_src_dir imgui)" ] || need+=(imgui)
+  [ ${#need[@]} -eq 0 ] && return 0
+  pp_add_deb_src
+  mkdir -p "$PP_CACHE/src"
+  pp_log "apt-get source ${need[*]}"
+  # If a previous fetch hit no deb-src index (e.g. added by someone else without update).
+  if ! (cd "$PP_CACHE/src" && apt-get source -q "${need[@]}" >/dev/null 2>"$PP_CACHE/src/fetch.log"); then
+    pp_apt_updated=0; pp_apt_update
+    (cd "$PP_CACHE/src" && apt-get source -q "${need[@]}" >/dev/null 2>"$PP_CACHE/src/fetch.log") \
+      || { cat "$PP_CACHE/src/fetch.log" >&2; return 1; }
+  fi
+}
+
+# SDL2 for WebAssembly, built once (about 2 minutes on 2 cores) and reused by every
+# build tree: emscripten's own -sUSE_SDL=2 would try to download a port.
+pp_build_sdl2_wasm() {
+  local src prefix="$PP_CACHE/sdl2-wasm" stamp
+  src=$(pp_src_dir libsdl2)
+  stamp="$prefix/.built-from-$(basename "$src")"
+  [ -f "$stamp" ] && [ -f "$prefix/lib/libSDL2.a" ] && return 0
+  pp_log "building SDL2 for wasm from $(basename "$src") (one time, cached in $prefix)"
+  local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build"
+  rm -rf "$bdir" "$prefix"
+  export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
+  emcmake cmake -S "$src" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
+    >"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    && cmake --build "$bdir" -j2 >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    && cmake --install "$bdir" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    || { tail -40 "$PP_CACHE/sdl2-wasm-build.log" >&2; return 1; }
+  touch "$stamp"
+  rm -rf "$bdir"
+  pp_log "SDL2 for wasm built in $((SECONDS - t0)) s"
+}
+
+pp_npm() {
+  local want have=""
+  want=$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/playwright-core"].version)' "$PP_ROOT/package-lock.json")
+  if [ -f "$PP_ROOT/node_modules/playwright-core/package.json" ]; then
+    have=$(node -e 'console.log(require(process.argv[1]).version)' "$PP_ROOT/node_modules/playwright-core/package.json")
+  fi
+  [ "$want" = "$have" ] && return 0
+  pp_log "npm ci (playwright-core $want; uses Debian's chromium, downloads no browser)"
+  (cd "$PP_ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# What each entry script needs: native (desktop + tests), web (wasm), browser (tests).
+pp_deps() {
+  pp_install_packages
+  pp_fetch_sources
+  pp_build_sdl2_wasm
+  pp_npm
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then pp_deps; fi

@@ -1,0 +1,51 @@
+// Assembles the page from web/ next to the Emscripten output.
+//
+//   --mode dir:    build/web/index.html (+ style.css, loader.js, add-on scripts)
+//   --mode single: build/web-single/pinpages.html with the CSS, the Emscripten JS (built
+//                  with -sSINGLE_FILE=1, so the wasm and fonts are inside it), loader.js
+//                  and the add-ons inlined: it opens from file:// with no server.
+//
+// Add-ons: every web/*.js other than loader.js (e.g. a JS API other modules provide)
+// is loaded right after loader.js, in name order, replacing <!-- pinpages:addons -->.
+//
+//   node scripts/lib/page.mjs --mode dir|single --web web --js build/x/pinpages.js --out FILE
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const args = {};
+for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+for (const k of ['mode', 'web', 'js', 'out']) {
+  if (!args[k]) { console.error(`page.mjs: missing --${k}`); process.exit(2); }
+}
+const die = (msg) => { console.error(`page.mjs: ${msg}`); process.exit(1); };
+
+// Inside an inline <script>/<style>, "</script" or "</style" would end the element early.
+const safeScript = (s) => s.replace(/<\/(script)/gi, '<\\/$1');
+const safeStyle = (s) => s.replace(/<\/(style)/gi, '<\\/$1');
+const read = (f) => readFileSync(join(args.web, f), 'utf8');
+
+const addons = readdirSync(args.web).filter((f) => f.endsWith('.js') && f !== 'loader.js').sort();
+let html = read('index.html');
+const linkTag = '<link rel="stylesheet" href="style.css">';
+const loaderTag = '<script src="loader.js"></script>';
+const addonMark = '<!-- pinpages:addons -->';
+for (const t of [linkTag, loaderTag, addonMark]) {
+  if (!html.includes(t)) die(`web/index.html no longer contains ${t}`);
+}
+
+if (args.mode === 'dir') {
+  const outDir = dirname(args.out);
+  for (const f of ['style.css', 'loader.js', ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  html = html.replace(addonMark, () => addons.map((f) => `<script src="${f}"></script>`).join('\n'));
+} else if (args.mode === 'single') {
+  const inline = (code) => `<script>\n${safeScript(code)}\n</script>`;
+  // Function replacers: the inlined text may contain "$&"-style patterns.
+  html = html.replace(linkTag, () => `<style>\n${safeStyle(read('style.css'))}\n</style>`);
+  html = html.replace(loaderTag, () => `${inline(readFileSync(args.js, 'utf8'))}\n${inline(read('loader.js'))}`);
+  html = html.replace(addonMark, () => addons.map((f) => inline(read(f))).join('\n'));
+} else {
+  die(`unknown --mode ${args.mode}`);
+}
+writeFileSync(args.out, html);
+console.log(`page.mjs: ${args.out} (${(Buffer.byteLength(html) / 1048576).toFixed(2)} MB${addons.length ? `, add-ons: ${addons.join(', ')}` : ''})`);

@@ -1,0 +1,55 @@
+// pinpages web entry: the same Platform and frame() as the desktop, driven by the
+// browser's animation frames. The page (web/) talks to this file through
+//   Module.onFirstFrame()  called once the first frame is on the canvas
+//   Module.onFatal(msg)    called when start-up fails (shown on the page)
+//   _pp_frame_count()      frames rendered so far (window.pinpages.frameCount())
+//   _pp_reload_location()  re-read ?lesson=…#step=… after a hashchange
+#include <emscripten.h>
+
+#include <memory>
+#include <string>
+
+#include "app/platform.h"
+#include "app/start_options.h"
+
+namespace {
+
+pp::app::Platform g_platform;
+std::unique_ptr<pp::ui::AppUi> g_ui;
+
+pp::ui::StartOptions read_location() {
+  const char* s = emscripten_run_script_string(
+      "(location.search.slice(1) + '&' + location.hash.slice(1))");
+  auto opt = pp::app::parse_start_options(s ? s : "");
+  return opt;
+}
+
+void tick() {
+  pp::app::frame(g_platform);
+  if (g_platform.frames == 1) {
+    EM_ASM({ if (Module['onFirstFrame']) Module['onFirstFrame'](); });
+  }
+}
+
+}  // namespace
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE long pp_frame_count() { return g_platform.frames; }
+EMSCRIPTEN_KEEPALIVE void pp_reload_location() {
+  if (g_ui) g_ui->start(read_location());
+}
+}
+
+int main() {
+  std::string err;
+  if (!pp::app::init(g_platform, pp::app::PlatformOptions{}, err)) {
+    EM_ASM({ if (Module['onFatal']) Module['onFatal'](UTF8ToString($0)); }, err.c_str());
+    return 1;
+  }
+  g_ui = std::make_unique<pp::ui::AppUi>();
+  g_platform.ui = g_ui.get();
+  g_ui->start(read_location());
+  // fps 0 = requestAnimationFrame; true = main never returns, so globals stay alive.
+  emscripten_set_main_loop(tick, 0, true);
+  return 0;
+}

@@ -1,0 +1,50 @@
+// pinpages app — the platform glue shared by the desktop and the web entry points.
+//
+//   main.cpp (native loop) ─┐
+//                           ├─► Platform: SDL2 window + GL context + ImGui backends
+//   main_web.cpp (browser) ─┘        │
+//                                    └─► frame(): events → NewFrame → AppUi::frame → Render
+//
+// Only this folder touches SDL, GL and the ImGui backends; src/ui sees ImGui alone.
+#pragma once
+
+#include <string>
+
+#include "ui/app_ui.h"
+
+struct SDL_Window;
+
+namespace pp::app {
+
+struct PlatformOptions {
+  int width = 1280, height = 800;  // logical size of the initial window (desktop)
+  bool hidden = false;             // never map the window (not used by tests: Xvfb is real)
+};
+
+struct Platform {
+  SDL_Window* window = nullptr;
+  void* gl_context = nullptr;
+  float dpi_scale = 1.0f;      // logical → device pixels (devicePixelRatio on the web)
+  bool web = false;
+  bool quit = false;
+  long frames = 0;             // frames rendered so far
+  long last_vertices = 0;      // ImGui vertices in the last frame (smoke check)
+  std::string gl_renderer;     // GL_RENDERER, for --smoke / bug reports
+  pp::ui::AppUi* ui = nullptr;
+  std::string screenshot_path;  // when set, the next frame is saved as PNG before swapping
+  std::string screenshot_error; // empty when the last screenshot succeeded
+};
+
+// Opens the window, creates the GL context (3.3 core / WebGL2), initializes ImGui with
+// the DejaVu fonts at the display's scale. Returns false with a readable message.
+bool init(Platform& p, const PlatformOptions& opt, std::string& error);
+
+// One iteration of the main loop, identical natively and in the browser.
+void frame(Platform& p);
+
+void shutdown(Platform& p);
+
+// Writes the current back buffer as PNG (native only; the web page screenshots itself).
+bool save_framebuffer_png(const std::string& path, int width, int height, std::string& error);
+
+}  // namespace pp::app

@@ -1,0 +1,212 @@
+// `pinpages real` — run a lesson on the running kernel through the lab (RealOs),
+// print it like `pinpages run`, then compare with the model step by step.
+//
+//   pinpages real LESSON [--json] [--force] [--no-compare]
+//   pinpages real --all              every built-in lesson, one agreement line each
+//   pinpages real --latency [--records N] [--bytes B] [--force] [--json]
+//
+// LESSON is a path or a built-in lesson id ("mlockall"). --json prints the
+// `pinpages run --json` schema (step_json), one line per step, filled from the
+// kernel; the model comparison then goes to stderr so stdout stays pure JSON.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/run.h"
+#include "real/compare.h"
+#include "real/explain.h"
+#include "real/latency.h"
+#include "real/real_cmd.h"
+#include "real/real_os.h"
+#include "real/reports.h"
+
+namespace {
+
+using namespace pp;
+using namespace pp::real;
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: pinpages real LESSON [--json] [--force] [--no-compare]\n"
+               "       pinpages real --all [--force]\n"
+               "       pinpages real --latency [--records N] [--bytes B] [--force] [--json]\n"
+               "Runs the lesson's calls for real in a helper process (pinpages-lab) and shows what the\n"
+               "kernel reports; then compares every step with the model. --force allows locking more\n"
+               "than half of MemAvailable.\n");
+}
+
+bool load_lesson(const std::string& arg, std::string* file, std::string* text) {
+  std::ifstream f(arg);
+  if (f) {
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    *file = arg;
+    *text = ss.str();
+    return true;
+  }
+  // Built-in lessons by id, with or without the number ("mlockall", "01-mlockall").
+  for (const BuiltinLesson& b : builtin_lessons()) {
+    std::string bare = b.id;
+    auto dash = bare.find('-');
+    if (dash != std::string::npos && dash > 0 && bare.find_first_not_of("0123456789") == dash)
+      bare = bare.substr(dash + 1);
+    if (b.id == arg || b.file == arg || bare == arg || b.file == "lessons/" + arg) {
+      *file = b.file;
+      *text = b.text;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_lock_call(const std::string& call) {
+  for (const char* n : {"mlock", "mlockall", "mmap", "malloc", "calloc", "realloc", "sbrk", "brk"})
+    if (call.rfind(n, 0) == 0) return true;
+  return false;
+}
+
+void print_step(const Trace& t, const Step& s) {
+  std::printf("[%d] ", s.index);
+  if (s.line) std::printf("line %d: %s", s.line, s.source.c_str());
+  else std::printf("start");
+  if (!s.call.empty()) {
+    std::printf("\n      %s = %lld", s.call.c_str(), static_cast<long long>(s.ret));
+    if (s.err) std::printf(" (%s: %s)", errno_str(s.err).c_str(), std::strerror(s.err));
+  }
+  if (s.figure) std::printf("   [figure %c]", *s.figure);
+  std::printf("\n");
+  if (!s.output.empty()) std::printf("      output: %s%s", s.output.c_str(), s.output.back() == '\n' ? "" : "\n");
+  for (const ProcReport& p : s.procs) {
+    const ProcStatus& st = p.status;
+    if (!st.alive) { std::printf("      pid %d: exited (%d)\n", st.pid, st.exit_code); continue; }
+    std::printf("      pid %d: VmSize %llu kB, VmLck %llu kB, VmRSS %llu kB, faults %llu minor / %llu major\n",
+                st.pid, (unsigned long long)st.vm_size_kb, (unsigned long long)st.vm_lck_kb,
+                (unsigned long long)st.vm_rss_kb, (unsigned long long)st.minflt, (unsigned long long)st.majflt);
+    for (const ObjectReport& o : p.objects)
+      std::printf("        %-12s %llu pages: %llu resident, %llu locked, %llu swapped\n", o.name.c_str(),
+                  (unsigned long long)o.pages, (unsigned long long)o.resident_pages,
+                  (unsigned long long)o.locked_pages, (unsigned long long)o.swapped_pages);
+  }
+  (void)t;
+}
+
+}  // namespace
+
+namespace {
+
+struct RunOut {
+  int exit_code = 0;
+  std::string summary;  // the comparison's one-liner
+};
+
+RunOut run_one(const std::string& file, const std::string& text, RealOptions ro, bool json, bool compare,
+               bool quiet) {
+  RunOut out;
+  RunOptions opt;
+  opt.os = OsKind::Linux;
+  // The model first: it is cheap, tells whether the lesson is for Linux at all, and
+  // is what the kernel's answers are compared with.
+  Trace model = run_lesson(file, text, opt);
+  std::string id = model.meta.id.empty() ? file : model.meta.id;
+  if (!model.meta.allows_linux) {
+    if (!quiet)
+      std::fprintf(stderr, "pinpages real: %s is a QNX lesson and this kernel is Linux; use `pinpages run` (the model).\n",
+                   file.c_str());
+    out.exit_code = 2;
+    out.summary = id + ": skipped (QNX lesson; this kernel is Linux)";
+    return out;
+  }
+  ro.drop_driver_root = true;  // under sudo only the lab keeps a privilege (CAP_IPC_LOCK)
+  Trace real;
+  int model_only = 0;
+  {
+    RealOs os(ro);
+    real = run_lesson_on(os, file, text, opt);
+    model_only = os.model_only_calls();
+    if (!os.error().empty() && real.steps.size() <= 1)
+      std::fprintf(stderr, "pinpages real: %s\n", os.error().c_str());
+  }  // every lab ends here: nothing stays locked
+
+  if (!quiet) {
+    for (const Step& s : real.steps) {
+      if (json) std::printf("%s\n", step_json(real, s).c_str());
+      else print_step(real, s);
+      if (!json && s.err && is_lock_call(s.call) && !s.procs.empty()) {
+        // Real ENOMEM/EPERM/EAGAIN: say why in plain words (from the status after the call).
+        std::string why = explain_lock_failure(s.err, s.procs.front().status, 0);
+        if (!why.empty() && !s.procs.front().status.cap_ipc_lock) std::printf("%s", why.c_str());
+      }
+    }
+  }
+  FILE* note = json ? stderr : stdout;
+  for (const auto& d : real.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+  if (!quiet)
+    for (const auto& e : real.expect_failures) std::fprintf(note, "expect (real kernel): %s\n", e.c_str());
+  bool had_cap = !real.steps.empty() && !real.steps[0].procs.empty() && real.steps[0].procs[0].status.cap_ipc_lock;
+  std::string why_differ;
+  if (!had_cap)
+    why_differ = "the lab ran without CAP_IPC_LOCK (not root, no setcap), the model as with sudo: "
+                 "locking beyond `ulimit -l` fails for real";
+  if (model_only)
+    why_differ = "the lesson uses memory pressure, which only the model simulates (real mode does not stress "
+                 "this machine, which has no swap)";
+  if (compare) {
+    CompareReport cr = compare_traces(model, real);
+    out.summary = cr.summary(id);
+    if (!why_differ.empty() && !cr.all_agree()) out.summary += " (expected: " + why_differ + ")";
+    if (!quiet) {
+      std::fprintf(note, "\nModel vs kernel: %s\n", cr.summary(id).c_str());
+      if (!why_differ.empty()) std::fprintf(note, "note: %s.\n", why_differ.c_str());
+      std::fprintf(note, "%s", cr.format().c_str());
+      std::fprintf(note,
+                   "(addresses and pids are compared by kind only; resident pages within 1 page; "
+                   "pressure is model-only)\n");
+    }
+  }
+  out.exit_code = real.errors.empty() ? 0 : 1;
+  return out;
+}
+
+}  // namespace
+
+int cmd_real_impl(const std::vector<std::string>& args) {
+  bool json = false, compare = true, all = false;
+  RealOptions ro;
+  std::string lesson;
+  for (const std::string& a : args) {
+    if (a == "--latency") return cmd_latency(args);
+    if (a == "--help" || a == "-h") { usage(); return 0; }
+  }
+  for (const std::string& a : args) {
+    if (a == "--json") json = true;
+    else if (a == "--force") ro.force = true;
+    else if (a == "--no-compare") compare = false;
+    else if (a == "--all") all = true;
+    else if (!a.empty() && a[0] == '-') { std::fprintf(stderr, "pinpages real: unknown option %s\n", a.c_str()); usage(); return 2; }
+    else if (lesson.empty()) lesson = a;
+    else { usage(); return 2; }
+  }
+  if (all) {
+    // Every built-in lesson, one line each: the closing note of the issue.
+    std::printf("Model vs this kernel, per lesson:\n");
+    int worst = 0;
+    for (const BuiltinLesson& b : builtin_lessons()) {
+      RunOut r = run_one(b.file, b.text, ro, false, true, true);
+      std::printf("  %s\n", r.summary.c_str());
+      if (r.exit_code == 1) worst = 1;
+    }
+    return worst;
+  }
+  if (lesson.empty()) { usage(); return 2; }
+  std::string file, text;
+  if (!load_lesson(lesson, &file, &text)) {
+    std::fprintf(stderr, "pinpages real: no lesson file or built-in lesson named '%s'\n", lesson.c_str());
+    return 2;
+  }
+  return run_one(file, text, ro, json, compare, false).exit_code;
+}

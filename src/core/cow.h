@@ -1,0 +1,124 @@
+// pinpages core (internal) — copy-on-write chunked tables: the reason snapshots are cheap.
+//
+//   Machine copy A ──┐                  Machine copy B (after one write)
+//                    ▼                                 ▼
+//   chunks: [c0][c1][c2][c3]            chunks: [c0][c1'][c2][c3]
+//            │   │   │   │                       │   │    │   │
+//            ▼   ▼   ▼   ▼                       ▼   ▼    ▼   ▼   c1' is a private copy;
+//          shared_ptr'd fixed-size arrays, shared by both copies   c0,c2,c3 still shared
+//
+// A chunk is cloned the first time it is written while shared (use_count() > 1), so
+// writing one PTE of a 125,000-page process copies 2 KiB, not the whole table.
+// Single-threaded by design (the WebAssembly build has no threads).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "core/os.h"
+
+namespace pp::detail {
+
+// A flat array of T split into chunks of N, each shared copy-on-write.
+template <class T, unsigned N>
+struct CowArray {
+  using Chunk = std::array<T, N>;
+  std::vector<std::shared_ptr<Chunk>> chunks;
+  std::size_t size = 0;
+
+  void resize(std::size_t n) {
+    size = n;
+    std::size_t nc = (n + N - 1) / N;
+    if (nc == 0) { chunks.clear(); return; }
+    // All fresh chunks share one zeroed array until first written: a 10 GiB machine
+    // costs nothing until its frames are used.
+    auto zero = std::make_shared<Chunk>();
+    zero->fill(T{});
+    chunks.assign(nc, zero);
+  }
+  T get(std::size_t i) const { return (*chunks[i / N])[i % N]; }
+  T* chunk_mut(std::size_t ci) {
+    auto& p = chunks[ci];
+    if (p.use_count() > 1) p = std::make_shared<Chunk>(*p);
+    return p->data();
+  }
+  const T* chunk(std::size_t ci) const { return chunks[ci]->data(); }
+  T& at(std::size_t i) { return chunk_mut(i / N)[i % N]; }
+  std::size_t nchunks() const { return chunks.size(); }
+};
+
+// ---- page-table entries: 32 bits each ------------------------------------------------
+//
+//   31                          8 7    6   5   4   3   2   1 0
+//   ┌─────────────────────────────┬────┬───┬───┬───┬───┬───┬───┐
+//   │ frame or swap slot (24 bit) │FILE│COW│ A │ D │ W │ P │st │
+//   └─────────────────────────────┴────┴───┴───┴───┴───┴───┴───┘
+//   st: 0 none, 1 zero page, 2 frame, 3 swap slot.  P: present (QNX may hold a
+//   reserved frame without a present PTE).  FILE: the frame is a page-cache page.
+namespace pte {
+enum : std::uint32_t {
+  kNone = 0, kZero = 1, kFrame = 2, kSwap = 3, kStateMask = 3,
+  P = 1u << 2, W = 1u << 3, D = 1u << 4, A = 1u << 5, COW = 1u << 6, FILE = 1u << 7,
+};
+constexpr std::uint32_t kIdxShift = 8;
+constexpr std::uint32_t kMaxIdx = (1u << 24) - 1;
+inline std::uint32_t st(std::uint32_t e) { return e & kStateMask; }
+inline std::uint32_t idx(std::uint32_t e) { return e >> kIdxShift; }
+inline std::uint32_t make(std::uint32_t state, std::uint32_t index, std::uint32_t flags) {
+  return state | flags | (index << kIdxShift);
+}
+}  // namespace pte
+
+constexpr unsigned kLeafBits = 9;
+constexpr unsigned kLeafPages = 1u << kLeafBits;  // 512 PTEs = 2 MiB of address space
+struct Leaf {
+  std::uint32_t e[kLeafPages] = {};
+};
+
+// A radix page table flattened to its last level: sorted (leaf number, leaf) pairs.
+// Leaf number = vaddr >> 21.
+struct PageTable {
+  std::vector<std::pair<u64, std::shared_ptr<Leaf>>> leaves;
+
+  std::size_t lower(u64 key) const {
+    return std::size_t(std::lower_bound(leaves.begin(), leaves.end(), key,
+                                        [](const auto& a, u64 k) { return a.first < k; }) -
+                       leaves.begin());
+  }
+  const Leaf* find(u64 key) const {
+    std::size_t i = lower(key);
+    return (i < leaves.size() && leaves[i].first == key) ? leaves[i].second.get() : nullptr;
+  }
+  // Writable leaf, cloned if shared with a snapshot; created (empty) if `create`.
+  Leaf* mut(u64 key, bool create) {
+    std::size_t i = lower(key);
+    if (i < leaves.size() && leaves[i].first == key) {
+      auto& p = leaves[i].second;
+      if (p.use_count() > 1) p = std::make_shared<Leaf>(*p);
+      return p.get();
+    }
+    if (!create) return nullptr;
+    leaves.insert(leaves.begin() + std::ptrdiff_t(i), {key, std::make_shared<Leaf>()});
+    return leaves[i].second.get();
+  }
+  std::uint32_t get(u64 vpn) const {
+    const Leaf* l = find(vpn >> kLeafBits);
+    return l ? l->e[vpn & (kLeafPages - 1)] : 0;
+  }
+  // Drops leaves that hold no entry at all (after munmap/exit) so snapshots stay small.
+  void prune() {
+    leaves.erase(std::remove_if(leaves.begin(), leaves.end(),
+                                [](const auto& p) {
+                                  for (std::uint32_t v : p.second->e)
+                                    if (v) return false;
+                                  return true;
+                                }),
+                 leaves.end());
+  }
+};
+
+}  // namespace pp::detail

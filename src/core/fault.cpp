@@ -1,0 +1,434 @@
+// pinpages core — page faults: what one access to one page does.
+//
+//   PTE before         read access                write access
+//   ─────────────      ─────────────────────      ─────────────────────────────────
+//   none (anon)        zero page   (minor)        new frame          (minor)
+//   none (file)        cache page  (minor/major)  shared: cache page, dirty (minor)
+//                                                 private: copy      (minor/major)
+//   zero page          —                          new frame          (minor)
+//   frame, read-only   —                          refcount 1: reuse  (minor)
+//                                                 shared: COW copy   (minor)
+//   swap slot          swap-in     (major)        swap-in            (major)
+//   QNX reserved       map it      (minor)        map it writable    (minor)
+#include <algorithm>
+
+#include "core/costs.h"
+#include "core/state.h"
+
+namespace pp::detail {
+
+namespace {
+constexpr u64 kLeafShift = kPageShift + kLeafBits;
+constexpr u64 kReadaheadPages = 32;    // read_ahead_kb = 128
+constexpr u64 kFaultAroundPages = 16;  // fault_around_bytes = 64 KiB
+}  // namespace
+
+Proc* Sys::find(int pid) const {
+  for (const auto& p : s.procs)
+    if (p->pid == pid) return p.get();
+  return nullptr;
+}
+
+Proc* Sys::live(int pid) {
+  for (auto& p : s.procs)
+    if (p->pid == pid) {
+      if (!p->alive) return nullptr;
+      if (p.use_count() > 1) p = std::make_shared<Proc>(*p);
+      return p.get();
+    }
+  return nullptr;
+}
+
+File& Sys::file_mut(int id) {
+  auto& f = s.files[std::size_t(id)];
+  if (f.use_count() > 1) f = std::make_shared<File>(*f);
+  return *f;
+}
+
+void Sys::ev(EventKind k, int pid, u64 va, u64 n, std::int64_t aux) {
+  if (!r.events.empty()) {
+    Event& b = r.events.back();
+    if (b.kind == k && b.pid == pid && b.aux == aux && n && b.npages &&
+        b.vaddr + (b.npages << kPageShift) == va) {
+      b.npages += n;
+      return;
+    }
+  }
+  // Bound the list: a pathological op must not produce millions of events.
+  if (r.events.size() >= 4096) return;
+  r.events.push_back(Event{k, pid, va, n, aux});
+}
+
+void Sys::fault_count(Proc& p, bool major) {
+  if (major) {
+    ++p.majflt;
+    if (p.pid == caller) ++r.majflt;
+  } else {
+    ++p.minflt;
+    if (p.pid == caller) ++r.minflt;
+  }
+}
+
+std::uint32_t Sys::alloc_frame(Proc* p) {
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uint32_t f = s.frames.alloc();
+    if (f != kNoIdx) return f;
+    if (reclaim(32)) continue;
+    if (!oom_kill(p)) return kNoIdx;
+    if (p && !p->alive) return kNoIdx;
+  }
+  return kNoIdx;
+}
+
+void Sys::release_pte(std::uint32_t e) {
+  switch (pte::st(e)) {
+    case pte::kFrame: s.frames.dec(pte::idx(e)); break;
+    case pte::kSwap: s.swap.dec(pte::idx(e)); break;
+    default: break;
+  }
+}
+
+void Sys::kill(Proc& p, int sig) {
+  if (!p.alive) return;
+  ev(EventKind::Signal, p.pid, 0, 0, sig);
+  release_all(p);
+  p.alive = false;
+  p.exit_code = 128 + sig;
+  ev(EventKind::ProcessExit, p.pid, 0, 0, p.exit_code);
+}
+
+std::uint32_t Sys::cache_page(int fid, u64 idx, Proc* p, bool& major) {
+  {
+    const File& f = *s.files[std::size_t(fid)];
+    if (idx >= f.cache.size) return kNoIdx;
+    std::uint32_t c = f.cache.get(idx);
+    if (c) return (c & ~File::kDirty) - 1;
+    major = !f.shmem;
+  }
+  if (major) {
+    // Readahead: the rest of the aligned window first, the wanted page last, so that
+    // nothing is allocated between reading the wanted page and mapping it.
+    u64 w0 = idx & ~(kReadaheadPages - 1);
+    u64 w1 = std::min<u64>(w0 + kReadaheadPages, s.files[std::size_t(fid)]->cache.size);
+    u64 got = 0;
+    for (u64 i = w0; i < w1; ++i) {
+      if (i == idx || s.files[std::size_t(fid)]->cache.get(i)) continue;
+      std::uint32_t f = alloc_frame(p);
+      if (f == kNoIdx) return kNoIdx;
+      if (p && !p->alive) { s.frames.dec(f); return kNoIdx; }
+      file_mut(fid).cache.at(i) = f + 1;
+      ++got;
+    }
+    ev(EventKind::FileRead, p ? p->pid : 0, 0, got + 1, fid);
+  }
+  std::uint32_t f = alloc_frame(p);
+  if (f == kNoIdx) return kNoIdx;
+  if (p && !p->alive) { s.frames.dec(f); return kNoIdx; }
+  file_mut(fid).cache.at(idx) = f + 1;
+  return f;
+}
+
+int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
+  const bool q = qnx();
+  const u64 key = va >> kLeafShift;
+  const unsigned slot = unsigned(va >> kPageShift) & (kLeafPages - 1);
+  const bool counts = mode != 2;
+  std::uint32_t nf = kNoIdx;  // a frame allocated ahead of need (then re-evaluated)
+  bool counted = false;
+  auto done = [&](int rc) {
+    if (nf != kNoIdx) s.frames.dec(nf);
+    return rc;
+  };
+  auto minor = [&](double us) {
+    if (counted) return;
+    counted = true;
+    if (counts) fault_count(p, false);
+    r.cost_us += mode == 0 ? us : costs::kPopulatePerPageUs;
+    if (counts) ev(mode == 1 ? EventKind::Populate : EventKind::MinorFault, p.pid, va, 1);
+  };
+  auto major = [&](double us) {
+    counted = true;
+    if (counts) fault_count(p, true);
+    r.cost_us += us;
+    if (counts) ev(EventKind::MajorFault, p.pid, va, 1);
+  };
+  for (int guard = 0; guard < 16; ++guard) {
+    if (!p.alive) return done(1);
+    const Vma& v = p.vmas[std::size_t(vi)];
+    const bool fileb = v.file >= 0, shared = v.shared;
+    const bool writable = v.prot & prot::WRITE;
+    std::uint32_t& e = p.pt.mut(key, true)->e[slot];
+    const std::uint32_t st = pte::st(e);
+    auto need = [&]() {
+      nf = alloc_frame(&p);
+      return nf != kNoIdx && p.alive;
+    };
+    if (st == pte::kFrame && !(e & pte::P)) {  // QNX: reserved, not yet mapped
+      minor(costs::kMinorFaultUs);
+      e |= pte::P | pte::A;
+      if (!write) return done(0);
+    }
+    if (st == pte::kFrame) {
+      if (!write) { e |= pte::A; return done(0); }
+      if (e & pte::W) { e |= pte::A | pte::D; return done(0); }
+      const std::uint32_t old = pte::idx(e);
+      if ((e & pte::FILE) && shared) {  // dirty tracking of a shared file page
+        minor(costs::kMinorFaultUs);
+        e |= pte::W | pte::D | pte::A;
+        File& f = file_mut(v.file);
+        u64 pi = (va - v.start + v.file_off) >> kPageShift;
+        if (pi < f.cache.size && f.cache.get(pi)) f.cache.at(pi) |= File::kDirty;
+        return done(0);
+      }
+      if (!(e & pte::FILE) && s.frames.get(old) == 1) {  // sole owner: reuse
+        minor(costs::kMinorFaultUs);
+        e = (e & ~pte::COW) | pte::W | pte::D | pte::A;
+        return done(0);
+      }
+      if (nf == kNoIdx) {
+        if (!need()) return done(1);
+        continue;  // the allocation may have reclaimed: look again
+      }
+      minor(costs::kMinorFaultUs + costs::kCowCopyUs);
+      ev(EventKind::CowCopy, p.pid, va, 1, nf);
+      s.frames.dec(old);
+      e = pte::make(pte::kFrame, nf, pte::P | pte::W | pte::D | pte::A);
+      nf = kNoIdx;
+      return done(0);
+    }
+    if (st == pte::kZero) {
+      if (!write) return done(0);
+      if (nf == kNoIdx) {
+        if (!need()) return done(1);
+        continue;
+      }
+      minor(costs::kMinorFaultUs);
+      ev(EventKind::FrameAlloc, p.pid, va, 1);
+      e = pte::make(pte::kFrame, nf, pte::P | pte::W | pte::D | pte::A);
+      nf = kNoIdx;
+      return done(0);
+    }
+    if (st == pte::kSwap) {
+      if (nf == kNoIdx) {
+        if (!need()) return done(1);
+        continue;
+      }
+      std::uint32_t sl = pte::idx(e);
+      major(costs::kMajorFaultSwapUs);
+      ev(EventKind::SwapIn, p.pid, va, 1, sl);
+      s.swap.dec(sl);
+      e = pte::make(pte::kFrame, nf, pte::P | pte::A | (write ? pte::W | pte::D : 0u));
+      nf = kNoIdx;
+      return done(0);
+    }
+    // st == none
+    if (!fileb) {
+      if (!write && !q) {
+        minor(costs::kZeroMapFaultUs);
+        ev(EventKind::ZeroMap, p.pid, va, 1);
+        e = pte::kZero | pte::P;
+        return done(0);
+      }
+      if (nf == kNoIdx) {
+        if (!need()) return done(1);
+        continue;
+      }
+      minor(costs::kMinorFaultUs);
+      ev(EventKind::FrameAlloc, p.pid, va, 1);
+      bool w = write || (mode == 2 && writable);
+      e = pte::make(pte::kFrame, nf, pte::P | pte::A | (w ? pte::W | pte::D : 0u));
+      nf = kNoIdx;
+      return done(0);
+    }
+    // File-backed (or shmem) page not mapped.
+    const u64 pi = (va - v.start + v.file_off) >> kPageShift;
+    if (pi >= s.files[std::size_t(v.file)]->npages()) return done(2);  // past EOF: SIGBUS
+    const bool private_write = write && !shared;
+    if (private_write && nf == kNoIdx) {  // the copy's frame first (see cache_page)
+      if (!need()) return done(1);
+      continue;
+    }
+    bool maj = false;
+    const int fid = v.file;
+    std::uint32_t cf = cache_page(fid, pi, &p, maj);
+    if (cf == kNoIdx || !p.alive) return done(p.alive ? 2 : 1);
+    std::uint32_t& e2 = p.pt.mut(key, true)->e[slot];
+    if (pte::st(e2) != pte::kNone) continue;  // changed under us (cannot, but be safe)
+    if (maj) major(costs::kMajorFaultFileUs);
+    else minor(costs::kMinorFaultUs);
+    const Vma& v2 = p.vmas[std::size_t(vi)];
+    if (private_write) {
+      ev(EventKind::CowCopy, p.pid, va, 1, nf);
+      e2 = pte::make(pte::kFrame, nf, pte::P | pte::W | pte::D | pte::A);
+      nf = kNoIdx;
+    } else {
+      s.frames.inc(cf);
+      bool w = write && writable;
+      e2 = pte::make(pte::kFrame, cf,
+                     pte::FILE | pte::P | pte::A | (shared ? 0u : pte::COW) | (w ? pte::W | pte::D : 0u));
+      if (w) file_mut(fid).cache.at(pi) |= File::kDirty;
+      // Fault-around: map the neighbours already in the page cache, without faults.
+      if (mode == 0 && !write) {
+        u64 w0 = std::max(v2.start, va & ~((kFaultAroundPages << kPageShift) - 1));
+        u64 w1 = std::min(v2.end, w0 + (kFaultAroundPages << kPageShift));
+        const File& f = *s.files[std::size_t(fid)];
+        for (u64 a = w0; a < w1; a += kPageSize) {
+          if (a == va) continue;
+          u64 pj = (a - v2.start + v2.file_off) >> kPageShift;
+          if (pj >= f.cache.size) break;
+          std::uint32_t c = f.cache.get(pj);
+          if (!c) continue;
+          Leaf* L = p.pt.mut(a >> kLeafShift, true);
+          std::uint32_t& n = L->e[(a >> kPageShift) & (kLeafPages - 1)];
+          if (n) continue;
+          std::uint32_t fr = (c & ~File::kDirty) - 1;
+          s.frames.inc(fr);
+          n = pte::make(pte::kFrame, fr, pte::FILE | pte::P | (shared ? 0u : pte::COW));
+        }
+      }
+    }
+    return done(0);
+  }
+  return done(0);
+}
+
+bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
+  const Vma& v0 = p.vmas[std::size_t(vi)];
+  const bool anon_priv = v0.file < 0 && !v0.shared;
+  const bool fast_anon = anon_priv && !qnx();
+  const int pid = p.pid;
+  u64 nzero = 0, nalloc = 0, nres = 0;
+  // Events are ranges: consecutive pages of one kind become one event.
+  struct Run { u64 start = 0, n = 0; };
+  Run rfault, ralloc, rzero;
+  const EventKind fault_kind = mode == 1 ? EventKind::Populate : EventKind::MinorFault;
+  auto emit = [&](Run& run, EventKind k) {
+    if (run.n) ev(k, pid, run.start, run.n);
+    run.n = 0;
+  };
+  auto add = [&](Run& run, EventKind k, u64 va) {
+    if (run.n && run.start + (run.n << kPageShift) == va) { ++run.n; return; }
+    emit(run, k);
+    run.start = va;
+    run.n = 1;
+  };
+  auto flush = [&]() {
+    if (mode != 2) {
+      p.minflt += nzero + nalloc;
+      if (pid == caller) r.minflt += nzero + nalloc;
+      emit(rfault, fault_kind);
+    }
+    emit(ralloc, EventKind::FrameAlloc);
+    emit(rzero, EventKind::ZeroMap);
+    if (mode == 0)
+      r.cost_us += double(nalloc) * costs::kMinorFaultUs + double(nzero) * costs::kZeroMapFaultUs +
+                   double(nres) * costs::kTouchResidentUs;
+    else
+      r.cost_us += double(nalloc + nzero) * costs::kPopulatePerPageUs;
+    nzero = nalloc = nres = 0;
+  };
+  for (u64 va = start; va < end;) {
+    const u64 key = va >> kLeafShift;
+    const u64 lend = std::min(end, (key + 1) << kLeafShift);
+    Leaf* L = p.pt.mut(key, true);
+    for (; va < lend; va += kPageSize) {
+      std::uint32_t& e = L->e[(va >> kPageShift) & (kLeafPages - 1)];
+      const std::uint32_t st = e & pte::kStateMask;
+      if (st == pte::kFrame && (e & pte::P)) {
+        if (!write) { e |= pte::A; ++nres; continue; }
+        if (e & pte::W) { e |= pte::A | pte::D; ++nres; continue; }
+      } else if (st == pte::kZero) {
+        if (!write) { ++nres; continue; }
+      } else if (st == pte::kNone && fast_anon) {
+        if (!write) {
+          e = pte::kZero | pte::P;
+          ++nzero;
+          add(rfault, fault_kind, va);
+          add(rzero, EventKind::ZeroMap, va);
+          continue;
+        }
+        std::uint32_t f = s.frames.alloc();
+        if (f != kNoIdx) {
+          e = pte::make(pte::kFrame, f, pte::P | pte::W | pte::D | pte::A);
+          ++nalloc;
+          add(rfault, fault_kind, va);
+          add(ralloc, EventKind::FrameAlloc, va);
+          continue;
+        }
+      }
+      flush();
+      int rc = fault_one(p, vi, va, write, mode);
+      if (rc == 2) { kill(p, 7); r.err = err::FAULT; }
+      if (rc || !p.alive) return false;
+      L = p.pt.mut(key, true);
+    }
+  }
+  flush();
+  return p.alive;
+}
+
+int Sys::grow_stack(Proc& p, u64 addr) {
+  int si = -1;
+  for (std::size_t k = 0; k < p.vmas.size(); ++k)
+    if (p.vmas[k].kind == VmaKind::Stack) si = int(k);
+  if (si < 0) return -1;
+  Vma& st = p.vmas[std::size_t(si)];
+  if (addr >= st.start || addr < kStackTop - kStackMax) return -1;
+  u64 ns = page_down(addr);
+  // stack_guard_gap: 256 pages between the stack and the mapping below it.
+  if (si > 0 && p.vmas[std::size_t(si - 1)].end + (256ull << kPageShift) > ns) return -1;
+  u64 grow = (st.start - ns) >> kPageShift;
+  if (st.locked && !p.cap && !qnx()) {
+    u64 limit = p.rlim_cur == kRlimInfinity ? ~u64(0) : p.rlim_cur >> kPageShift;
+    if (locked_pages(p) + grow > limit) return -1;
+  }
+  ev(EventKind::VmaGrow, p.pid, ns, grow);
+  st.start = ns;
+  return si;
+}
+
+bool Sys::touch_range(Proc& p, u64 addr, u64 len, bool write) {
+  if (len == 0) return true;
+  u64 end = addr + len;
+  if (end < addr) end = ~u64(0);
+  u64 a = page_down(addr);
+  while (a < end && p.alive) {
+    int vi = vma_at(p, a);
+    if (vi < 0) vi = grow_stack(p, a);
+    bool bad = vi < 0;
+    if (!bad) {
+      const Vma& v = p.vmas[std::size_t(vi)];
+      bad = write ? !(v.prot & prot::WRITE) : v.prot == prot::NONE;
+    }
+    if (bad) {
+      kill(p, 11);
+      r.err = err::FAULT;
+      r.ret = -1;
+      return false;
+    }
+    const Vma& v = p.vmas[std::size_t(vi)];
+    u64 b = end >= v.end ? v.end : page_up(end);
+    if (v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) { a = b; continue; }
+    if (!access(p, vi, a, b, write, 0)) {
+      if (r.err == err::OK) { r.err = err::FAULT; r.ret = -1; }
+      return false;
+    }
+    a = b;
+  }
+  return p.alive;
+}
+
+void Sys::populate(Proc& p, u64 start, u64 end) {
+  for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
+    const Vma& v = p.vmas[k];
+    if (v.end <= start || v.start >= end) continue;
+    if (v.prot == prot::NONE || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) continue;
+    if (v.locked && v.onfault) continue;
+    if (v.lazy) continue;
+    bool write = (v.prot & prot::WRITE) && !v.shared;
+    u64 a = std::max(start, v.start), b = std::min(end, v.end);
+    if (!access(p, int(k), a, b, write, 1)) return;
+  }
+}
+
+}  // namespace pp::detail

@@ -1,0 +1,168 @@
+// pinpages core — invariants (checked after every operation when asked) and the
+// memory accounting of snapshots.
+//
+//   refcount(frame) == #PTEs mapping it + #page-cache entries + #hog holdings
+//   refcount(slot)  == #PTEs pointing at it
+//   free frames + used frames == RAM;   VmLck == Σ locked VMA sizes
+//   a locked page (not on-fault, not PROT_NONE, not the grown stack) is resident
+#include <algorithm>
+#include <string>
+
+#include "core/state.h"
+
+namespace pp {
+
+using namespace detail;
+
+namespace {
+constexpr u64 kLeafShift = kPageShift + kLeafBits;
+std::string hex(u64 v) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  do { s.insert(s.begin(), d[v & 15]); v >>= 4; } while (v);
+  return "0x" + s;
+}
+}  // namespace
+
+std::string Machine::check() const {
+  const State& s = *s_;
+  if (!s.violation.empty()) return s.violation;
+  const bool q = s.cfg.os == OsKind::Qnx;
+  std::vector<std::uint32_t> fc(s.frames.n, 0), sc(s.swap.n, 0);
+  for (const auto& pp : s.procs) {
+    const Proc& p = *pp;
+    const std::string who = "pid " + std::to_string(p.pid) + ": ";
+    if (!p.alive && (!p.vmas.empty() || !p.pt.leaves.empty())) return who + "dead process still has memory";
+    u64 prev_end = 0, lck = 0;
+    for (const Vma& v : p.vmas) {
+      if (v.start >= v.end || (v.start | v.end) & (kPageSize - 1)) return who + "bad VMA " + hex(v.start);
+      if (v.start < prev_end) return who + "overlapping VMAs at " + hex(v.start);
+      if (v.onfault && !v.locked) return who + "lf without lo at " + hex(v.start);
+      prev_end = v.end;
+      if (v.locked) lck += v.pages();
+    }
+    if (status(p.pid).vm_lck_kb != lck * 4) return who + "VmLck differs from the locked VMAs";
+    for (const auto& [key, leaf] : p.pt.leaves) {
+      for (unsigned i = 0; i < kLeafPages; ++i) {
+        std::uint32_t e = leaf->e[i];
+        if (!e) continue;
+        u64 va = (key << kLeafShift) + (u64(i) << kPageShift);
+        auto it = std::upper_bound(p.vmas.begin(), p.vmas.end(), va,
+                                   [](u64 a, const Vma& v) { return a < v.start; });
+        if (it == p.vmas.begin() || (--it, va >= it->end)) return who + "PTE outside any VMA at " + hex(va);
+        switch (pte::st(e)) {
+          case pte::kFrame:
+            if (pte::idx(e) >= s.frames.n) return who + "frame out of range at " + hex(va);
+            if (!q && !(e & pte::P)) return who + "non-present frame PTE (Linux) at " + hex(va);
+            ++fc[pte::idx(e)];
+            break;
+          case pte::kSwap:
+            if (pte::idx(e) >= s.swap.n) return who + "slot out of range at " + hex(va);
+            ++sc[pte::idx(e)];
+            break;
+          case pte::kZero:
+            if (q) return who + "zero page under QNX at " + hex(va);
+            break;
+          default:
+            return who + "flags on an empty PTE at " + hex(va);
+        }
+      }
+    }
+    // Locked pages are resident.
+    for (const Vma& v : p.vmas) {
+      if (!v.locked || v.onfault || v.prot == prot::NONE || v.lazy) continue;
+      if (v.kind == VmaKind::Stack || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) continue;
+      const File* f = v.file >= 0 ? s.files[std::size_t(v.file)].get() : nullptr;
+      for (u64 va = v.start; va < v.end; va += kPageSize) {
+        std::uint32_t e = p.pt.get(va >> kPageShift);
+        std::uint32_t st = pte::st(e);
+        if (st == pte::kFrame || st == pte::kZero) continue;
+        if (f) {
+          u64 pi = (va - v.start + v.file_off) >> kPageShift;
+          if (pi >= f->npages() || (st == pte::kNone && f->cache.get(pi))) continue;
+        }
+        return who + "locked page not resident at " + hex(va);
+      }
+    }
+  }
+  for (const auto& f : s.files)
+    for (u64 k = 0; k < f->cache.size; ++k)
+      if (std::uint32_t c = f->cache.get(k)) {
+        std::uint32_t fr = (c & ~File::kDirty) - 1;
+        if (fr >= s.frames.n) return "page cache entry out of range: " + f->path;
+        ++fc[fr];
+      }
+  if (s.hog)
+    for (std::uint32_t f : *s.hog) {
+      if (f >= s.frames.n) return "hog frame out of range";
+      ++fc[f];
+    }
+  u64 used = 0;
+  for (std::uint32_t i = 0; i < s.frames.n; ++i) {
+    if (fc[i] != s.frames.get(i))
+      return "frame " + std::to_string(i) + " refcount " + std::to_string(s.frames.get(i)) +
+             " but " + std::to_string(fc[i]) + " users";
+    used += fc[i] != 0;
+  }
+  if (used + s.frames.nfree != s.frames.n) return "free + used frames != RAM";
+  u64 sused = 0;
+  for (std::uint32_t i = 0; i < s.swap.n; ++i) {
+    if (sc[i] != s.swap.get(i))
+      return "swap slot " + std::to_string(i) + " refcount " + std::to_string(s.swap.get(i)) +
+             " but " + std::to_string(sc[i]) + " PTEs";
+    sused += sc[i] != 0;
+  }
+  if (sused + s.swap.nfree != s.swap.n) return "free + used swap slots != swap size";
+  for (std::size_t c = 0; c < s.frames.chunk_free.size(); ++c) {
+    u64 fr = 0, lim = std::min<u64>(kRefChunk, s.frames.n - c * kRefChunk);
+    for (u64 j = 0; j < lim; ++j) fr += s.frames.get(std::uint32_t(c * kRefChunk + j)) == 0;
+    if (fr != s.frames.chunk_free[c]) return "frame chunk free counter wrong";
+  }
+  return "";
+}
+
+namespace {
+void add_chunk(std::vector<const void*>& seen, std::size_t& bytes, const void* p, std::size_t sz) {
+  auto it = std::lower_bound(seen.begin(), seen.end(), p);
+  if (it != seen.end() && *it == p) return;
+  seen.insert(it, p);
+  bytes += sz;
+}
+}  // namespace
+
+void Machine::collect_chunks(std::vector<const void*>& seen, std::size_t& bytes) const {
+  const State& s = *s_;
+  if (!std::is_sorted(seen.begin(), seen.end())) std::sort(seen.begin(), seen.end());
+  std::size_t top = sizeof(State) + s.frames.ref.chunks.capacity() * 16 + s.swap.ref.chunks.capacity() * 16 +
+                    (s.frames.chunk_free.capacity() + s.swap.chunk_free.capacity()) * 4 +
+                    s.procs.capacity() * 16 + s.files.capacity() * 16;
+  add_chunk(seen, bytes, &s, top);
+  for (const auto& c : s.frames.ref.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
+  for (const auto& c : s.swap.ref.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
+  if (s.hog) add_chunk(seen, bytes, s.hog.get(), s.hog->capacity() * 4 + 24);
+  for (const auto& f : s.files) {
+    add_chunk(seen, bytes, f.get(), sizeof(File) + f->path.size() + f->cache.chunks.capacity() * 16);
+    for (const auto& c : f->cache.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
+  }
+  for (const auto& pp : s.procs) {
+    const Proc& p = *pp;
+    std::size_t pb = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.capacity() * 24 +
+                     p.fds.capacity() * 4;
+    for (const Vma& v : p.vmas) pb += v.name.capacity() > 15 ? v.name.capacity() : 0;
+    add_chunk(seen, bytes, &p, pb);
+    for (const auto& [key, leaf] : p.pt.leaves) add_chunk(seen, bytes, leaf.get(), sizeof(Leaf));
+    if (p.arena)
+      add_chunk(seen, bytes, p.arena.get(),
+                sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) +
+                    p.arena->mmaps.capacity() * sizeof(MmapChunk));
+  }
+}
+
+std::size_t Machine::deep_bytes() const {
+  std::vector<const void*> seen;
+  std::size_t bytes = 0;
+  collect_chunks(seen, bytes);
+  return bytes;
+}
+
+}  // namespace pp

@@ -1,0 +1,294 @@
+// pinpages core — glibc 2.36 malloc, as far as memory locking can see it.
+//
+//   heap (brk), created by the first malloc of any size: 132 KiB
+//   ┌──────────────┬──────────┬──────────┬─────── top chunk ───────┐ ← brk
+//   │ tcache 0x290 │ chunk    │ chunk    │                          │
+//   └──────────────┴──────────┴──────────┴──────────────────────────┘
+//   heap_start     +0x2a0 = first malloc's pointer (chunk header 16 bytes before it)
+//
+//   n ≥ mmap threshold (128 KiB, raised by free() of an mmapped chunk, max 32 MiB):
+//   own anonymous mmap of round_up(request2size(n) + 8, 4096); only the header page is
+//   written, and neighbouring mmaps merge into one VMA.
+#include <algorithm>
+
+#include "core/costs.h"
+#include "core/state.h"
+
+namespace pp::detail {
+
+namespace {
+constexpr u64 kMinSize = 32, kSizeSz = 8, kTcache = 0x290;
+constexpr u64 kMmapThresholdMax = 32ull << 20;
+constexpr u64 kMaxMmaps = 65536;
+constexpr u64 kConsolidate = 64 * 1024;  // FASTBIN_CONSOLIDATION_THRESHOLD
+inline bool req2size(u64 n, u64& nb) {
+  if (n > (u64(1) << 62)) return false;
+  nb = std::max<u64>(kMinSize, (n + kSizeSz + 15) & ~u64(15));
+  return true;
+}
+Arena& arena_mut(Proc& p) {
+  if (!p.arena) p.arena = std::make_shared<Arena>();
+  if (p.arena.use_count() > 1) p.arena = std::make_shared<Arena>(*p.arena);
+  return *p.arena;
+}
+}  // namespace
+
+bool Sys::heap_extend(Proc& p, u64 nb) {
+  Arena& A = arena_mut(p);
+  u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
+  u64 size = page_up(nb + A.top_pad + kMinSize - std::min(top_size, nb + A.top_pad + kMinSize));
+  if (p.brk + size < p.brk) return false;
+  return do_brk(p, p.brk + size);
+}
+
+bool Sys::heap_init(Proc& p) {
+  if (p.arena && p.arena->init) return true;
+  u64 base = p.brk;
+  u64 size = page_up(kTcache + 128 * 1024 + kMinSize);  // sysmalloc: nb + top_pad + MINSIZE
+  if (!do_brk(p, base + size)) return false;
+  Arena& A = arena_mut(p);
+  A.init = true;
+  A.chunks.assign(1, Chunk{base, kTcache, true});
+  A.top = base + kTcache;
+  A.hwm = A.top;
+  touch_range(p, base, kTcache, true);  // tcache_init() zeroes its struct
+  return p.alive;
+}
+
+namespace {
+// The user-visible part of malloc(): returns the pointer or 0.
+struct Mal {
+  Sys& k;
+  Proc& p;
+  u64 run(u64 n, bool zero) {
+    u64 nb;
+    if (!req2size(n, nb)) return 0;
+    if (!k.heap_init(p)) return 0;
+    Arena* A = &arena_mut(p);
+    if (nb >= A->mmap_threshold && A->mmaps.size() < kMaxMmaps) {
+      u64 len = page_up(nb + kSizeSz);
+      i64 saved = k.r.ret;
+      k.do_mmap(p, 0, len, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0);
+      i64 got = k.r.ret;
+      k.r.ret = saved;
+      if (k.r.err == err::OK && p.alive) {
+        A = &arena_mut(p);
+        u64 a = u64(got);
+        auto it = std::lower_bound(A->mmaps.begin(), A->mmaps.end(), a,
+                                   [](const MmapChunk& c, u64 x) { return c.addr < x; });
+        A->mmaps.insert(it, MmapChunk{a, len});
+        k.touch_range(p, a, 16, true);  // set_head(): only the header page is written
+        return p.alive ? a + 16 : 0;
+      }
+      if (!p.alive) return 0;
+      k.r.err = err::OK;  // glibc falls back to the heap
+      A = &arena_mut(p);
+    }
+    // Best fit among free chunks (glibc's bins give nearly this).
+    std::size_t best = A->chunks.size();
+    for (std::size_t i = 0; i < A->chunks.size(); ++i) {
+      const Chunk& c = A->chunks[i];
+      if (!c.used && c.size >= nb && (best == A->chunks.size() || c.size < A->chunks[best].size))
+        best = i;
+    }
+    u64 addr;
+    if (best < A->chunks.size()) {
+      Chunk& c = A->chunks[best];
+      addr = c.addr;
+      c.used = true;
+      if (c.size - nb >= kMinSize) {
+        Chunk rest{c.addr + nb, c.size - nb, false};
+        c.size = nb;
+        A->chunks.insert(A->chunks.begin() + std::ptrdiff_t(best) + 1, rest);
+        k.touch_range(p, rest.addr + 8, 8, true);
+      }
+    } else {
+      u64 top_size = p.brk > A->top ? p.brk - A->top : 0;
+      if (top_size < nb + kMinSize) {
+        if (!k.heap_extend(p, nb) || !p.alive) return 0;
+        A = &arena_mut(p);
+      }
+      addr = A->top;
+      A->chunks.push_back(Chunk{addr, nb, true});
+      A->top += nb;
+      k.touch_range(p, A->top + 8, 8, true);  // new top chunk's size field
+      A = &arena_mut(p);
+    }
+    if (!p.alive) return 0;
+    k.touch_range(p, addr + 8, 8, true);  // this chunk's size field
+    if (zero && p.alive) {
+      // calloc: memory above the high-water mark is fresh from sbrk, already zero.
+      A = &arena_mut(p);
+      u64 u0 = addr + 16, u1 = addr + 16 + n;
+      u64 lim = std::min(u1, A->hwm);
+      if (lim > u0) k.touch_range(p, u0, lim - u0, true);
+    }
+    if (!p.alive) return 0;
+    A = &arena_mut(p);
+    A->hwm = std::max(A->hwm, addr + nb);
+    return addr + 16;
+  }
+};
+}  // namespace
+
+OpResult& Sys::do_malloc(Proc& p, u64 n, bool zero) {
+  r.cost_us += costs::kMallocUs;
+  u64 a = Mal{*this, p}.run(n, zero);
+  if (!p.alive) return r;
+  if (!a) { r.ret = 0; r.err = err::NOMEM; return r; }
+  r.ret = i64(a);
+  r.err = err::OK;
+  return r;
+}
+
+OpResult& Sys::do_free(Proc& p, u64 ptr) {
+  r.cost_us += costs::kMallocUs;
+  r.ret = 0;
+  if (ptr == 0) return r;
+  if (!p.arena || ptr < 16) { r.ret = -1; r.err = err::INVAL; return r; }
+  Arena& A = arena_mut(p);
+  u64 c = ptr - 16;
+  for (std::size_t i = 0; i < A.mmaps.size(); ++i) {
+    if (A.mmaps[i].addr != c) continue;
+    u64 len = A.mmaps[i].len;
+    A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i));
+    if (len > A.mmap_threshold && len <= kMmapThresholdMax) {
+      A.mmap_threshold = len;          // dynamic threshold (malloc.c: free())
+      A.trim_threshold = 2 * len;
+    }
+    do_munmap(p, c, len);
+    r.ret = 0;
+    return r;
+  }
+  auto it = std::lower_bound(A.chunks.begin(), A.chunks.end(), c,
+                             [](const Chunk& x, u64 a) { return x.addr < a; });
+  if (it == A.chunks.end() || it->addr != c || !it->used || it->addr == 0 ||
+      (it == A.chunks.begin() && it->size == kTcache)) {
+    // glibc would abort ("free(): invalid pointer"); the model reports EINVAL instead.
+    r.ret = -1;
+    r.err = err::INVAL;
+    return r;
+  }
+  std::size_t i = std::size_t(it - A.chunks.begin());
+  A.chunks[i].used = false;
+  if (i + 1 < A.chunks.size() && !A.chunks[i + 1].used) {
+    A.chunks[i].size += A.chunks[i + 1].size;
+    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
+  }
+  if (i > 0 && !A.chunks[i - 1].used) {
+    A.chunks[i - 1].size += A.chunks[i].size;
+    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i));
+    --i;
+  }
+  u64 merged = A.chunks[i].size;
+  if (A.chunks[i].addr + A.chunks[i].size == A.top) {  // merge into top
+    A.top = A.chunks[i].addr;
+    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i));
+  }
+  u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
+  if (merged >= kConsolidate && top_size >= A.trim_threshold) {
+    // systrim(top_pad): give back whole pages above top + pad.
+    u64 area = top_size - kMinSize - 1;
+    if (area > A.top_pad) {
+      u64 extra = (area - A.top_pad) & ~(kPageSize - 1);
+      if (extra) do_brk(p, p.brk - extra);
+    }
+  }
+  r.ret = 0;
+  r.err = err::OK;
+  return r;
+}
+
+OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
+  if (ptr == 0) return do_malloc(p, n, false);
+  if (n == 0) { do_free(p, ptr); if (r.err == err::OK) r.ret = 0; return r; }
+  u64 nb;
+  if (!req2size(n, nb)) { r.ret = 0; r.err = err::NOMEM; return r; }
+  if (!p.arena || ptr < 16) { r.ret = 0; r.err = err::INVAL; return r; }
+  const Arena& A0 = *p.arena;
+  u64 c = ptr - 16, old_usable = 0;
+  bool is_mmap = false;
+  for (const MmapChunk& m : A0.mmaps)
+    if (m.addr == c) { is_mmap = true; old_usable = m.len - 16; }
+  std::size_t i = A0.chunks.size();
+  if (!is_mmap) {
+    auto it = std::lower_bound(A0.chunks.begin(), A0.chunks.end(), c,
+                               [](const Chunk& x, u64 a) { return x.addr < a; });
+    if (it == A0.chunks.end() || it->addr != c || !it->used) { r.ret = 0; r.err = err::INVAL; return r; }
+    i = std::size_t(it - A0.chunks.begin());
+    old_usable = it->size - kSizeSz;
+    Arena& A = arena_mut(p);
+    Chunk& ch = A.chunks[i];
+    if (nb <= ch.size) {  // shrink in place
+      if (ch.size - nb >= kMinSize) {
+        Chunk rest{ch.addr + nb, ch.size - nb, false};
+        ch.size = nb;
+        A.chunks.insert(A.chunks.begin() + std::ptrdiff_t(i) + 1, rest);
+        if (i + 2 < A.chunks.size() && !A.chunks[i + 2].used) {
+          A.chunks[i + 1].size += A.chunks[i + 2].size;
+          A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 2);
+        }
+        if (A.chunks[i + 1].addr + A.chunks[i + 1].size == A.top) {  // remainder joins top
+          A.top = A.chunks[i + 1].addr;
+          A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
+        }
+      }
+      r.ret = i64(ptr);
+      return r;
+    }
+    u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
+    if (ch.addr + ch.size == A.top && top_size + ch.size >= nb + kMinSize) {  // grow into top
+      A.top = ch.addr + nb;
+      ch.size = nb;
+      A.hwm = std::max(A.hwm, A.top);
+      touch_range(p, A.top + 8, 8, true);
+      r.ret = p.alive ? i64(ptr) : 0;
+      return r;
+    }
+    if (i + 1 < A.chunks.size() && !A.chunks[i + 1].used && ch.size + A.chunks[i + 1].size >= nb) {
+      ch.size += A.chunks[i + 1].size;
+      A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
+      Chunk& c2 = A.chunks[i];
+      if (c2.size - nb >= kMinSize) {
+        Chunk rest{c2.addr + nb, c2.size - nb, false};
+        c2.size = nb;
+        A.chunks.insert(A.chunks.begin() + std::ptrdiff_t(i) + 1, rest);
+      }
+      r.ret = i64(ptr);
+      return r;
+    }
+  } else if (page_up(nb + kSizeSz) == old_usable + 16) {
+    r.ret = i64(ptr);
+    return r;
+  }
+  // Move: malloc, copy, free.
+  u64 na = Mal{*this, p}.run(n, false);
+  if (!p.alive) return r;
+  if (!na) { r.ret = 0; r.err = err::NOMEM; return r; }
+  u64 cp = std::min(old_usable, n);
+  touch_range(p, ptr, cp, false);
+  if (p.alive) touch_range(p, na, cp, true);
+  if (!p.alive) return r;
+  do_free(p, ptr);
+  r.ret = i64(na);
+  r.err = err::OK;
+  return r;
+}
+
+OpResult& Sys::do_sbrk(Proc& p, i64 incr) {
+  r.cost_us += costs::kSyscallUs;
+  u64 old = p.brk;
+  if (incr == 0) { r.ret = i64(old); return r; }
+  u64 nb = old + u64(incr);
+  bool bad = (incr > 0 && nb < old) || (incr < 0 && (u64(-(incr + 1)) + 1 > old - p.start_brk));
+  if (bad || !do_brk(p, nb)) {
+    if (!p.alive) return r;
+    r.ret = -1;
+    r.err = err::NOMEM;
+    return r;
+  }
+  r.ret = i64(old);
+  return r;
+}
+
+}  // namespace pp::detail

@@ -1,0 +1,316 @@
+// pinpages core — what the kernel reports, computed the way the kernel computes it.
+//
+//   /proc/PID/status  VmSize = Σ VMA sizes        VmLck = Σ sizes of VMAs with VM_LOCKED
+//                     VmRSS  = PTEs → frames      (the zero page is not counted)
+//   /proc/PID/smaps   Pss    = Σ 4096 / mapcount  Locked = Pss of a VM_LOCKED VMA, else 0
+//   mincore           1 for frames, zero page, and file pages in the page cache
+//   pagemap           present / swapped / exclusive (mapcount 1)
+//
+// QNX personality: the same numbers, where Rss counts frames allocated to the process
+// even before their PTE exists (QNX allocates at map time), and a superlocked process
+// shows every VMA as locked.
+#include <algorithm>
+
+#include "core/state.h"
+
+namespace pp {
+
+using namespace detail;
+
+namespace {
+constexpr u64 kLeafShift = kPageShift + kLeafBits;
+
+const Proc* proc_of(const State& s, int pid) {
+  for (const auto& p : s.procs)
+    if (p->pid == pid) return p.get();
+  return nullptr;
+}
+
+// Visits every PTE of [a, b) (page aligned): f(vaddr, entry). Missing leaves read as 0.
+// With all = false only non-empty entries are visited, and missing leaves are skipped
+// in one step (a 40 TB heap costs nothing to report).
+template <class F>
+void each_pte(const Proc& p, u64 a, u64 b, F&& f, bool all = false) {
+  if (!all) {
+    std::size_t i = p.pt.lower(a >> kLeafShift);
+    for (; i < p.pt.leaves.size(); ++i) {
+      u64 key = p.pt.leaves[i].first;
+      u64 lo = std::max(a, key << kLeafShift), hi = std::min(b, (key + 1) << kLeafShift);
+      if (lo >= b) break;
+      const Leaf* L = p.pt.leaves[i].second.get();
+      for (u64 va = lo; va < hi; va += kPageSize)
+        if (std::uint32_t e = L->e[(va >> kPageShift) & (kLeafPages - 1)]) f(va, e);
+    }
+    return;
+  }
+  for (u64 va = a; va < b;) {
+    u64 key = va >> kLeafShift;
+    u64 lend = std::min(b, (key + 1) << kLeafShift);
+    const Leaf* L = p.pt.find(key);
+    for (; va < lend; va += kPageSize) f(va, L ? L->e[(va >> kPageShift) & (kLeafPages - 1)] : 0u);
+  }
+}
+
+u64 mapcount(const State& s, std::uint32_t e) {
+  u64 refs = s.frames.get(pte::idx(e));
+  if (e & pte::FILE) refs = refs > 1 ? refs - 1 : 1;  // minus the page cache's reference
+  return refs ? refs : 1;
+}
+
+bool file_cached(const State& s, const Vma& v, u64 va) {
+  if (v.file < 0) return false;
+  const File& f = *s.files[std::size_t(v.file)];
+  u64 pi = (va - v.start + v.file_off) >> kPageShift;
+  return pi < f.cache.size && f.cache.get(pi) != 0;
+}
+
+std::string flags_of(const Vma& v) {
+  std::string out;
+  auto add = [&](const char* m) {
+    if (!out.empty()) out += ' ';
+    out += m;
+  };
+  const bool special = v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso;
+  if (v.prot & prot::READ) add("rd");
+  if (v.prot & prot::WRITE) add("wr");
+  if (v.prot & prot::EXEC) add("ex");
+  if (v.shared) add("sh");
+  add("mr");
+  if (v.kind != VmaKind::Vvar) { add("mw"); add("me"); }
+  if (v.shared) add("ms");
+  if (v.kind == VmaKind::Stack) add("gd");
+  if (v.kind == VmaKind::Vvar) add("pf");
+  if (v.locked) add("lo");
+  if (v.kind == VmaKind::Vvar) add("io");
+  if (special) add("de");
+  if (v.locked && v.onfault) add("lf");
+  if (!v.shared && (v.prot & prot::WRITE) && !special) add("ac");
+  if (v.kind == VmaKind::Vvar) add("dd");
+  return out;
+}
+}  // namespace
+
+ProcStatus Machine::status(int pid) const {
+  ProcStatus st;
+  st.pid = pid;
+  const Proc* p = proc_of(*s_, pid);
+  if (!p) { st.alive = false; return st; }
+  st.ppid = p->ppid;
+  st.alive = p->alive;
+  st.exit_code = p->exit_code;
+  u64 size = 0, lck = 0, anon = 0, file = 0, swp = 0;
+  for (const Vma& v : p->vmas) {
+    size += v.pages();
+    if (v.locked) lck += v.pages();
+    each_pte(*p, v.start, v.end, [&](u64, std::uint32_t e) {
+      switch (pte::st(e)) {
+        case pte::kFrame: ((e & pte::FILE) ? file : anon)++; break;
+        case pte::kSwap: ++swp; break;
+        default: break;
+      }
+    });
+  }
+  st.vm_size_kb = size * 4;
+  st.vm_lck_kb = lck * 4;
+  st.rss_anon_kb = anon * 4;
+  st.rss_file_kb = file * 4;
+  st.vm_rss_kb = (anon + file) * 4;
+  st.vm_swap_kb = swp * 4;
+  st.minflt = p->minflt;
+  st.majflt = p->majflt;
+  st.mcl = p->mcl;
+  st.rlim_memlock_cur = p->rlim_cur;
+  st.rlim_memlock_max = p->rlim_max;
+  st.cap_ipc_lock = p->cap;
+  return st;
+}
+
+std::vector<SmapsEntry> Machine::smaps(int pid) const {
+  std::vector<SmapsEntry> out;
+  const Proc* p = proc_of(*s_, pid);
+  if (!p) return out;
+  constexpr unsigned kPssShift = 12;
+  for (const Vma& v : p->vmas) {
+    SmapsEntry e;
+    e.start = v.start;
+    e.end = v.end;
+    e.perms = std::string() + ((v.prot & prot::READ) ? 'r' : '-') + ((v.prot & prot::WRITE) ? 'w' : '-') +
+              ((v.prot & prot::EXEC) ? 'x' : '-') + (v.shared ? 's' : 'p');
+    e.name = v.name;
+    e.size_kb = v.pages() * 4;
+    u64 rss = 0, anon = 0, swp = 0, pss = 0;
+    each_pte(*p, v.start, v.end, [&](u64, std::uint32_t x) {
+      if (pte::st(x) == pte::kFrame) {
+        ++rss;
+        if (!(x & pte::FILE)) ++anon;
+        pss += (u64(kPageSize) << kPssShift) / mapcount(*s_, x);
+      } else if (pte::st(x) == pte::kSwap) {
+        ++swp;
+      }
+    });
+    e.rss_kb = rss * 4;
+    e.anon_kb = anon * 4;
+    e.swap_kb = swp * 4;
+    e.pss_kb = (pss >> kPssShift) >> 10;
+    e.locked_kb = v.locked ? e.pss_kb : 0;
+    e.vmflags = flags_of(v);
+    e.locked = v.locked;
+    e.onfault = v.onfault;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
+  PageCounts c;
+  const Proc* p = proc_of(*s_, pid);
+  if (!p || len == 0) return c;
+  u64 last = addr + len - 1 < addr ? ~u64(0) : addr + len - 1;
+  u64 first_pg = addr >> kPageShift, last_pg = last >> kPageShift;
+  c.pages = last_pg - first_pg + 1;
+  u64 a = first_pg << kPageShift, b = last_pg >= (kTaskSize >> kPageShift) ? kTaskSize : (last_pg + 1) << kPageShift;
+  for (const Vma& v : p->vmas) {
+    if (v.end <= a || v.start >= b) continue;
+    u64 lo = std::max(a, v.start), hi = std::min(b, v.end);
+    if (v.locked && !v.onfault) c.locked += (hi - lo) >> kPageShift;
+    auto visit = [&](u64 va, std::uint32_t e) {
+      std::uint32_t st = pte::st(e);
+      bool res = st == pte::kFrame || st == pte::kZero || (st == pte::kNone && file_cached(*s_, v, va));
+      c.resident += res;
+      c.swapped += st == pte::kSwap;
+      c.locked += v.locked && v.onfault && st == pte::kFrame;
+    };
+    // Empty PTEs matter only for file pages inside the file (page-cache residency).
+    u64 split = lo;
+    if (v.file >= 0) {
+      u64 fpages = s_->files[std::size_t(v.file)]->npages(), off = v.file_off >> kPageShift;
+      u64 fend = fpages > off ? v.start + std::min(v.pages(), fpages - off) * kPageSize : v.start;
+      split = std::clamp(fend, lo, hi);
+      each_pte(*p, lo, split, visit, true);
+    }
+    each_pte(*p, split, hi, visit);
+  }
+  return c;
+}
+
+std::vector<std::uint8_t> Machine::mincore(int pid, u64 addr, u64 len, int* errp) const {
+  std::vector<std::uint8_t> out;
+  int dummy;
+  int& e = errp ? *errp : dummy;
+  e = err::OK;
+  const Proc* p = proc_of(*s_, pid);
+  if (!p || !p->alive) { e = err::SRCH; return out; }
+  if (addr & (kPageSize - 1)) { e = err::INVAL; return out; }
+  if (len > kTaskSize) { e = err::NOMEM; return out; }
+  u64 end = addr + page_up(len);
+  if (end < addr || end > kTaskSize) { e = err::NOMEM; return out; }
+  if (((end - addr) >> kPageShift) > (u64(1) << 26)) { e = err::NOMEM; return out; }  // model cap
+  for (u64 a = addr; a < end;) {
+    auto it = std::find_if(p->vmas.begin(), p->vmas.end(), [&](const Vma& v) { return v.start <= a && a < v.end; });
+    if (it == p->vmas.end()) { e = err::NOMEM; out.clear(); return out; }
+    a = it->end;
+  }
+  out.reserve((end - addr) >> kPageShift);
+  for (const Vma& v : p->vmas) {
+    if (v.end <= addr || v.start >= end) continue;
+    each_pte(*p, std::max(addr, v.start), std::min(end, v.end), [&](u64 va, std::uint32_t x) {
+      std::uint32_t st = pte::st(x);
+      out.push_back(st == pte::kFrame || st == pte::kZero || (st == pte::kNone && file_cached(*s_, v, va)));
+    }, true);
+  }
+  return out;
+}
+
+PagemapEntry Machine::pagemap(int pid, u64 vaddr) const {
+  PagemapEntry pm;
+  const Proc* p = proc_of(*s_, pid);
+  if (!p) return pm;
+  std::uint32_t e = p->pt.get(vaddr >> kPageShift);
+  switch (pte::st(e)) {
+    case pte::kZero: pm.present = true; break;
+    case pte::kFrame:
+      pm.present = (e & pte::P) != 0;
+      pm.pfn_or_slot = pte::idx(e);
+      pm.exclusive = pm.present && mapcount(*s_, e) == 1;
+      break;
+    case pte::kSwap: pm.swapped = true; pm.pfn_or_slot = pte::idx(e); break;
+    default: break;
+  }
+  return pm;
+}
+
+void Machine::page_range(int pid, u64 start, u64 npages, PageInfo* out) const {
+  if (!out) return;
+  for (u64 i = 0; i < npages; ++i) out[i] = PageInfo{};
+  const Proc* p = proc_of(*s_, pid);
+  if (!p || npages == 0) return;
+  start = page_down(start);
+  u64 end = start + (npages << kPageShift);
+  if (end < start || npages > (kTaskSize >> kPageShift)) end = ~u64(0) & ~(kPageSize - 1);
+  for (const Vma& v : p->vmas) {
+    if (v.end <= start || v.start >= end) continue;
+    each_pte(*p, std::max(start, v.start), std::min(end, v.end), [&](u64 va, std::uint32_t e) {
+      PageInfo& pi = out[(va - start) >> kPageShift];
+      std::uint32_t st = pte::st(e);
+      pi.state = st == pte::kFrame ? PageState::Frame
+               : st == pte::kZero  ? PageState::Zero
+               : st == pte::kSwap  ? PageState::Swap
+                                   : PageState::None;
+      pi.index = (st == pte::kFrame || st == pte::kSwap) ? pte::idx(e) : 0;
+      pi.present = (e & pte::P) != 0 && st != pte::kSwap;
+      pi.writable = (e & pte::W) != 0;
+      pi.dirty = (e & pte::D) != 0;
+      pi.accessed = (e & pte::A) != 0;
+      pi.cow = st == pte::kFrame && !(e & pte::W) && !v.shared && (v.prot & prot::WRITE) &&
+               ((e & pte::COW) || mapcount(*s_, e) > 1);
+      pi.locked = v.locked && (!v.onfault || st == pte::kFrame);
+      pi.in_cache = file_cached(*s_, v, va);
+    }, true);
+  }
+}
+
+PageInfo Machine::page(int pid, u64 vaddr) const {
+  PageInfo pi;
+  page_range(pid, page_down(vaddr), 1, &pi);
+  return pi;
+}
+
+std::vector<FrameOwner> Machine::frame_owners() const {
+  const State& s = *s_;
+  std::vector<FrameOwner> out(s.frames.n);
+  for (std::uint32_t i = 0; i < s.frames.n; ++i) out[i].refs = s.frames.get(i);
+  for (const auto& f : s.files)
+    for (u64 k = 0; k < f->cache.size; ++k)
+      if (std::uint32_t c = f->cache.get(k)) out[(c & ~File::kDirty) - 1].file = true;
+  if (s.hog)
+    for (std::uint32_t f : *s.hog) out[f].pid = -1;  // the outside memory hog
+  for (const auto& pp : s.procs) {
+    const Proc& p = *pp;
+    for (const Vma& v : p.vmas)
+      each_pte(p, v.start, v.end, [&](u64 va, std::uint32_t e) {
+        if (pte::st(e) != pte::kFrame) return;
+        FrameOwner& o = out[pte::idx(e)];
+        if (o.pid == 0) { o.pid = p.pid; o.vaddr = va; }
+        if (v.locked || p.superlocked) o.locked = true;
+      });
+  }
+  return out;
+}
+
+std::vector<FrameOwner> Machine::swap_owners() const {
+  const State& s = *s_;
+  std::vector<FrameOwner> out(s.swap.n);
+  for (std::uint32_t i = 0; i < s.swap.n; ++i) out[i].refs = s.swap.get(i);
+  for (const auto& pp : s.procs) {
+    const Proc& p = *pp;
+    for (const Vma& v : p.vmas)
+      each_pte(p, v.start, v.end, [&](u64 va, std::uint32_t e) {
+        if (pte::st(e) != pte::kSwap) return;
+        FrameOwner& o = out[pte::idx(e)];
+        if (o.pid == 0) { o.pid = p.pid; o.vaddr = va; }
+      });
+  }
+  return out;
+}
+
+}  // namespace pp

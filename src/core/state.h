@@ -1,0 +1,240 @@
+// pinpages core (internal) — what a Machine holds, and the kernel-side helpers.
+//
+//   State ─┬─ frames: refcount per frame (CowArray<u16>)  + free counter + next-fit hand
+//          ├─ swap:   refcount per slot  (CowArray<u16>)  + free counter + next-fit hand
+//          ├─ files:  path, size, page cache (file page → frame+1 | dirty bit)
+//          ├─ hog:    frames held by the outside memory hog (pressure())
+//          └─ procs ─┬─ VMAs (sorted), page table (CowArray-like leaves)
+//                    ├─ brk, glibc arena (chunk lists), fds, rlimit, capability
+//                    └─ mlockall state (def_flags), QNX ability / superlock
+//
+// Every big piece sits behind a shared_ptr and is cloned on first write, so copying a
+// State (a Machine snapshot) copies only vectors of pointers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cow.h"
+#include "core/machine.h"
+
+namespace pp::detail {
+
+constexpr std::uint32_t kNoIdx = 0xFFFFFFFFu;
+constexpr u64 kTaskSize = 0x7ffffffff000ull;   // x86-64 user address space top
+constexpr u64 kMmapMinAddr = 0x10000;          // vm.mmap_min_addr
+constexpr u64 kStackTop = 0x7ffffffff000ull;
+constexpr u64 kStackMax = 8ull << 20;          // RLIMIT_STACK 8 MiB
+constexpr u64 kTextBase = 0x555555554000ull;
+constexpr u64 kMmapBase = 0x7ffff7fff000ull;
+constexpr unsigned kRefChunk = 4096;
+// The model refuses to populate (lock, MAP_POPULATE) more than this many pages in one
+// call: 64 GiB. The kernel would try and run out of page-table memory.
+constexpr u64 kPopulateCap = u64(1) << 24;
+
+inline u64 page_down(u64 a) { return a & ~(kPageSize - 1); }
+inline u64 page_up(u64 a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
+
+// Reference-counted pool of indices (frames or swap slots), allocated next-fit.
+struct Pool {
+  CowArray<std::uint16_t, kRefChunk> ref;
+  std::vector<std::uint32_t> chunk_free;  // free entries per chunk: skip full chunks fast
+  std::uint32_t n = 0, nfree = 0, hand = 0;
+
+  void init(std::uint32_t count) {
+    n = count; nfree = count; hand = 0;
+    ref.resize(count);
+    chunk_free.assign(ref.nchunks(), kRefChunk);
+    if (count % kRefChunk && !chunk_free.empty()) chunk_free.back() = count % kRefChunk;
+  }
+  std::uint32_t alloc() {
+    if (nfree == 0) return kNoIdx;
+    std::uint32_t nc = std::uint32_t(chunk_free.size());
+    std::uint32_t ci = hand / kRefChunk, off = hand % kRefChunk;
+    for (std::uint32_t k = 0; k <= nc; ++k, ci = (ci + 1) % nc, off = 0) {
+      if (chunk_free[ci] == 0) continue;
+      std::uint32_t lim = std::min<std::uint32_t>(kRefChunk, n - ci * kRefChunk);
+      const std::uint16_t* c = ref.chunk(ci);
+      for (std::uint32_t j = off; j < lim; ++j)
+        if (c[j] == 0) {
+          ref.chunk_mut(ci)[j] = 1;
+          --chunk_free[ci]; --nfree;
+          hand = ci * kRefChunk + j + 1;
+          if (hand >= n) hand = 0;
+          return ci * kRefChunk + j;
+        }
+    }
+    return kNoIdx;
+  }
+  std::uint16_t get(std::uint32_t i) const { return ref.get(i); }
+  void inc(std::uint32_t i) { ++ref.at(i); }
+  // Returns true when the entry became free.
+  bool dec(std::uint32_t i) {
+    std::uint16_t& r = ref.at(i);
+    if (r == 0) return false;  // defensive: never underflow
+    if (--r == 0) { ++nfree; ++chunk_free[i / kRefChunk]; return true; }
+    return false;
+  }
+};
+
+struct File {
+  std::string path;
+  u64 size = 0;        // bytes
+  bool shmem = false;  // anonymous shared memory object (MAP_SHARED|MAP_ANONYMOUS)
+  // page index → 0 (not cached) or (frame + 1) | kDirty
+  CowArray<std::uint32_t, 1024> cache;
+  static constexpr std::uint32_t kDirty = 1u << 31;
+  u64 npages() const { return (size + kPageSize - 1) / kPageSize; }
+};
+
+struct Chunk {       // a glibc heap chunk (not the top chunk)
+  u64 addr = 0;      // chunk start (user pointer = addr + 16)
+  u64 size = 0;
+  bool used = false;
+};
+struct MmapChunk {   // a chunk glibc gave its own mmap
+  u64 addr = 0, len = 0;  // mapping; user pointer = addr + 16
+};
+struct Arena {
+  bool init = false;
+  u64 top = 0;                        // start of the top chunk; it ends at the break
+  u64 hwm = 0;                        // highest heap address ever handed out (calloc)
+  std::vector<Chunk> chunks;          // sorted by addr, below top
+  std::vector<MmapChunk> mmaps;       // sorted by addr
+  u64 mmap_threshold = 128 * 1024;    // M_MMAP_THRESHOLD (dynamic)
+  u64 trim_threshold = 128 * 1024;    // M_TRIM_THRESHOLD (dynamic: 2 × mmap threshold)
+  u64 top_pad = 128 * 1024;           // M_TOP_PAD default
+};
+
+struct Proc {
+  int pid = 0, ppid = 0;
+  bool alive = true;
+  int exit_code = 0;
+  std::vector<Vma> vmas;
+  PageTable pt;
+  int mcl = 0;                      // last successful mlockall flags
+  bool def_locked = false, def_onfault = false;  // mm->def_flags (MCL_FUTURE)
+  u64 rlim_cur = 8192 * 1024ull, rlim_max = 8192 * 1024ull;
+  bool cap = true;                  // CAP_IPC_LOCK
+  u64 minflt = 0, majflt = 0;
+  u64 start_brk = 0, brk = 0;
+  std::shared_ptr<Arena> arena;
+  std::vector<int> fds;             // fd 3 + i → file id
+  bool qnx_ability = false, superlocked = false;
+  ImageLayout layout;
+};
+
+struct State {
+  MachineConfig cfg;
+  Pool frames, swap;
+  std::vector<std::shared_ptr<Proc>> procs;  // creation order
+  std::vector<std::shared_ptr<File>> files;
+  std::shared_ptr<std::vector<std::uint32_t>> hog;  // frames held by pressure()
+  int next_pid = 1000;
+  std::size_t clock_proc = 0;  // reclaim clock hand: process index and address
+  u64 clock_va = 0;
+  std::string violation;  // first invariant violation seen (config.check_invariants)
+};
+
+// Kernel-side operations on one State, recording into one OpResult.
+// Split across vma.cpp, fault.cpp, reclaim.cpp, lock.cpp, process.cpp, malloc.cpp.
+struct Sys {
+  State& s;
+  OpResult& r;
+  int caller = 0;  // pid whose faults go into r.minflt / r.majflt
+
+  // ---- lookup
+  Proc* find(int pid) const;        // alive or not
+  Proc* live(int pid);              // alive, writable (cloned if shared)
+  static int vma_at(const Proc& p, u64 addr);  // index of VMA containing addr, or -1
+  File& file_mut(int id);
+
+  // ---- events and accounting
+  void ev(EventKind k, int pid, u64 va, u64 n, std::int64_t aux = -1);
+  void fault_count(Proc& p, bool major);
+
+  // ---- VMAs (vma.cpp)
+  int split(Proc& p, u64 addr);     // ensure a VMA boundary at addr; returns index at addr or -1
+  void merge_around(Proc& p, u64 lo, u64 hi);  // merge compatible neighbours in [lo, hi]
+  static bool mergeable(const Vma& a, const Vma& b);
+  bool range_mapped(const Proc& p, u64 start, u64 end) const;  // no holes
+  u64 find_gap(const Proc& p, u64 len, u64 hint) const;        // top-down; 0 if none
+  void unmap_range(Proc& p, u64 start, u64 end);               // release pages + VMAs
+  void insert_vma(Proc& p, const Vma& v);
+  OpResult& do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
+  OpResult& do_munmap(Proc& p, u64 addr, u64 len);
+  OpResult& do_mprotect(Proc& p, u64 addr, u64 len, int prot);
+  bool do_brk(Proc& p, u64 newbrk);  // kernel brk: true on success
+  OpResult& do_madvise(Proc& p, u64 addr, u64 len, int advice);
+
+  // ---- pages (fault.cpp)
+  std::uint32_t alloc_frame(Proc* p);  // reclaims / OOM-kills as needed; kNoIdx if `p` died
+  void release_pte(std::uint32_t e);   // drop the reference a PTE holds
+  // Access [start,end) inside VMA vi. mode: 0 touch, 1 populate (mlock/MAP_POPULATE).
+  // Returns false if the process was killed (SIGSEGV/SIGBUS/OOM).
+  bool access(Proc& p, int vi, u64 start, u64 end, bool write, int mode);
+  bool touch_range(Proc& p, u64 addr, u64 len, bool write);   // with VMA lookup + stack growth
+  void populate(Proc& p, u64 start, u64 end);                 // mm_populate
+  void kill(Proc& p, int sig);                                // signal death
+  // Page `idx` of file `fid` in the page cache (reading it, with readahead, if needed).
+  // Returns the frame or kNoIdx (out of memory and `p` died). Never holds a File&
+  // across an allocation: reclaim may replace the File object.
+  std::uint32_t cache_page(int fid, u64 idx, Proc* p, bool& major);
+  // One page's fault, slow path. 0 ok, 1 process died, 2 SIGBUS.
+  int fault_one(Proc& p, int vi, u64 va, bool write, int mode);
+  int grow_stack(Proc& p, u64 addr);  // VMA index after growth, or -1
+
+  // ---- reclaim (reclaim.cpp)
+  u64 reclaim(u64 want);         // frames freed
+  bool oom_kill(Proc* requester);  // kills the largest process; false if nobody to kill
+  u64 swap_out_pte(Proc& p, u64 va, std::uint32_t* e, bool force);
+
+  // ---- processes (process.cpp)
+  void release_all(Proc& p);
+  void build_image(Proc& p, const ImageSpec& img);
+  int file_id(const std::string& path, u64 size, bool preload);
+
+  // ---- locking (lock.cpp)
+  bool can_do_mlock(const Proc& p) const;
+  static u64 locked_pages(const Proc& p);
+  static u64 total_pages(const Proc& p);
+  void set_lock_flags(Proc& p, u64 start, u64 end, bool lock, bool onfault);
+  bool qnx() const { return s.cfg.os == OsKind::Qnx; }
+  u64 overcommit_limit() const { return u64(s.frames.n) + s.swap.n; }  // pages
+  u64 populate_pages(const Proc& p, u64 start, u64 end) const;  // what mlock would populate
+  void qnx_init_pages(Proc& p, int vi, bool present);  // QNX: allocate (and map) all pages
+  void superlock(Proc& p);
+  void apply_def_flags(Proc& p, Vma& v);  // MCL_FUTURE / superlock for a new mapping
+  void after_map(Proc& p, u64 start, u64 end, bool populate_req);
+  void qnx_lock_init(Proc& p, u64 start, u64 end);  // QNX "locked": initialise, no PTEs
+  OpResult& do_mlock(Proc& p, u64 addr, u64 len, bool onfault);
+  OpResult& do_munlock(Proc& p, u64 addr, u64 len);
+  OpResult& do_mlockall(Proc& p, int flags);
+  OpResult& do_munlockall(Proc& p);
+
+  // ---- processes (process.cpp)
+  int do_spawn(const ImageSpec& img, ImageLayout* out);
+  OpResult& do_fork(Proc& p);
+  OpResult& do_exec(Proc& p, const ImageSpec& img, ImageLayout* out);
+  OpResult& do_exit(Proc& p, int status);
+  OpResult& do_wait(Proc& p, int child);
+  void gc_shmem();
+  OpResult& do_pressure(u64 bytes);
+
+  // ---- glibc malloc (malloc.cpp)
+  OpResult& do_malloc(Proc& p, u64 n, bool zero);
+  OpResult& do_realloc(Proc& p, u64 ptr, u64 n);
+  OpResult& do_free(Proc& p, u64 ptr);
+  OpResult& do_sbrk(Proc& p, i64 incr);
+  bool heap_init(Proc& p);
+  bool heap_extend(Proc& p, u64 nb);
+};
+
+}  // namespace pp::detail
+
+namespace pp {
+// The Machine's private state is the detail::State (declared here so that every
+// machine-side .cpp file can reach it).
+struct Machine::State : detail::State {};
+}  // namespace pp

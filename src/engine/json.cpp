@@ -1,0 +1,83 @@
+// pinpages engine — one JSON line per step (`pinpages run --json`, issue 4's schema).
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/run.h"
+
+namespace pp {
+
+namespace {
+std::string hex(u64 v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
+  return b;
+}
+}  // namespace
+
+std::string step_json(const Trace& t, const Step& s) {
+  using nlohmann::json;
+  json j;
+  j["step"] = s.index;
+  j["pid"] = s.pid;
+  j["line"] = s.line;
+  j["source"] = s.source;
+  j["call"] = s.call;
+  j["ret"] = s.ret;
+  j["errno"] = s.err ? json(errno_name(s.err) ? errno_name(s.err) : "E?") : json(nullptr);
+  j["figure"] = s.figure ? json(std::string(1, *s.figure)) : json(nullptr);
+  if (!s.figure_caption.empty()) j["figure_caption"] = s.figure_caption;
+  if (!s.say.empty()) j["say"] = s.say;
+  if (!s.output.empty()) j["output"] = s.output;
+  if (s.quiz) {
+    j["quiz"] = {{"question", s.quiz->question}, {"choices", s.quiz->choices}, {"answer", s.quiz->answer},
+                 {"explain", s.quiz->explanation}};
+  }
+  j["minflt"] = s.minflt;
+  j["majflt"] = s.majflt;
+  j["cost_us"] = s.cost_us;
+  // What changed, summarised per kind (pages), so a line stays short at any scale.
+  json ev = json::object();
+  for (const Event& e : s.events) {
+    std::string k = event_name(e.kind);
+    ev[k] = (ev.contains(k) ? ev[k].get<u64>() : 0) + (e.npages ? e.npages : 1);
+  }
+  j["events"] = ev;
+  json procs = json::array();
+  for (const ProcReport& p : s.procs) {
+    json pj;
+    pj["pid"] = p.status.pid;
+    pj["ppid"] = p.status.ppid;
+    pj["alive"] = p.status.alive;
+    pj["vm_size_kb"] = p.status.vm_size_kb;
+    pj["vm_lck_kb"] = p.status.vm_lck_kb;
+    pj["vm_rss_kb"] = p.status.vm_rss_kb;
+    pj["vm_swap_kb"] = p.status.vm_swap_kb;
+    pj["minflt"] = p.status.minflt;
+    pj["majflt"] = p.status.majflt;
+    json mcl = json::array();
+    if (p.status.mcl & mcl::CURRENT) mcl.push_back("MCL_CURRENT");
+    if (p.status.mcl & mcl::FUTURE) mcl.push_back("MCL_FUTURE");
+    if (p.status.mcl & mcl::ONFAULT) mcl.push_back("MCL_ONFAULT");
+    pj["mcl"] = mcl;
+    json regions = json::array();
+    for (const SmapsEntry& r : p.regions) {
+      regions.push_back({{"start", hex(r.start)}, {"end", hex(r.end)}, {"perms", r.perms}, {"name", r.name},
+                         {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb}});
+    }
+    pj["regions"] = regions;
+    json objs = json::array();
+    for (const ObjectReport& o : p.objects) {
+      objs.push_back({{"name", o.name}, {"addr", hex(o.addr)}, {"bytes", o.bytes}, {"pages", o.pages},
+                      {"resident_pages", o.resident_pages}, {"locked_pages", o.locked_pages},
+                      {"swapped_pages", o.swapped_pages}});
+    }
+    pj["objects"] = objs;
+    procs.push_back(pj);
+  }
+  j["processes"] = procs;
+  (void)t;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace pp

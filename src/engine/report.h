@@ -1,0 +1,32 @@
+// pinpages engine — per-step reports: named lesson objects and //@ expect checks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/annotations.h"
+#include "engine/trace.h"
+#include "lang/vm.h"
+
+namespace pp {
+
+// A named object of an interpreted process resolved to a byte range.
+struct ObjectRange {
+  std::string name;
+  u64 addr = 0, bytes = 0;
+  bool ok = false;
+  std::string why;  // when !ok
+};
+
+// Resolves "buffer", "a[3]", "p" (the block p points to) in process `p`.
+ObjectRange resolve_object(const lang::Vm& vm, const lang::Proc& p, const std::string& name);
+
+// The objects reported for a process at this point (bounded list).
+std::vector<ObjectReport> object_reports(lang::Vm& vm, const lang::Proc& p);
+
+ProcReport proc_report(lang::Vm& vm, int pid);
+
+// Evaluates a fact; returns "" when it holds, else a description of the actual value.
+std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int pid);
+
+}  // namespace pp

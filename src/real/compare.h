@@ -1,0 +1,52 @@
+// pinpages real mode — model vs kernel, step by step.
+//
+//   run_lesson (model) ──► Trace M ─┐
+//                                   ├─ compare_traces ─► per step: ret, errno,
+//   run_lesson_on(RealOs) ► Trace R ┘                    per object: locked/resident/swapped
+//
+// Used by `pinpages real` (closing note) and by the differential test.
+//
+// Tolerances (documented, deliberate):
+// - Return values that are addresses or pids (malloc, calloc, realloc, mmap, sbrk,
+//   fork, wait, waitpid, getpid, open) are compared by kind only: NULL / -1 / 0 / a
+//   value. Real addresses and pids differ from the model's by construction.
+// - Resident pages of an object may differ by `resident_slack` pages (default 1):
+//   glibc writes the chunk header in the page before a malloc'd buffer, and the
+//   real stack's top pages were already touched by the C start-up code.
+// - Locked and swapped page counts must agree exactly.
+// - Objects are matched by name within the process at the same position
+//   (parent first); an object missing on one side is a difference.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/trace.h"
+
+namespace pp::real {
+
+struct CompareOptions {
+  u64 resident_slack = 1;
+  bool compare_resident = true;
+};
+
+struct StepDiff {
+  int step = 0, line = 0;
+  std::string source;
+  std::vector<std::string> what;  // "ret: model 0, real -1", "buffer locked: model 4, real 0"
+};
+
+struct CompareReport {
+  int steps_model = 0, steps_real = 0;
+  int compared = 0, agreed = 0;
+  std::vector<StepDiff> diffs;
+  std::vector<std::string> notes;  // e.g. the runs stopped at different steps
+  std::vector<std::pair<char, bool>> figures;  // tutorial figure → did its step agree
+  bool all_agree() const { return diffs.empty() && steps_model == steps_real; }
+  std::string summary(const std::string& lesson) const;  // "mlockall: 12/12 steps agree"
+  std::string format() const;                             // readable diff
+};
+
+CompareReport compare_traces(const Trace& model, const Trace& real, const CompareOptions& opt = {});
+
+}  // namespace pp::real

@@ -1,0 +1,113 @@
+// pinpages real mode — the wire protocol between the driver (RealOs) and the lab.
+//
+//   driver (CLI / GUI, RealOs)                 lab process (pinpages-lab)
+//   ┌──────────────────────┐  unix stream      ┌──────────────────────────┐
+//   │ send  [u32 len][Req + tail] ───────────► │ one real call, nothing   │
+//   │ recv  [u32 len][Rep + tail] ◄─────────── │ else (preallocated bufs) │
+//   └──────────────────────┘  (+ SCM_RIGHTS    └──────────────────────────┘
+//                               fd on FORK)           │ fork: new socketpair,
+//                                                      ▼ one end to the child
+//                                                 child lab (own channel)
+//
+// One frame per request and per reply; every frame starts with a little-endian
+// u32 byte count. A stream socket (not a pipe) because fork hands the new
+// child's channel to the driver with SCM_RIGHTS. Both sides read with a poll()
+// timeout; EOF means the peer is dead (the lab then exits, which drops every lock).
+//
+// This header is shared by the lab (which links no pinpages library) and RealOs,
+// so it holds plain structs only.
+#pragma once
+
+#include <cstdint>
+
+namespace pp::real::proto {
+
+enum Op : std::uint32_t {
+  HELLO = 1,   // lab → driver, unsolicited, after start and after exec
+  PING,
+  MALLOC, CALLOC, REALLOC, FREE,
+  TOUCH,       // a=addr b=len c=write
+  MMAP, MUNMAP, MPROTECT, BRK, SBRK,
+  OPEN,        // a=size_if_created, tail = path (basename is used, in the lab's temp dir)
+  MADVISE,
+  MLOCK, MLOCK2, MUNLOCK, MLOCKALL, MUNLOCKALL,
+  SETRLIMIT,   // a=cur b=max
+  SETCAP,      // a=have (only dropping is possible for real)
+  FORK,        // reply carries the child's channel (SCM_RIGHTS)
+  EXEC,        // a=data_bytes b=bss_bytes; the reply is the new image's HELLO
+  EXIT,        // a=status; reply sent, then the lab exits
+  WAIT,        // a=child pid (-1 any); tail of reply: i32 wait status
+  STATUS,      // tail: LabStatus + raw /proc/self/status text
+  SMAPS,       // tail: raw /proc/self/smaps text
+  COUNT,       // tail: pairs (addr,len) → tail of reply: RangeCount per pair
+  LATENCY,     // a=records b=bytes c=lock → tail: LatencyNumbers
+};
+
+struct Req {
+  std::uint32_t op = 0;
+  std::uint32_t tail = 0;  // bytes following this struct
+  std::uint64_t a = 0, b = 0, c = 0, d = 0, e = 0, f = 0;
+};
+
+enum RepFlag : std::uint32_t {
+  REFUSED = 1,   // safety cap: the lab did not perform the call (tail = message)
+  DYING = 2,     // the process dies after this reply (signal in `sig`)
+  HELLO_FRAME = 4,  // tail is a Hello (start or exec of a lab image)
+  CONT = 8,      // more frames follow for the same reply (long /proc texts)
+};
+
+struct Rep {
+  std::int64_t ret = 0;
+  std::int32_t err = 0;   // Linux errno
+  std::int32_t sig = 0;   // signal that killed / will kill the process
+  std::uint64_t minflt = 0, majflt = 0;  // getrusage delta around the call
+  std::uint64_t ns = 0;                  // wall time of the call itself
+  std::uint32_t flags = 0;
+  std::uint32_t tail = 0;
+};
+
+// Sent in HELLO: where the lesson's image lives inside the lab.
+struct Hello {
+  std::int32_t pid = 0, ppid = 0;
+  std::uint64_t data = 0, data_bytes = 0;   // lesson .data (inside the lab's static array)
+  std::uint64_t bss = 0, bss_bytes = 0;     // lesson .bss (inside the lab's static array)
+  std::uint64_t stack_top = 0;              // lesson locals grow down from here
+  std::uint64_t text = 0;                   // some lab code address (the "program text")
+  std::uint64_t heap_at_start = 0;          // sbrk(0) at hello: no heap yet if == start_brk
+  std::int32_t has_heap = 0;                // 1 if a [heap] already existed (should be 0)
+  std::int32_t pagemap_pfn = 0;             // 1 if pagemap shows PFNs (CAP_SYS_ADMIN at open)
+  std::uint64_t lab_reserved_lo = 0, lab_reserved_hi = 0;  // lab-owned range lessons must not touch
+};
+
+struct LabStatus {
+  std::int32_t mcl = 0;   // flags of the last mlockall that is still in force
+  std::int32_t cap_ipc_lock = 0;
+  std::uint64_t rlim_cur = 0, rlim_max = 0;  // RLIMIT_MEMLOCK in bytes (~0 = infinity)
+  std::uint64_t minflt = 0, majflt = 0;      // getrusage totals
+};
+
+struct RangeCount {
+  std::uint64_t pages = 0;      // pages overlapping the range
+  std::uint64_t mapped = 0;     // of those, inside some VMA
+  std::uint64_t resident = 0;   // mincore bit 0
+  std::uint64_t present = 0;    // pagemap bit 63
+  std::uint64_t swapped = 0;    // pagemap bit 62
+  std::uint64_t exclusive = 0;  // pagemap bit 56 (mapped exactly once)
+};
+
+struct LatencyNumbers {
+  std::uint64_t records = 0, bytes = 0;
+  std::int32_t locked = 0, lock_err = 0;
+  std::uint64_t alloc_ns = 0;
+  std::uint64_t lock_ns = 0, lock_minflt = 0;    // the mlock calls (populating)
+  std::uint64_t touch_ns = 0, touch_minflt = 0, touch_majflt = 0;  // first pass over all records
+  std::uint64_t worst_record_ns = 0;             // slowest single record touch
+  std::uint64_t worst_page_ns = 0;               // slowest single page write
+  std::uint64_t slow_pages = 0;                  // page writes slower than 10 µs
+  std::uint64_t pages = 0;
+  std::uint64_t vm_lck_kb = 0, vm_rss_kb = 0;    // after touching
+};
+
+constexpr std::uint32_t kMaxFrame = 64u << 20;  // sanity bound on a frame's length
+
+}  // namespace pp::real::proto

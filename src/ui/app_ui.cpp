@@ -1,0 +1,262 @@
+// AppUi: the contract object the platform drives. Owns the Ui (windows + view state),
+// runs lessons into Traces (cached per lesson and OS), feeds the web bridge (hash,
+// narration, window.pinpages) and the sandbox.
+#include "ui/app_ui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "engine/run.h"
+#include "imgui.h"
+#include "ui/ui.h"
+#include "ui/web_bridge.h"
+
+namespace pp::ui {
+
+namespace {
+
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+        else o += c;
+    }
+  }
+  return o + "\"";
+}
+
+// "01-mlockall" answers to "mlockall" too: links stay short and survive renumbering.
+bool id_matches(const std::string& id, const std::string& want) {
+  if (id == want) return true;
+  auto dash = id.find('-');
+  return dash != std::string::npos && dash > 0 && std::all_of(id.begin(), id.begin() + dash, ::isdigit) &&
+         id.substr(dash + 1) == want;
+}
+
+std::string short_id(const std::string& id) {
+  auto dash = id.find('-');
+  if (dash != std::string::npos && dash > 0 && std::all_of(id.begin(), id.begin() + dash, ::isdigit))
+    return id.substr(dash + 1);
+  return id;
+}
+
+}  // namespace
+
+struct AppUi::Impl final : bridge::Target {
+  Ui ui;
+  StartOptions opt;
+  bool started = false;
+  std::map<std::string, std::shared_ptr<const Trace>> traces;  // "id|os"
+  std::string cur_text, cur_file;  // source of the open lesson (sandbox: generated)
+  int last_step = -1;
+  std::string last_hash, last_lesson_for_hash;
+
+  std::optional<OsKind> os_pref;
+
+  const BuiltinLesson* find_builtin(const std::string& want) {
+    const auto& all = builtin_lessons();
+    for (const auto& b : all) if (id_matches(b.id, want)) return &b;
+    for (const auto& b : all) if (b.file == want) return &b;
+    return nullptr;
+  }
+
+  bool open(const std::string& want, std::optional<OsKind> os) {
+    const auto& all = builtin_lessons();
+    std::string id, file, text;
+    if (want.empty() && !all.empty()) { id = all.front().id; file = all.front().file; text = all.front().text; }
+    else if (const BuiltinLesson* b = find_builtin(want)) { id = b->id; file = b->file; text = b->text; }
+#ifndef __EMSCRIPTEN__
+    else if (FILE* f = std::fopen(want.c_str(), "rb")) {  // desktop: a lesson file path
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      std::fclose(f);
+      file = want;
+      auto slash = want.rfind('/');
+      id = want.substr(slash == std::string::npos ? 0 : slash + 1);
+      if (id.size() > 2 && id.substr(id.size() - 2) == ".c") id.resize(id.size() - 2);
+    }
+#endif
+    else {
+      ui.status_line = "no lesson called \"" + want + "\"";
+      if (ui.trace) return false;
+      if (all.empty()) return false;
+      return open("", os);
+    }
+    RunOptions ro;
+    ro.os = os;
+    std::string key = id + "|" + (os ? (*os == OsKind::Qnx ? "qnx" : "linux") : "");
+    auto it = traces.find(key);
+    std::shared_ptr<const Trace> t;
+    if (it != traces.end()) t = it->second;
+    else {
+      t = std::make_shared<const Trace>(run_lesson(file, text, ro));
+      if (traces.size() > 8) traces.clear();  // each trace holds snapshots; keep a few
+      traces[key] = t;
+    }
+    cur_text = text;
+    cur_file = file;
+    ui.set_trace(t, id);
+    if (!t->errors.empty()) ui.status_line = t->errors.front().format();
+    else ui.status_line.clear();
+    return true;
+  }
+
+  void run_sandbox(const std::string& text) {
+    RunOptions ro;
+    ro.os = ui.os;
+    auto t = std::make_shared<const Trace>(run_lesson("sandbox.c", text, ro));
+    ui.sandbox_error = t->errors.empty() ? "" : t->errors.front().format();
+    int keep = t->steps.empty() ? 0 : static_cast<int>(t->steps.size()) - 1;
+    ui.set_trace(t, "sandbox");
+    ui.go(keep);  // show the effect of the line just added
+    cur_text = text;
+  }
+
+  std::string hash() const {
+    char z[32];
+    std::snprintf(z, sizeof z, "%.3g", std::clamp(ui.zoom, 0.25f, 4.0f));
+    std::string h = "lesson=" + short_id(ui.lesson_id) + "&step=" + std::to_string(ui.step) +
+                    "&os=" + (ui.os == OsKind::Qnx ? "qnx" : "linux");
+    if (!ui.fit) h += std::string("&zoom=") + z;
+    if (ui.embed) h += "&embed=1";
+    return h;
+  }
+
+  // --- bridge::Target (window.pinpages)
+  std::string state_json() override {
+    const Step* s = ui.cur();
+    std::string j = "{";
+    j += "\"lesson\":" + json_str(short_id(ui.lesson_id));
+    j += ",\"lesson_id\":" + json_str(ui.lesson_id);
+    j += ",\"title\":" + json_str(ui.trace ? ui.trace->meta.title : "");
+    j += ",\"step\":" + std::to_string(ui.step);
+    j += ",\"steps\":" + std::to_string(ui.steps());
+    j += ",\"line\":" + std::to_string(s ? s->line : 0);
+    j += ",\"figure\":" + (s && s->figure ? json_str(std::string(1, *s->figure)) : std::string("null"));
+    j += ",\"os\":" + json_str(ui.os == OsKind::Qnx ? "qnx" : "linux");
+    char buf[256];
+    std::snprintf(buf, sizeof buf, ",\"zoom\":%.4g,\"presenter\":%s,\"palette\":%d,\"frame_ms\":%.4f,\"frame_ms_avg\":%.4f,\"frame_ms_max\":%.4f",
+                  ui.zoom, ui.presenter ? "true" : "false", static_cast<int>(ui.palette), ui.frame_ms, ui.frame_ms_avg,
+                  ui.frame_ms_max);
+    j += buf;
+    std::snprintf(buf, sizeof buf, ",\"figure_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.fig_x, ui.fig_y,
+                  ui.fig_w, ui.fig_h);
+    j += buf;
+    j += ",\"hash\":" + json_str(hash());
+    j += ",\"narration\":" + json_str(ui.narration_text());
+    // Locked pages per lesson object, straight from the step's reports (the model).
+    j += ",\"objects\":[";
+    bool first = true;
+    if (s)
+      for (const ProcReport& pr : s->procs)
+        for (const ObjectReport& o : pr.objects) {
+          std::snprintf(buf, sizeof buf,
+                        "{\"pid\":%d,\"name\":%s,\"addr\":\"0x%llx\",\"bytes\":%llu,\"pages\":%llu,\"resident_pages\":%llu,"
+                        "\"locked_pages\":%llu,\"swapped_pages\":%llu}",
+                        pr.status.pid, json_str(o.name).c_str(), static_cast<unsigned long long>(o.addr),
+                        static_cast<unsigned long long>(o.bytes), static_cast<unsigned long long>(o.pages),
+                        static_cast<unsigned long long>(o.resident_pages), static_cast<unsigned long long>(o.locked_pages),
+                        static_cast<unsigned long long>(o.swapped_pages));
+          j += (first ? "" : ",") + std::string(buf);
+          first = false;
+        }
+    j += "]";
+    j += ",\"step_json\":" + (s && ui.trace ? step_json(*ui.trace, *s) : std::string("null"));
+    j += "}";
+    return j;
+  }
+  void go(int step) override { ui.playing = false; ui.go(step); }
+  bool lesson(const std::string& id) override { return open(id, os_pref); }
+  void set_os(const std::string& os) override {
+    os_pref = os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+    int keep = ui.step;
+    open(ui.lesson_id, os_pref);
+    ui.go(keep);
+  }
+  void zoom_by(float f) override { ui.fit = false; ui.zoom = std::clamp(ui.zoom * f, 0.05f, 4096.0f); }
+  void key(const std::string& k) override {
+    if (k == "next") ui.go(ui.step + 1);
+    else if (k == "prev") ui.go(ui.step - 1);
+    else if (k == "presenter") ui.presenter = !ui.presenter;
+    else if (k == "figure") ui.figure_only = !ui.figure_only;
+    else if (k == "palette") { ui.palette = static_cast<PaletteKind>((static_cast<int>(ui.palette) + 1) % 3); apply_style(ui.palette); }
+  }
+  std::string figure_png_base64() override {
+    std::vector<unsigned char> png;
+    if (!figure_png(ui, png)) return "";
+    return bridge::to_base64(png);
+  }
+
+  void install_hooks() {
+    for (const auto& b : builtin_lessons()) ui.hooks.lessons.emplace_back(b.id, b.title);
+    ui.hooks.open_lesson = [this](const std::string& id) { open(id, os_pref); };
+    ui.hooks.set_os = [this](OsKind k) { set_os(k == OsKind::Qnx ? "qnx" : "linux"); };
+    ui.hooks.run_sandbox = [this](const std::string& text) { run_sandbox(text); };
+    ui.hooks.step_json = [this](const Step& s) { return ui.trace ? step_json(*ui.trace, s) : std::string("{}"); };
+    ui.hooks.save_file = [](const std::string& n, const std::string& m, const std::vector<unsigned char>& b) {
+      return bridge::save(n, m, b);
+    };
+    ui.hooks.copy_link = [this]() {
+      std::string base = bridge::page_url_without_hash();
+      bridge::copy_text((base.empty() ? "pinpages --lesson " + short_id(ui.lesson_id) + " #" : base + "#") + hash());
+      ui.status_line = "link copied";
+    };
+  }
+};
+
+AppUi::AppUi() : impl_(new Impl) {}
+AppUi::~AppUi() {
+  bridge::install(nullptr);
+  delete impl_;
+}
+
+void AppUi::start(const StartOptions& opt) {
+  Impl& d = *impl_;
+  if (!d.started) {
+    d.ui.setup_fonts();  // before the backend uploads the atlas (first NewFrame)
+    apply_style(d.ui.palette);
+    d.install_hooks();
+    bridge::install(impl_);
+    d.started = true;
+  }
+  d.opt = opt;
+  if (!opt.os.empty()) d.os_pref = opt.os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+  // Re-entry (hashchange): reuse the open lesson when it is the same one.
+  bool same = d.ui.trace && (opt.lesson.empty() || id_matches(d.ui.lesson_id, opt.lesson) || d.ui.lesson_id == opt.lesson) &&
+              (!d.os_pref || *d.os_pref == d.ui.os);
+  if (!same) d.open(opt.lesson, d.os_pref);
+  d.ui.go(opt.step);
+  d.ui.zoom = opt.zoom > 0 ? opt.zoom : 1.0f;
+  d.ui.fit = std::fabs(d.ui.zoom - 1.0f) < 1e-3f;  // a link's explicit zoom wins over fit
+  d.ui.embed = opt.embed;
+  d.last_step = -1;
+}
+
+void AppUi::frame(const FrameInfo& info) {
+  Impl& d = *impl_;
+  d.ui.frame(info);
+  // Tell the page what changed: permalink in the hash, words for screen readers.
+  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step) {
+    d.last_step = d.ui.step;
+    d.ui.narrated_step = d.ui.step;
+    bridge::narrate(d.ui.narration_text());
+  }
+  if (info.web) {
+    std::string h = d.hash();
+    if (h != d.last_hash) { bridge::set_hash(h); d.last_hash = h; }
+  }
+}
+
+bool AppUi::wants_quit() const { return impl_->ui.quit; }
+
+}  // namespace pp::ui

@@ -1,0 +1,400 @@
+// Ui: shared state, fonts, keyboard, and the tiling of the windows.
+//
+//   ┌──────────────── Controls (⏮ ◀ ▶ ⏭, slider, lesson, OS, palette, presenter) ───────┐
+//   │ Address space (the figure)      │ Narration (+ quiz)                              │
+//   │                                 │ Code                                            │
+//   │                                 │ [Physical | Page table | Faults | Sandbox]      │
+//   └─────────────────────────────────┴─────────────────────────────────────────────────┘
+// F shows the figure alone; ?embed=1 keeps figure + narration + a compact step bar;
+// a phone-sized viewport stacks controls, figure and narration.
+#include "ui/ui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+
+namespace pp::ui {
+
+struct Ui::Cache {
+  int gen = -1;
+  std::map<int, std::unique_ptr<StepView>> views;  // a few recent steps
+  std::vector<int> order;                          // LRU of `views`
+  std::map<std::string, std::shared_ptr<void>> slots;
+};
+
+Ui::Ui() : cache_(std::make_unique<Cache>()) {}
+Ui::~Ui() = default;
+
+std::shared_ptr<void>& Ui::slot_raw(const char* name) {
+  if (cache_->gen != trace_gen) {
+    cache_->views.clear();
+    cache_->order.clear();
+    cache_->slots.clear();
+    cache_->gen = trace_gen;
+  }
+  return cache_->slots[name];
+}
+
+void Ui::setup_fonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  ImFontAtlas* at = io.Fonts;
+  // The backend uploads the atlas on its first NewFrame; after that, adding fonts would
+  // need a texture re-upload we cannot request, so presenter mode falls back to
+  // SetWindowFontScale (blurrier, still usable).
+  if (at->TexID != nullptr || at->Locked || at->Fonts.Size == 0) return;
+  // Raster size of the platform's font (already × devicePixelRatio); FontSize is only
+  // known after a build, the config has it before.
+  float base = at->ConfigData.Size > 0 ? at->ConfigData[0].SizePixels : 16.0f;
+  static const ImWchar ranges[] = {
+      0x0020, 0x00FF,  // Latin-1
+      0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
+      0x2190, 0x21FF,  // arrows
+      0x2212, 0x2212,  // minus
+      0x2248, 0x2248,  // ≈
+      0x2264, 0x2265,  // ≤ ≥
+      0x23F8, 0x23FA,  // ⏸ ⏹ ⏺
+      0x25A0, 0x25FF,  // geometric shapes: ■ ▶ ◀ ● …
+      0x2713, 0x2717,  // ✓ ✗
+      0,
+  };
+#if defined(PP_FONT_SANS) && defined(PP_FONT_MONO)
+  const char* files[2] = {PP_FONT_SANS, PP_FONT_MONO};
+  for (int i = 0; i < 4; ++i) {
+    const char* f = files[i & 1];
+    if (FILE* probe = std::fopen(f, "rb")) std::fclose(probe); else continue;
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    float px = base * (i < 2 ? 1.0f : 1.75f);
+    fonts_[i] = at->AddFontFromFileTTF(f, px, &cfg, ranges);
+  }
+#else
+  (void)ranges;
+#endif
+}
+
+ImFont* Ui::mono_font() const {
+  ImFont* f = fonts_[presenter ? 3 : 1];
+  if (f) return f;
+  ImGuiIO& io = ImGui::GetIO();
+  return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
+}
+
+float Ui::scale() const { return ImGui::GetFontSize() / 16.0f; }
+
+void Ui::set_trace(std::shared_ptr<const Trace> t, const std::string& id) {
+  trace = std::move(t);
+  lesson_id = id;
+  ++trace_gen;
+  if (trace) os = trace->meta.machine.os;
+  step = std::clamp(step, 0, std::max(0, steps() - 1));
+  pan_y = 0;
+  hover = hover_next = Hover{};
+  selection = Selection{};
+  narrated_step = -1;
+}
+
+const Step* Ui::cur() const {
+  if (!trace || trace->steps.empty()) return nullptr;
+  return &trace->steps[std::clamp(step, 0, steps() - 1)];
+}
+const Step* Ui::prev() const {
+  if (!trace || step <= 0 || step >= steps()) return nullptr;
+  return &trace->steps[step - 1];
+}
+
+void Ui::go(int s) {
+  int n = steps();
+  step = n == 0 ? 0 : std::clamp(s, 0, n - 1);
+}
+
+int Ui::find_next(bool forward, const std::function<bool(const Step&)>& pred) const {
+  for (int i = step + (forward ? 1 : -1); i >= 0 && i < steps(); i += forward ? 1 : -1)
+    if (pred(trace->steps[i])) return i;
+  return -1;
+}
+
+const StepView* Ui::view_for(int s) {
+  slot_raw("");  // drops caches if the trace changed
+  if (!trace || s < 0 || s >= steps()) return nullptr;
+  const Step& st = trace->steps[s];
+  if (!st.machine) return nullptr;
+  auto& c = *cache_;
+  auto it = c.views.find(s);
+  if (it == c.views.end()) {
+    it = c.views.emplace(s, std::make_unique<StepView>(build_step_view(*st.machine, &st))).first;
+    c.order.push_back(s);
+    if (c.order.size() > 6) {  // keep the current, previous and a few recently visited
+      c.views.erase(c.order.front());
+      c.order.erase(c.order.begin());
+    }
+  }
+  return it->second.get();
+}
+
+std::string Ui::narration_text() const {
+  const Step* s = cur();
+  if (!s) return "";
+  std::string t = "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
+  if (s->figure) t += std::string("Figure ") + *s->figure + ": " + s->figure_caption + " ";
+  if (!s->source.empty()) t += "Line " + std::to_string(s->line) + ": " + s->source + " ";
+  if (!s->call.empty()) t += call_result(*s) + ". ";
+  if (!s->say.empty()) t += s->say + " ";
+  t += what_changed(*s, prev());
+  return t;
+}
+
+// ------------------------------------------------------------------ keyboard
+void Ui::keyboard() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;  // typing in the sandbox
+  auto pressed = [&](ImGuiKey_ k) {
+    int idx = ImGui::GetKeyIndex(k);
+    return idx >= 0 && ImGui::IsKeyPressed(idx, true);
+  };
+  if (pressed(ImGuiKey_RightArrow)) { playing = false; go(step + 1); }
+  if (pressed(ImGuiKey_LeftArrow)) { playing = false; go(step - 1); }
+  if (pressed(ImGuiKey_Home)) { playing = false; go(0); }
+  if (pressed(ImGuiKey_End)) { playing = false; go(steps() - 1); }
+  if (pressed(ImGuiKey_Space)) { playing = !playing; play_accum = 0; }
+  // Letters and +/- arrive as characters: independent of keyboard layout and backend.
+  for (ImWchar c : io.InputQueueCharacters) {
+    switch (c) {
+      case 'f': case 'F': figure_only = !figure_only; break;
+      case 'p': case 'P': presenter = !presenter; break;
+      case '+': case '=': fit = false; zoom = std::min(zoom * 1.25f, 4096.0f); break;
+      case '-': case '_': fit = false; zoom = std::max(zoom / 1.25f, 0.05f); break;
+      case '0': fit = true; pan_y = 0; break;
+      case 'c': case 'C':
+        palette = static_cast<PaletteKind>((static_cast<int>(palette) + 1) % 3);
+        apply_style(palette);
+        break;
+      default: break;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ frame
+void Ui::frame(const FrameInfo& fi) {
+  auto t0 = std::chrono::steady_clock::now();
+  info = fi;
+  ImGuiIO& io = ImGui::GetIO();
+  // Arrows and Space belong to the stepper, not to widget navigation.
+  io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+
+  ImFont* font = fonts_[presenter ? 2 : 0];
+  if (font) ImGui::PushFont(font);
+  keyboard();
+
+  if (playing && steps() > 0) {
+    play_accum += io.DeltaTime * speed;
+    while (play_accum >= 1.0 && playing) {
+      play_accum -= 1.0;
+      if (step + 1 >= steps()) { playing = false; break; }
+      go(step + 1);
+      if (const Step* s = cur(); s && breakpoints.count(s->line)) playing = false;
+    }
+  }
+
+  hover = hover_next;  // what the mouse found last frame is what we highlight now
+  hover_next = Hover{};
+  layout_and_draw();
+  if (font) ImGui::PopFont();
+  if (export_png_requested) {
+    // The window's draw list is complete once it has been ended: rasterize it now.
+    export_png_requested = false;
+    std::vector<unsigned char> png;
+    char name[160];
+    std::snprintf(name, sizeof name, "pinpages-%s-step%d.png", lesson_id.c_str(), step);
+    if (!figure_png(*this, png)) last_export = "PNG export failed";
+    else if (hooks.save_file) last_export = hooks.save_file(name, "image/png", png);
+  }
+
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  frame_ms = ms;
+  frame_ms_avg = frame_ms_avg == 0 ? ms : frame_ms_avg * 0.95 + ms * 0.05;
+  frame_ms_max = std::max(frame_ms_max * 0.999, ms);
+}
+
+namespace {
+
+constexpr ImGuiWindowFlags kTile = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+
+bool tile(const char* name, float x, float y, float w, float h, ImGuiWindowFlags extra = 0) {
+  ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(std::max(w, 40.0f), std::max(h, 40.0f)), ImGuiCond_Always);
+  return ImGui::Begin(name, nullptr, kTile | extra);
+}
+
+}  // namespace
+
+void Ui::layout_and_draw() {
+  float W = info.width > 0 ? static_cast<float>(info.width) : ImGui::GetIO().DisplaySize.x;
+  float H = info.height > 0 ? static_cast<float>(info.height) : ImGui::GetIO().DisplaySize.y;
+  // On the web the app lays out in CSS pixels; natively DisplaySize is what ImGui uses.
+  W = std::min(W, ImGui::GetIO().DisplaySize.x > 0 ? ImGui::GetIO().DisplaySize.x : W);
+  H = std::min(H, ImGui::GetIO().DisplaySize.y > 0 ? ImGui::GetIO().DisplaySize.y : H);
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  const bool phone = W < 720;
+  const bool compact = embed || phone;
+  float ctl_h = compact ? line * 1.6f : line * 2.6f;
+
+  if (!trace) {
+    tile("pinpages", 0, 0, W, H);
+    ImGui::TextWrapped("No lesson loaded.%s", status_line.empty() ? "" : (" " + status_line).c_str());
+    ImGui::End();
+    return;
+  }
+
+  if (figure_only) {
+    float nh = line * 2.2f;
+    if (tile("Narration##fig", 0, 0, W, nh, ImGuiWindowFlags_NoTitleBar)) draw_narration(*this);
+    ImGui::End();
+    if (tile("Address space", 0, nh, W, H - nh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+      draw_address_space(*this);
+    ImGui::End();
+    return;
+  }
+
+  if (tile("Controls", 0, 0, W, ctl_h, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
+    draw_controls(*this, compact);
+  ImGui::End();
+  float y = ctl_h, rest = H - ctl_h;
+
+  if (compact) {
+    // Figure on top, narration below: the two things a student needs.
+    float fh = phone ? rest * 0.62f : rest * 0.72f;
+    if (tile("Address space", 0, y, W, fh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+      draw_address_space(*this);
+    ImGui::End();
+    if (tile("Narration", 0, y + fh, W, rest - fh)) {
+      draw_narration(*this);
+      draw_quiz(*this);
+    }
+    ImGui::End();
+    return;
+  }
+
+  float lw = std::floor(W * 0.50f), rw = W - lw;
+  if (tile("Address space", 0, y, lw, rest, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    draw_address_space(*this);
+  ImGui::End();
+
+  float nh = std::floor(rest * 0.27f), ch = std::floor(rest * 0.33f), dh = rest - nh - ch;
+  if (tile("Narration", lw, y, rw, nh)) {
+    draw_narration(*this);
+    draw_quiz(*this);
+  }
+  ImGui::End();
+  if (tile("Code", lw, y + nh, rw, ch)) draw_code(*this);
+  ImGui::End();
+  if (tile("Inspect", lw, y + nh + ch, rw, dh, ImGuiWindowFlags_NoTitleBar)) {
+    if (ImGui::BeginTabBar("inspect")) {
+      if (ImGui::BeginTabItem("Physical memory & swap")) { draw_physical(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Page table")) { draw_page_table(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Faults & latency")) { draw_faults(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Sandbox")) { draw_sandbox(*this); ImGui::EndTabItem(); }
+      ImGui::EndTabBar();
+    }
+  }
+  ImGui::End();
+}
+
+// ------------------------------------------------------------------ text helpers
+std::string human_bytes(u64 b) {
+  char buf[64];
+  if (b < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  else if (b < (1ull << 20)) std::snprintf(buf, sizeof buf, "%.4g KiB", b / 1024.0);
+  else if (b < (1ull << 30)) std::snprintf(buf, sizeof buf, "%.4g MiB", b / 1048576.0);
+  else if (b < (1ull << 40)) std::snprintf(buf, sizeof buf, "%.4g GiB", b / 1073741824.0);
+  else std::snprintf(buf, sizeof buf, "%.4g TiB", b / 1099511627776.0);
+  return buf;
+}
+
+std::string human_kb(u64 kb) { return human_bytes(kb * 1024); }
+
+std::string hex_addr(u64 a) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
+  return buf;
+}
+
+static std::string grouped(long long v) {
+  std::string s = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string call_result(const Step& s) {
+  if (s.call.empty()) return "";
+  std::string r = s.call + " = ";
+  if (s.ret > 0xFFFFFFFFll) r += hex_addr(static_cast<u64>(s.ret));
+  else r += std::to_string(s.ret);
+  if (s.err) {
+    const char* n = errno_name(s.err);
+    r += std::string(" ") + (n ? n : "E?") + " (" + errno_text(s.err) + ")";
+  }
+  return r;
+}
+
+std::string what_changed(const Step& s, const Step* prev) {
+  u64 locked = 0, unlocked = 0, alloc = 0, freed = 0, out = 0, in = 0, cow = 0;
+  int created = 0, exited = 0, execs = 0, ooms = 0;
+  for (const Event& e : s.events) {
+    switch (e.kind) {
+      case EventKind::Lock: locked += e.npages; break;
+      case EventKind::Unlock: unlocked += e.npages; break;
+      case EventKind::FrameAlloc: alloc += e.npages; break;
+      case EventKind::FrameFree: freed += e.npages; break;
+      case EventKind::SwapOut: out += e.npages; break;
+      case EventKind::SwapIn: in += e.npages; break;
+      case EventKind::CowCopy: cow += e.npages; break;
+      case EventKind::ProcessCreate: ++created; break;
+      case EventKind::ProcessExit: ++exited; break;
+      case EventKind::Exec: ++execs; break;
+      case EventKind::OomKill: ++ooms; break;
+      default: break;
+    }
+  }
+  std::vector<std::string> parts;
+  if (locked) parts.push_back("+" + grouped(locked) + " pages locked");
+  if (unlocked) parts.push_back(grouped(unlocked) + " pages unlocked");
+  if (alloc) parts.push_back("+" + grouped(alloc) + " frames of RAM");
+  if (freed) parts.push_back(grouped(freed) + " frames freed");
+  if (out) parts.push_back(grouped(out) + " pages swapped out");
+  if (in) parts.push_back(grouped(in) + " pages swapped in");
+  if (cow) parts.push_back(grouped(cow) + " copy-on-write copies");
+  if (created) parts.push_back(std::to_string(created) + " process created");
+  if (exited) parts.push_back(std::to_string(exited) + " process exited");
+  if (execs) parts.push_back("exec replaced the program");
+  if (ooms) parts.push_back("OOM killer struck");
+  parts.push_back(grouped(static_cast<long long>(s.minflt)) + " minor / " +
+                  grouped(static_cast<long long>(s.majflt)) + " major faults");
+  // VmLck / VmRSS deltas of the process that ran the step, from the reports.
+  auto find = [](const Step* st, int pid) -> const ProcStatus* {
+    if (!st) return nullptr;
+    for (const auto& p : st->procs)
+      if (p.status.pid == pid) return &p.status;
+    return nullptr;
+  };
+  if (const ProcStatus* now = find(&s, s.pid); now && prev) {
+    const ProcStatus* was = find(prev, s.pid);
+    long long dl = static_cast<long long>(now->vm_lck_kb) - (was ? static_cast<long long>(was->vm_lck_kb) : 0);
+    long long dr = static_cast<long long>(now->vm_rss_kb) - (was ? static_cast<long long>(was->vm_rss_kb) : 0);
+    auto fmt = [](long long kb) {
+      return (kb >= 0 ? "+" : "-") + human_kb(static_cast<u64>(kb < 0 ? -kb : kb));
+    };
+    if (dl) parts.push_back("VmLck " + fmt(dl));
+    if (dr) parts.push_back("VmRSS " + fmt(dr));
+  }
+  std::string r;
+  for (size_t i = 0; i < parts.size(); ++i) r += (i ? ", " : "") + parts[i];
+  return r;
+}
+
+}  // namespace pp::ui

@@ -1,0 +1,175 @@
+// pinpages UI — internal state shared by the windows (not part of the app contract).
+//
+//   AppUi (app_ui.cpp, needs pp_lang) ──owns──► Ui ──draws──► address_space.cpp, code_view.cpp, …
+//        lesson picker, re-runs, sandbox            │
+//        runs, web bridge (hooks below)             └─ reads Trace / Step / Machine snapshot
+//
+// Ui keeps only what the person chose (current step, zoom, pan, toggles, quiz answers);
+// every window rebuilds its picture from the current Step each frame. Expensive
+// derivations (page runs, frame grid, time series) are cached per step index, so a
+// frame costs what is visible, not what the machine holds.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/trace.h"
+#include "ui/app_ui.h"
+#include "ui/palette.h"
+#include "ui/view_model.h"
+
+struct ImFont;
+
+namespace pp::ui {
+
+// What the mouse is on, shared so the address-space and physical windows can point
+// at each other ("this page lives in that frame").
+struct Hover {
+  int pid = 0;
+  u64 vaddr = 0, npages = 0;  // page range under the mouse (a cell may hold several)
+  int frame = -1, slot = -1;  // resolved frame / swap slot of the first page
+  bool active() const { return pid != 0 || frame >= 0 || slot >= 0; }
+};
+
+// A range dragged on the diagram (for the sandbox's mlock/munlock/touch).
+struct Selection {
+  int pid = 0;
+  u64 start = 0, end = 0;  // [start, end) page aligned
+  bool valid() const { return pid != 0 && end > start; }
+};
+
+struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
+  std::function<void(const std::string& id)> open_lesson;
+  std::function<void(OsKind)> set_os;
+  std::function<void(const std::string& text)> run_sandbox;  // run a sandbox source
+  std::function<std::string(const Step&)> step_json;         // engine's JSON of a step
+  std::vector<std::pair<std::string, std::string>> lessons;  // (id, title) for the picker
+  // Download on the web, a file in the working directory natively. Returns where it went.
+  std::function<std::string(const std::string& name, const std::string& mime,
+                             const std::vector<unsigned char>& bytes)> save_file;
+  std::function<void()> copy_link;  // permalink to the clipboard (web) / stdout (desktop)
+};
+
+class Ui {
+ public:
+  Ui();
+  ~Ui();
+
+  // Adds the presenter-size fonts to the atlas (before the backend uploads it).
+  void setup_fonts();
+  void set_trace(std::shared_ptr<const Trace> t, const std::string& lesson_id);
+  void frame(const FrameInfo& info);  // all windows + keyboard
+
+  // --- the run being browsed
+  std::shared_ptr<const Trace> trace;
+  std::string lesson_id;
+  OsKind os = OsKind::Linux;
+  int step = 0;
+  int steps() const { return trace ? static_cast<int>(trace->steps.size()) : 0; }
+  const Step* cur() const;
+  const Step* prev() const;  // the step before the current one (or null)
+  void go(int s);            // clamps; stops at nothing
+  int find_next(bool forward, const std::function<bool(const Step&)>& pred) const;
+
+  // --- view settings
+  float zoom = 1.0f;      // vertical detail of the address-space figure
+  bool fit = true;        // zoom follows the window so the whole figure shows
+  bool show_kernel_pages = false;  // [vvar] / [vdso] in the figure
+  float pan_y = 0.0f;     // pixels scrolled in the figure
+  bool playing = false;
+  float speed = 2.0f;     // steps per second
+  double play_accum = 0;
+  bool presenter = false;
+  PaletteKind palette = PaletteKind::Standard;
+  bool embed = false;
+  bool figure_only = false;  // F: the figure fills the screen
+  bool select_drag = false;  // plain drag on the figure picks a range (sandbox) instead of panning
+  bool show_sandbox = false, show_page_table = true, show_physical = true, show_faults = true;
+  std::set<int> breakpoints;          // 1-based source lines
+  std::map<int, int> quiz_choice;     // step index -> chosen answer
+  std::set<int> quiz_revealed;
+  Hover hover, hover_next;            // last frame's hover (drawn) / this frame's (being found)
+  Selection selection;
+  bool quit = false;
+  float deadline_us = 100.0f;         // faults window: the real-time loop's deadline
+
+  // --- sandbox
+  std::vector<std::string> sandbox_lines;
+  std::string sandbox_error;
+
+  // --- figure geometry, for the PNG export and the web hook (screen pixels)
+  float fig_x = 0, fig_y = 0, fig_w = 0, fig_h = 0;
+  bool export_png_requested = false;
+  std::string last_export;  // path or message shown in the controls
+
+  // --- frame timing (CPU time inside frame())
+  double frame_ms = 0, frame_ms_avg = 0, frame_ms_max = 0;
+
+  // --- per-step caches
+  const StepView* view_for(int s);           // page runs of step s (null without snapshot)
+  const StepView* view() { return view_for(step); }
+  // A per-window cache slot, dropped whenever the trace changes.
+  template <class T> T& slot(const char* name) {
+    auto& p = slot_raw(name);
+    if (!p) p = std::make_shared<T>();
+    return *static_cast<T*>(p.get());
+  }
+  std::shared_ptr<void>& slot_raw(const char* name);
+  int trace_gen = 0;  // bumps on every set_trace(): caches compare it
+  Hooks hooks;
+  FrameInfo info;
+  const Palette& pal() const { return palette_of(palette); }
+  float scale() const;  // cell/line scale from presenter mode and font size
+  ImFont* mono_font() const;
+  std::string status_line;  // one line shown by the controls (errors, "copied link")
+
+  // Set by the windows when the step changes so the web bridge can narrate it.
+  int narrated_step = -1;
+  std::string narration_text() const;
+
+ private:
+  struct Cache;
+  std::unique_ptr<Cache> cache_;
+  ImFont* fonts_[4] = {nullptr, nullptr, nullptr, nullptr};  // sans, mono, sans big, mono big
+  void keyboard();
+  void layout_and_draw();
+  friend struct UiAccess;
+};
+
+// Windows (one file each). Each draws its contents into the current ImGui window;
+// ui.cpp owns the windows, tabs and tiling (so presenter/embed/phone layouts are one place).
+void draw_address_space(Ui& ui);
+void draw_physical(Ui& ui);
+void draw_page_table(Ui& ui);
+void draw_code(Ui& ui);
+void draw_narration(Ui& ui);
+void draw_faults(Ui& ui);
+void draw_controls(Ui& ui, bool compact);
+void draw_quiz(Ui& ui);  // nothing when the step has no quiz
+void draw_sandbox(Ui& ui);
+
+// Text helpers shared by windows.
+std::string human_bytes(u64 bytes);   // "4 KiB", "489 MiB"
+std::string human_kb(u64 kb);
+std::string hex_addr(u64 a);          // "0x7f3a…" without leading zero padding
+std::string what_changed(const Step& s, const Step* prev);  // "+125,000 pages locked, 0 faults"
+std::string call_result(const Step& s);                     // "= 0" / "= -1 ENOMEM (…)"
+
+// Software rasterizer for PNG export (raster.cpp): renders a rectangle of the current
+// frame's draw data into RGBA using the font atlas's CPU copy. Works without any GPU,
+// so tests and the web page can export the figure the same way.
+bool rasterize_window(const char* window_name, float x, float y, float w, float h, float scale,
+                      std::vector<unsigned char>& rgba, int& out_w, int& out_h);
+bool encode_png(const std::vector<unsigned char>& rgba, int w, int h, std::vector<unsigned char>& png);
+// The address-space window of the frame just drawn, as PNG (call after Ui::frame()).
+bool figure_png(Ui& ui, std::vector<unsigned char>& png);
+// Every window of the frame just rendered (after ImGui::Render()), as PNG.
+bool frame_png(float scale, std::vector<unsigned char>& png);
+std::string sandbox_source(const std::vector<std::string>& lines, OsKind os);
+
+}  // namespace pp::ui

@@ -1,0 +1,128 @@
+// The browser side of the UI (see web_bridge.h). Browser-only code is guarded with
+// __EMSCRIPTEN__; the exported pp_* functions are what web/pinpages-api.js calls.
+#include "ui/web_bridge.h"
+
+#include <cstdio>
+#include <string>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+namespace pp::ui::bridge {
+namespace {
+Target* g_target = nullptr;
+std::string g_ret;  // storage for strings returned to JS (valid until the next call)
+
+std::string base64(const std::vector<unsigned char>& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += t[(v >> 6) & 63]; out += t[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = in[i] << 16;
+    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += "==";
+  } else if (i + 2 == in.size()) {
+    unsigned v = (in[i] << 16) | (in[i + 1] << 8);
+    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += t[(v >> 6) & 63]; out += '=';
+  }
+  return out;
+}
+}  // namespace
+
+std::string to_base64(const std::vector<unsigned char>& in) { return base64(in); }
+
+void install(Target* t) { g_target = t; }
+
+#ifdef __EMSCRIPTEN__
+
+EM_JS(void, pp_js_set_hash, (const char* h), {
+  var s = UTF8ToString(h);
+  if (location.hash.slice(1) !== s) history.replaceState(null, '', '#' + s);
+});
+EM_JS(void, pp_js_narrate, (const char* t), {
+  var s = UTF8ToString(t);
+  if (window.pinpages && window.pinpages.narrate) { window.pinpages.narrate(s); return; }
+  var n = document.getElementById('narration');
+  if (n && n.textContent !== s) n.textContent = s;
+});
+EM_JS(void, pp_js_download, (const char* name, const char* mime, const unsigned char* data, int len), {
+  var bytes = HEAPU8.slice(data, data + len);
+  var blob = new Blob([bytes], {type: UTF8ToString(mime)});
+  var a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+});
+EM_JS(void, pp_js_copy, (const char* t), {
+  var s = UTF8ToString(t);
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(s).catch(function() { window.prompt('Copy this link:', s); });
+  } else {
+    window.prompt('Copy this link:', s);
+  }
+  if (window.pinpages) window.pinpages.lastCopied = s;
+});
+
+void set_hash(const std::string& h) { pp_js_set_hash(h.c_str()); }
+void narrate(const std::string& t) { pp_js_narrate(t.c_str()); }
+std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& b) {
+  pp_js_download(name.c_str(), mime.c_str(), b.data(), static_cast<int>(b.size()));
+  return "downloaded " + name;
+}
+void copy_text(const std::string& t) { pp_js_copy(t.c_str()); }
+std::string page_url_without_hash() {
+  const char* s = emscripten_run_script_string("location.origin + location.pathname + location.search");
+  return s ? s : "";
+}
+
+#else
+
+void set_hash(const std::string&) {}
+void narrate(const std::string&) {}
+std::string save(const std::string& name, const std::string&, const std::vector<unsigned char>& b) {
+  FILE* f = std::fopen(name.c_str(), "wb");
+  if (!f) return "cannot write " + name;
+  std::fwrite(b.data(), 1, b.size(), f);
+  std::fclose(f);
+  return "saved " + name;
+}
+void copy_text(const std::string& t) { std::printf("%s\n", t.c_str()); std::fflush(stdout); }
+std::string page_url_without_hash() { return ""; }
+
+#endif
+
+}  // namespace pp::ui::bridge
+
+// ------------------------------------------------------------------ exports for JS
+// window.pinpages.* in web/pinpages-api.js wraps these with Module.ccall.
+#ifdef __EMSCRIPTEN__
+#define PP_EXPORT EMSCRIPTEN_KEEPALIVE
+#else
+#define PP_EXPORT
+#endif
+
+using pp::ui::bridge::g_target;
+using pp::ui::bridge::g_ret;
+
+extern "C" {
+PP_EXPORT const char* pp_ui_state() {
+  g_ret = g_target ? g_target->state_json() : "null";
+  return g_ret.c_str();
+}
+PP_EXPORT void pp_ui_go(int step) { if (g_target) g_target->go(step); }
+PP_EXPORT int pp_ui_lesson(const char* id) { return g_target && id && g_target->lesson(id) ? 1 : 0; }
+PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(os); }
+PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
+PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
+PP_EXPORT const char* pp_ui_figure_png() {
+  g_ret = g_target ? g_target->figure_png_base64() : "";
+  return g_ret.c_str();
+}
+}

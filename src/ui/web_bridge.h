@@ -1,0 +1,31 @@
+// pinpages UI — the page side of the UI: URL hash, aria-live narration, downloads,
+// clipboard, and the C functions behind window.pinpages (web/pinpages-api.js).
+// Natively the same calls write files / print, so app_ui.cpp has no #ifdefs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pp::ui::bridge {
+
+// What web_bridge.cpp's exported C functions call into (implemented in app_ui.cpp).
+struct Target {
+  virtual ~Target() = default;
+  virtual std::string state_json() = 0;
+  virtual void go(int step) = 0;
+  virtual bool lesson(const std::string& id) = 0;
+  virtual void set_os(const std::string& os) = 0;
+  virtual void zoom_by(float factor) = 0;
+  virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
+  virtual std::string figure_png_base64() = 0;
+};
+void install(Target* t);  // also keeps this file's exports linked in
+
+void set_hash(const std::string& hash);       // replaceState: no history flood, no hashchange
+void narrate(const std::string& text);        // #narration (aria-live)
+std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes);
+void copy_text(const std::string& text);      // clipboard (web) / stdout (desktop)
+std::string page_url_without_hash();          // "" natively
+std::string to_base64(const std::vector<unsigned char>& bytes);
+
+}  // namespace pp::ui::bridge

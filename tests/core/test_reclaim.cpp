@@ -1,0 +1,161 @@
+// SEMANTICS "Reclaim, swap, files" and madvise.
+#include "helpers.h"
+
+namespace pp::test {
+
+namespace {
+bool has(const OpResult& r, EventKind k) {
+  for (auto& e : r.events)
+    if (e.kind == k) return true;
+  return false;
+}
+}  // namespace
+
+TEST(Reclaim, LockedPagesAreNeverReclaimedUnlockedAnonGoesToSwap) {
+  Fixture f(cfg(64 * MiB, 64 * MiB));
+  u64 lk = f.map(8 * MiB);
+  f.m.mlock(f.pid, lk, 8 * MiB);
+  u64 un = f.map(16 * MiB);
+  f.m.touch(f.pid, un, 16 * MiB, true);
+  OpResult r = f.m.pressure(48 * MiB);
+  EXPECT_EQ(f.vma(lk).rss_kb, 8192u);
+  EXPECT_EQ(f.m.count_pages(f.pid, lk, 8 * MiB).swapped, 0u);
+  PageCounts c = f.m.count_pages(f.pid, un, 16 * MiB);
+  EXPECT_GT(c.swapped, 0u);
+  EXPECT_EQ(c.resident + c.swapped, 4096u);
+  EXPECT_TRUE(has(r, EventKind::SwapOut));
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, WithoutSwapAnonymousMemoryCannotBeReclaimed) {
+  Fixture f(cfg(64 * MiB, 0));
+  u64 a = f.map(16 * MiB);
+  f.m.touch(f.pid, a, 16 * MiB, true);
+  f.m.pressure(60 * MiB);
+  EXPECT_TRUE(f.st().alive);
+  EXPECT_EQ(f.m.count_pages(f.pid, a, 16 * MiB).resident, 4096u);
+  EXPECT_EQ(f.st().vm_swap_kb, 0u);
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, CleanFilePagesAreDroppedAndReadBackWithAMajorFault) {
+  Fixture f(cfg(64 * MiB, 0));
+  int fd = int(f.m.open(f.pid, "/data/big.bin", 4 * MiB).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 4 * MiB, prot::READ, mapf::SHARED, fd, 0).ret);
+  f.m.touch(f.pid, a, 4 * MiB, false);
+  EXPECT_EQ(f.m.count_pages(f.pid, a, 4 * MiB).resident, 1024u);
+  OpResult r = f.m.pressure(60 * MiB);
+  EXPECT_TRUE(has(r, EventKind::FileDrop));
+  EXPECT_LT(f.m.count_pages(f.pid, a, 4 * MiB).resident, 1024u);
+  f.m.pressure(0);
+  OpResult t = f.m.touch(f.pid, a, 4 * MiB, false);
+  EXPECT_GT(t.majflt, 0u);
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, DirtyFilePagesAreWrittenBackFirst) {
+  Fixture f(cfg(64 * MiB, 0));
+  int fd = int(f.m.open(f.pid, "/data/log.bin", 4 * MiB).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 4 * MiB, RW, mapf::SHARED, fd, 0).ret);
+  f.m.touch(f.pid, a, 4 * MiB, true);
+  OpResult r = f.m.pressure(60 * MiB);
+  EXPECT_TRUE(has(r, EventKind::Writeback));
+  EXPECT_TRUE(has(r, EventKind::FileDrop));
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, LockingAPrivateWritableFileMappingDoublesItsMemory) {
+  Fixture f;
+  int fd = int(f.m.open(f.pid, "/data/table.bin", 16 * P).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 16 * P, RW, mapf::PRIVATE, fd, 0).ret);
+  std::uint32_t free0 = f.m.frames_free();
+  OpResult r = f.m.mlock(f.pid, a, 16 * P);
+  ASSERT_EQ(r.err, 0);
+  EXPECT_EQ(free0 - f.m.frames_free(), 32u);  // 16 page-cache pages + 16 private copies
+  EXPECT_EQ(f.vma(a).anon_kb, 64u);
+  EXPECT_EQ(r.majflt, 1u);   // one read (readahead brings the whole 64 KiB file)
+  EXPECT_EQ(r.minflt, 15u);
+}
+
+TEST(Madvise, LockedRangeIsEINVAL) {
+  Fixture f;
+  u64 a = f.map(4 * P);
+  f.m.mlock(f.pid, a, 4 * P);
+  for (int adv : {madv::PAGEOUT, madv::DONTNEED, madv::COLD, madv::FREE})
+    EXPECT_EQ(f.m.madvise(f.pid, a, 4 * P, adv).err, err::INVAL) << adv;
+  EXPECT_EQ(f.m.madvise(f.pid, a, 4 * P, madv::WILLNEED).err, 0);
+  EXPECT_EQ(f.vma(a).rss_kb, 16u);
+}
+
+TEST(Madvise, DontneedDropsAnonymousPagesZeroFillNext) {
+  Fixture f;
+  u64 a = f.map(4 * P);
+  f.m.touch(f.pid, a, 4 * P, true);
+  ASSERT_EQ(f.m.madvise(f.pid, a, 4 * P, madv::DONTNEED).err, 0);
+  EXPECT_EQ(f.vma(a).rss_kb, 0u);
+  OpResult r = f.m.touch(f.pid, a, 1, false);
+  EXPECT_EQ(r.minflt, 1u);
+  EXPECT_EQ(f.m.page(f.pid, a).state, PageState::Zero);
+}
+
+TEST(Madvise, PageoutSwapsUnlockedPages) {
+  Fixture f;
+  u64 a = f.map(10 * P);
+  f.m.touch(f.pid, a, 10 * P, true);
+  ASSERT_EQ(f.m.madvise(f.pid, a, 10 * P, madv::PAGEOUT).err, 0);
+  EXPECT_EQ(f.vma(a).swap_kb, 40u);
+  EXPECT_EQ(f.vma(a).rss_kb, 0u);
+  EXPECT_TRUE(f.m.pagemap(f.pid, a).swapped);
+  OpResult r = f.m.touch(f.pid, a, 10 * P, false);
+  EXPECT_EQ(r.majflt, 10u);
+  EXPECT_EQ(f.vma(a).swap_kb, 0u);
+  EXPECT_INV(f.m);
+}
+
+TEST(Faults, FileMappingsFaultFewerTimesThanPagesAnonOncePerPage) {
+  Fixture f;
+  int fd = int(f.m.open(f.pid, "/data/ra.bin", 1 * MiB).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 1 * MiB, prot::READ, mapf::PRIVATE, fd, 0).ret);
+  OpResult r = f.m.touch(f.pid, a, 1 * MiB, false);
+  // readahead (32 pages) + fault-around (16 pages): one fault per 16 pages
+  EXPECT_EQ(r.majflt + r.minflt, 16u);
+  EXPECT_EQ(r.majflt, 8u);
+  u64 b = f.map(1 * MiB);
+  EXPECT_EQ(f.m.touch(f.pid, b, 1 * MiB, true).minflt, 256u);
+}
+
+TEST(Reclaim, OomKillsTheLargestProcessWhenNothingCanBeReclaimed) {
+  Fixture f(cfg(64 * MiB, 0));
+  u64 a = f.map(80 * MiB);
+  OpResult r = f.m.touch(f.pid, a, 80 * MiB, true);
+  EXPECT_TRUE(has(r, EventKind::OomKill));
+  EXPECT_FALSE(f.st().alive);
+  EXPECT_EQ(f.st().exit_code, 128 + 9);
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, PressureZeroReleasesTheHog) {
+  Fixture f;
+  std::uint32_t free0 = f.m.frames_free();
+  OpResult r = f.m.pressure(8 * MiB);
+  EXPECT_EQ(r.ret, i64(8 * MiB));
+  EXPECT_EQ(f.m.pressure_bytes(), 8 * MiB);
+  EXPECT_EQ(free0 - f.m.frames_free(), 2048u);
+  f.m.pressure(0);
+  EXPECT_EQ(f.m.frames_free(), free0);
+  EXPECT_INV(f.m);
+}
+
+TEST(Reclaim, SwappedPageComesBackWithAMajorFaultAndCosts) {
+  Fixture f(cfg(64 * MiB, 64 * MiB));
+  u64 a = f.map(16 * P);
+  f.m.touch(f.pid, a, 16 * P, true);
+  f.m.madvise(f.pid, a, 16 * P, madv::PAGEOUT);
+  OpResult r = f.m.touch(f.pid, a, 1, true);
+  EXPECT_EQ(r.majflt, 1u);
+  EXPECT_GE(r.cost_us, 50.0);  // an SSD read, not a RAM access
+  OpResult again = f.m.touch(f.pid, a, 1, true);
+  EXPECT_LT(again.cost_us, 5.0);
+}
+
+}  // namespace pp::test

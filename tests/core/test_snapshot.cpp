@@ -1,0 +1,43 @@
+// Value semantics: a copy is an independent snapshot, and it is cheap.
+#include "helpers.h"
+
+namespace pp::test {
+
+TEST(Snapshot, CopyIsIndependent) {
+  Fixture f;
+  u64 a = f.map(4 * P);
+  Machine snap = f.m;
+  f.m.touch(f.pid, a, 4 * P, true);
+  f.m.mlock(f.pid, a, 4 * P);
+  EXPECT_EQ(snap.status(f.pid).vm_lck_kb, 0u);
+  EXPECT_EQ(snap.page(f.pid, a).state, PageState::None);
+  EXPECT_EQ(f.m.page(f.pid, a).state, PageState::Frame);
+  EXPECT_EQ(snap.check(), "");
+  EXPECT_EQ(f.m.check(), "");
+  // Mutating the snapshot does not touch the original either.
+  snap.munmap(f.pid, a, 4 * P);
+  EXPECT_EQ(f.m.page(f.pid, a).state, PageState::Frame);
+}
+
+TEST(Snapshot, TutorialScaleStateIsSmallAndHistorySharesChunks) {
+  MachineConfig c = cfg(1024 * MiB, 512 * MiB);
+  c.check_invariants = false;
+  Machine m(c);
+  int pid = m.spawn(ImageSpec{}, nullptr);
+  m.malloc(pid, 1024);
+  std::vector<Machine> hist;
+  for (int i = 0; i < 500; ++i) {
+    m.malloc(pid, 1024144);
+    hist.push_back(m);
+  }
+  m.mlockall(pid, mcl::CURRENT | mcl::FUTURE);
+  hist.push_back(m);
+  EXPECT_LE(m.deep_bytes(), 2u * 1000 * 1000);
+  std::vector<const void*> seen;
+  std::size_t bytes = 0;
+  for (const Machine& h : hist) h.collect_chunks(seen, bytes);
+  EXPECT_LE(bytes, 64u * 1000 * 1000);
+  EXPECT_EQ(m.check(), "");
+}
+
+}  // namespace pp::test

@@ -1,0 +1,4 @@
+int main(void) {
+  //@ expect VmLck ~= 5
+  return 0;
+}

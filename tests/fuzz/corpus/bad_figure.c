@@ -1,0 +1,4 @@
+int main(void) {
+  //@ figure D
+  return 0;
+}

@@ -1,0 +1,2 @@
+#include <nothere.h>
+int main(void) { return 0; }

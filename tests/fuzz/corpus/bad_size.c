@@ -1,0 +1,2 @@
+//@ machine ram=lots
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+#error lesson not ready
+int main(void) { return 0; }

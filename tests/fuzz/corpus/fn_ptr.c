@@ -1,0 +1,5 @@
+int f(void) { return 1; }
+int main(void) {
+  int (*p)(void) = f;
+  return p();
+}

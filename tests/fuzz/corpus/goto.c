@@ -1,0 +1,4 @@
+int main(void) {
+  goto end;
+  return 0;
+}

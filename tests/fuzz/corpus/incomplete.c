@@ -1,0 +1,5 @@
+struct nope;
+int main(void) {
+  struct nope n;
+  return 0;
+}

@@ -1,0 +1,4 @@
+int main(void) {
+  int *p = 5;
+  return 0;
+}

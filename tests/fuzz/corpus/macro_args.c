@@ -1,0 +1,4 @@
+#define SQ(x) ((x)*(x))
+int main(void) {
+  return SQ(1, 2);
+}

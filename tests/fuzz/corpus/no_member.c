@@ -1,0 +1,6 @@
+struct s { int a; };
+int main(void) {
+  struct s v;
+  v.b = 1;
+  return 0;
+}

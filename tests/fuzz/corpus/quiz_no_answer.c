@@ -1,0 +1,4 @@
+int main(void) {
+  //@ quiz Which? | a | b
+  return 0;
+}

@@ -1,0 +1,5 @@
+int main(void) {
+  int a;
+  int a;
+  return 0;
+}

@@ -1,0 +1,4 @@
+//@ sparkle now
+int main(void) {
+  return 0;
+}

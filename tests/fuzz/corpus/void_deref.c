@@ -1,0 +1,4 @@
+int main(void) {
+  void *p = 0;
+  return *p;
+}

@@ -1,0 +1,146 @@
+// End to end on the model: the tutorial's two programs (tests/lang/data, "Insert code
+// here" filled with a preallocation loop), the JSON step schema, and every lesson in
+// lessons/ through gcc -fsyntax-only -Wall and `pinpages check`.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/run.h"
+
+namespace {
+
+const pp::Step* find_call(const pp::Trace& t, const std::string& prefix) {
+  for (auto& s : t.steps) if (s.call.rfind(prefix, 0) == 0) return &s;
+  return nullptr;
+}
+
+TEST(Tutorial, MlockallExampleFullScale) {
+  pp::RunOptions o;
+  o.check_invariants = false;
+  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlockall_example.c", o);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  for (auto& f : t.expect_failures) ADD_FAILURE() << f;
+  EXPECT_EQ(t.meta.title, "The tutorial's mlockall example (test copy)");
+  ASSERT_FALSE(t.steps.empty());
+  EXPECT_EQ(t.steps[0].figure.value_or('?'), 'A');
+  EXPECT_TRUE(t.steps[0].machine);
+  const pp::Step* lock = find_call(t, "mlockall(MCL_CURRENT | MCL_FUTURE)");
+  ASSERT_TRUE(lock);
+  EXPECT_EQ(lock->ret, 0);
+  EXPECT_EQ(lock->figure.value_or('?'), 'B');
+  ASSERT_FALSE(lock->procs.empty());
+  // 500 records of 1,024,144 bytes are locked: at least 500 MB of VmLck.
+  EXPECT_GE(lock->procs[0].status.vm_lck_kb, 500u * 1024144 / 1024);
+  bool has_a0 = false, has_all = false;
+  for (auto& ob : lock->procs[0].objects) {
+    if (ob.name == "a[0]") { has_a0 = true; EXPECT_EQ(ob.bytes, 1024144u); EXPECT_EQ(ob.locked_pages, ob.pages); }
+    if (ob.name == "a[*]") has_all = true;
+  }
+  EXPECT_TRUE(has_a0);
+  EXPECT_TRUE(has_all);
+  const pp::Step* pre = find_call(t, "malloc(sizeof(struct record))");
+  ASSERT_TRUE(pre);
+  EXPECT_NE(pre->call.find("500"), std::string::npos);  // one step for the whole loop (//@ step once)
+  std::string out;
+  for (auto& s : t.steps) out += s.output;
+  EXPECT_EQ(out, "Starting mlockall example\nPinning all pages\nCleaning up\n");
+}
+
+TEST(Tutorial, MlockExample) {
+  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  for (auto& f : t.expect_failures) ADD_FAILURE() << f;
+  const pp::Step* lock = find_call(t, "mlock(buffer");
+  ASSERT_TRUE(lock);
+  bool found = false;
+  for (auto& ob : lock->procs[0].objects)
+    if (ob.name == "buffer") { found = true; EXPECT_EQ(ob.bytes, 16384u); EXPECT_EQ(ob.locked_pages, 4u); }
+  EXPECT_TRUE(found);
+}
+
+TEST(Tutorial, FailingExpectIsReportedWithFileLineAndActualValue) {
+  const char* src = "#include <sys/mman.h>\nint main(void) {\n  //@ expect VmLck == 4K\n  mlockall(MCL_CURRENT);\n  return 0;\n}\n";
+  pp::Trace t = pp::run_lesson("bad_expect.c", src);
+  ASSERT_TRUE(t.errors.empty());
+  ASSERT_EQ(t.expect_failures.size(), 1u);
+  EXPECT_EQ(t.expect_failures[0].rfind("bad_expect.c:3: expect VmLck == 4K failed at step", 0), 0u) << t.expect_failures[0];
+  EXPECT_NE(t.expect_failures[0].find("VmLck is "), std::string::npos);
+}
+
+TEST(Json, StepHasTheIssueFields) {
+  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
+  ASSERT_FALSE(t.steps.empty());
+  for (const pp::Step& s : t.steps) {
+    std::string line = pp::step_json(t, s);
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+    auto j = nlohmann::json::parse(line);
+    for (const char* k : {"step", "line", "source", "call", "ret", "errno", "figure", "processes"}) EXPECT_TRUE(j.contains(k)) << k;
+    ASSERT_FALSE(j["processes"].empty());
+    auto p = j["processes"][0];
+    for (const char* k : {"pid", "vm_lck_kb", "vm_rss_kb", "minflt", "majflt", "mcl", "regions", "objects"}) EXPECT_TRUE(p.contains(k)) << k;
+    if (p["alive"].get<bool>()) {
+      ASSERT_FALSE(p["regions"].empty());
+      auto r = p["regions"][0];
+      for (const char* k : {"start", "end", "perms", "name", "size_kb", "rss_kb", "locked_kb", "swap_kb"}) EXPECT_TRUE(r.contains(k)) << k;
+      EXPECT_EQ(r["start"].get<std::string>().rfind("0x", 0), 0u);
+    }
+  }
+  auto j1 = nlohmann::json::parse(pp::step_json(t, t.steps[1]));
+  EXPECT_EQ(j1["figure"], "B");
+  EXPECT_TRUE(j1["errno"].is_null());
+  bool buffer = false;
+  for (auto& o : j1["processes"][0]["objects"])
+    if (o["name"] == "buffer") { buffer = true; EXPECT_EQ(o["locked_pages"], 4); EXPECT_EQ(o["addr"].get<std::string>().rfind("0x", 0), 0u); }
+  EXPECT_TRUE(buffer);
+}
+
+std::vector<std::string> lesson_files() {
+  std::vector<std::string> v;
+  if (DIR* d = opendir(PP_LESSONS_DIR)) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 2 && n.substr(n.size() - 2) == ".c") v.push_back(std::string(PP_LESSONS_DIR) + "/" + n);
+    }
+    closedir(d);
+  }
+  return v;
+}
+
+TEST(Lessons, EveryLessonCompilesWithGccAndPassesCheck) {
+  std::vector<std::string> files = lesson_files();
+  if (files.empty()) GTEST_SKIP() << "lessons/ is empty";
+  bool have_gcc = std::system("gcc --version >/dev/null 2>&1") == 0;
+  for (const std::string& f : files) {
+    if (have_gcc) {
+      // QNX-only lessons guard their QNX headers with #ifdef __QNX__, so gcc on Linux still parses them.
+      int rc = std::system(("gcc -fsyntax-only -Wall -Werror=implicit-function-declaration '" + f + "' 2>&1").c_str());
+      EXPECT_EQ(rc, 0) << "gcc -fsyntax-only -Wall " << f;
+    }
+    int rc = std::system((std::string(PP_LESSON_CLI) + " check '" + f + "'").c_str());
+    EXPECT_EQ(rc, 0) << "pinpages check " << f;
+  }
+}
+
+TEST(Lessons, BuiltinLessonsAreEmbedded) {
+  EXPECT_EQ(pp::builtin_lessons().size(), lesson_files().size());
+  for (auto& b : pp::builtin_lessons()) {
+    EXPECT_FALSE(b.text.empty());
+    EXPECT_FALSE(b.id.empty());
+  }
+}
+
+TEST(Cli, RunJsonAndCheckExitCodes) {
+  std::string cli = PP_LESSON_CLI;
+  std::string data = PP_TEST_DATA;
+  EXPECT_EQ(std::system((cli + " run " + data + "/mlock_example.c --json > /dev/null").c_str()), 0);
+  EXPECT_EQ(std::system((cli + " check " + data + "/mlock_example.c " + data + "/mlockall_example.c > /dev/null").c_str()), 0);
+  EXPECT_NE(std::system((cli + " check /nonexistent.c 2>/dev/null").c_str()), 0);
+  EXPECT_NE(std::system((cli + " run " + data + "/mlock_example.c --os plan9 2>/dev/null").c_str()), 0);
+}
+
+}  // namespace

@@ -1,0 +1,66 @@
+// Differential test: every Linux lesson runs through the model (run_lesson) and
+// through the kernel (run_lesson_on(RealOs)); per step they must agree on ret,
+// errno and, for every lesson object, locked / resident / swapped page counts.
+// Tolerances are those of real/compare.h (addresses & pids by kind, resident ±1).
+// Lessons that need model-only actions (memory pressure) or QNX are reported and
+// skipped: this kernel cannot do them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/run.h"
+#include "real/compare.h"
+#include "real/real_os.h"
+
+namespace fs = std::filesystem;
+using namespace pp;
+using namespace pp::real;
+
+namespace {
+std::vector<fs::path> lesson_files() {
+  std::vector<fs::path> v;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(PP_LESSONS_DIR, ec))
+    if (e.path().extension() == ".c") v.push_back(e.path());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+}  // namespace
+
+TEST(RealDifferential, EveryLinuxLessonAgreesWithTheKernel) {
+  auto files = lesson_files();
+  ASSERT_FALSE(files.empty()) << "no lessons in " << PP_LESSONS_DIR;
+  std::string table;
+  int compared = 0;
+  for (const fs::path& f : files) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    RunOptions opt;
+    opt.os = OsKind::Linux;
+    Trace model = run_lesson(f.string(), text, opt);
+    if (!model.meta.allows_linux) { table += "  " + f.filename().string() + ": skipped (QNX lesson)\n"; continue; }
+    Trace real;
+    int model_only = 0;
+    {
+      RealOs os;
+      real = run_lesson_on(os, f.string(), text, opt);
+      model_only = os.model_only_calls();
+    }
+    if (model_only) {
+      table += "  " + f.filename().string() + ": skipped (uses model-only actions, e.g. memory pressure)\n";
+      continue;
+    }
+    CompareReport cr = compare_traces(model, real);
+    ++compared;
+    table += "  " + cr.summary(f.filename().string()) + "\n";
+    EXPECT_TRUE(cr.all_agree()) << "model vs kernel for " << f.filename().string() << ":\n" << cr.format();
+  }
+  std::printf("Per-lesson agreement (model vs this kernel):\n%s", table.c_str());
+  EXPECT_GT(compared, 0);
+}

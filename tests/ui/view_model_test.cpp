@@ -1,0 +1,128 @@
+// The address-space view model must say what the Machine says: "pinned" for the lesson
+// objects at figures B and C of the mlockall program and not at A; runs must agree
+// with Machine::page() page by page.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "fixtures.h"
+#include "ui/view_model.h"
+#ifdef PP_HAVE_LESSONS
+#include "engine/run.h"
+#endif
+
+using namespace pp;
+using namespace pp::ui;
+
+namespace {
+
+// Every page of [addr, addr+bytes) locked, asked of the Machine page by page.
+bool machine_says_pinned(const Machine& m, int pid, u64 addr, u64 bytes) {
+  u64 lo = addr & ~(kPageSize - 1), hi = (addr + std::max<u64>(bytes, 1) + kPageSize - 1) & ~(kPageSize - 1);
+  for (u64 a = lo; a < hi; a += kPageSize)
+    if (!m.page(pid, a).locked) return false;
+  return true;
+}
+
+void check_objects_against_machine(const Step& s, bool want_pinned) {
+  ASSERT_TRUE(s.machine);
+  StepView v = build_step_view(*s.machine, &s);
+  int checked = 0;
+  for (const ProcessView& pv : v.procs) {
+    for (const ObjectView& o : pv.objects) {
+      CellSummary c = pv.summarize_range(o.addr, o.bytes);
+      bool model = machine_says_pinned(*s.machine, pv.pid, o.addr, o.bytes);
+      EXPECT_EQ(c.all_pinned(), model) << o.name << " at step " << s.index;
+      EXPECT_EQ(model, want_pinned) << o.name << " at step " << s.index << " figure " << (s.figure ? *s.figure : '-');
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0) << "no lesson objects at step " << s.index;
+}
+
+void check_runs_match_pages(const Step& s, int samples) {
+  StepView v = build_step_view(*s.machine, &s);
+  std::mt19937_64 rng(42);
+  for (const ProcessView& pv : v.procs) {
+    for (const SegmentView& seg : pv.segs) {
+      u64 n = seg.pages();
+      // Runs cover the VMA exactly, in order.
+      u64 next = 0;
+      for (const Run& r : seg.runs) { ASSERT_EQ(r.first, next); next += r.count; }
+      ASSERT_EQ(next, n) << seg.role;
+      for (int i = 0; i < samples && n; ++i) {
+        u64 p = rng() % n;
+        PageInfo pi = s.machine->page(pv.pid, seg.vma.start + (p << kPageShift));
+        CellSummary c = seg.summarize(p, 1);
+        ASSERT_EQ(c.pages, 1u);
+        EXPECT_EQ(c.kind(), classify(seg.vma, pi)) << seg.role << " page " << p;
+        EXPECT_EQ(c.pinned == 1, pi.locked) << seg.role << " page " << p;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST(ViewModel, MlockallFixtureFigures) {
+  Trace t = uitest::mlockall_trace();
+  int seen = 0;
+  for (const Step& s : t.steps) {
+    if (!s.figure) continue;
+    ++seen;
+    check_objects_against_machine(s, *s.figure != 'A');
+  }
+  EXPECT_EQ(seen, 3);
+}
+
+TEST(ViewModel, MlockFixtureFigures) {
+  Trace t = uitest::mlock_trace();
+  for (const Step& s : t.steps)
+    if (s.figure) check_objects_against_machine(s, *s.figure == 'B');
+}
+
+TEST(ViewModel, RunsMatchMachinePages) {
+  for (Trace t : {uitest::mlockall_trace(), uitest::mlock_trace(), uitest::fork_pressure_trace()})
+    for (const Step& s : t.steps) check_runs_match_pages(s, 64);
+}
+
+TEST(ViewModel, FullScaleIsAFewRuns) {
+  Trace t = uitest::mlockall_trace();
+  const Step& b = t.steps[2];  // after mlockall: 125,000 pinned pages
+  auto t0 = std::chrono::steady_clock::now();
+  StepView v = build_step_view(*b.machine, &b);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  size_t runs = 0;
+  u64 pages = 0;
+  for (const auto& pv : v.procs)
+    for (const auto& s : pv.segs) { runs += s.runs.size(); pages += s.pages(); }
+  std::printf("[bench] build_step_view at figure B: %llu pages -> %zu runs in %.2f ms\n",
+              static_cast<unsigned long long>(pages), runs, ms);
+  EXPECT_GT(pages, 120000u);
+  EXPECT_LT(runs, 200u);
+}
+
+#ifdef PP_HAVE_LESSONS
+// The real lesson through the interpreter: objects pinned at B and C, not at A.
+TEST(ViewModel, MlockallLessonFigures) {
+  const BuiltinLesson* les = nullptr;
+  for (const auto& b : builtin_lessons())
+    if (b.id.find("mlockall") != std::string::npos) { les = &b; break; }
+  if (!les) GTEST_SKIP() << "no mlockall lesson built in";
+  Trace t = run_lesson(les->file, les->text);
+  ASSERT_TRUE(t.errors.empty()) << t.errors.front().format();
+  std::string figs;
+  for (const Step& s : t.steps) {
+    if (!s.figure) continue;
+    figs += *s.figure;
+    // At the figure step the objects named by the lesson exist (A: before any malloc,
+    // the objects are the stack array `a`).
+    check_objects_against_machine(s, *s.figure != 'A');
+  }
+  EXPECT_NE(figs.find('A'), std::string::npos);
+  EXPECT_NE(figs.find('B'), std::string::npos);
+  EXPECT_NE(figs.find('C'), std::string::npos);
+}
+#endif

@@ -1,0 +1,81 @@
+// Headless Debian chromium driven by playwright-core (no browser download), with
+// software WebGL so the tests run on machines without a GPU.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.PP_CHROMIUM || '/usr/bin/chromium';
+
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+  // file:// pages must still run their inline script; nothing more is relaxed.
+];
+
+// A fresh profile per launch: an old one could cache a previous build.
+export async function launch(extraArgs = [], contextOptions = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'pinpages-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_ARGS, ...extraArgs],
+    viewport: { width: 1280, height: 800 },
+    ...contextOptions,
+  });
+  const close = async () => {
+    await ctx.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { ctx, close };
+}
+
+// Collects what a developer would see in the console: errors and uncaught exceptions.
+export function watchConsole(page) {
+  const errors = [];
+  const all = [];
+  page.on('console', (m) => {
+    all.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  return { errors, all };
+}
+
+// Statistics of a PNG, decoded by the browser itself (no PNG library needed):
+// how many distinct colours, and how much differs from the dominant (background) one.
+export async function pixelStats(ctx, png) {
+  const page = await ctx.newPage();
+  try {
+    return await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const counts = new Map();
+      for (let i = 0; i < d.length; i += 4) {
+        const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+        counts.set(k, (counts.get(k) || 0) + 1);
+      }
+      let bg = 0;
+      for (const v of counts.values()) bg = Math.max(bg, v);
+      const total = d.length / 4;
+      return { width: c.width, height: c.height, colours: counts.size, nonBackground: (total - bg) / total };
+    }, png.toString('base64'));
+  } finally {
+    await page.close();
+  }
+}

@@ -1,0 +1,205 @@
+// Headless-browser tests of the web page. Prints one line per case and a summary;
+// exits 1 if any case failed.
+//
+//   node tests/web/run.mjs [--web build/web] [--single build/web-single/pinpages.html]
+//                          [--artifacts build/artifacts] [--only name]
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve, join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, watchConsole, pixelStats } from './browser.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const argv = process.argv.slice(2);
+const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
+const webDir = resolve(opt('web', join(root, 'build/web')));
+const single = resolve(opt('single', join(root, 'build/web-single/pinpages.html')));
+const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
+const only = opt('only', '');
+mkdirSync(artifacts, { recursive: true });
+
+const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
+
+const FIRST_FRAME_MS = 90_000;  // swiftshader on a busy 2-core machine is slow
+const cases = [];
+const test = (name, fn) => cases.push({ name, fn });
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// Waits for window.pinpages.ready and a few more frames (ImGui settles its layout in
+// the first frames), failing with the page's own error text if start-up failed.
+async function waitFrames(page, n = 5) {
+  await page.waitForFunction(() => window.pinpages && (window.pinpages.started || window.pinpages.error),
+    null, { timeout: FIRST_FRAME_MS });
+  const err = await page.evaluate(() => window.pinpages.error);
+  assert(!err, `page reported: ${err}`);
+  await page.waitForFunction((k) => window.pinpages.frameCount() >= k, n, { timeout: FIRST_FRAME_MS });
+}
+
+async function assertDrawn(ctx, png, label) {
+  const s = await pixelStats(ctx, png);
+  // A cleared canvas has 1 colour; ImGui text alone brings dozens of anti-aliased shades.
+  assert(s.colours >= 20, `${label}: only ${s.colours} distinct colours: canvas looks blank`);
+  assert(s.nonBackground >= 0.005, `${label}: only ${(s.nonBackground * 100).toFixed(2)}% of pixels differ from the background`);
+  return s;
+}
+
+let server, base;
+async function served() {
+  if (!server) {
+    assert(existsSync(join(webDir, 'pinpages.wasm')), `${webDir}/pinpages.wasm missing: build the web preset first`);
+    server = await startServer({ dir: webDir, listenPort: 0, log: false });
+    base = `http://127.0.0.1:${server.address().port}/`;
+  }
+  return base;
+}
+
+test('served page draws its first frames, console clean', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    const resp = await page.goto(url);
+    assert(resp.ok(), `HTTP ${resp.status()}`);
+    const wasmType = await page.evaluate(async () => (await fetch('pinpages.wasm', { method: 'HEAD' })).headers.get('content-type'));
+    assert(wasmType === 'application/wasm', `pinpages.wasm served as ${wasmType}`);
+    await waitFrames(page);
+    const png = await page.screenshot({ path: join(artifacts, 'web-served.png') });
+    const s = await assertDrawn(ctx, png, 'served page');
+    const statusHidden = await page.evaluate(() => document.getElementById('status').hidden);
+    assert(statusHidden, 'loading indicator still visible after the first frame');
+    const live = await page.evaluate(() => document.getElementById('narration')?.getAttribute('aria-live'));
+    assert(live === 'polite', 'no aria-live narration region');
+    writeFileSync(join(artifacts, 'web-console.txt'), con.all.join('\n') + '\n');
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `${s.colours} colours, ${(s.nonBackground * 100).toFixed(1)}% drawn`;
+  } finally {
+    await close();
+  }
+});
+
+test('loading indicator shows download progress until the first frame', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    // Hold the wasm back so the indicator can be observed, as on a slow connection.
+    await page.route('**/pinpages.wasm', async (route) => { await gate; await route.continue(); });
+    await page.goto(url);
+    await page.waitForFunction(() => /Downloading/.test(document.getElementById('status-text').textContent));
+    const during = await page.evaluate(() => ({
+      visible: !document.getElementById('status').hidden && document.getElementById('status').offsetHeight > 0,
+      progress: !!document.getElementById('progress'),
+      started: window.pinpages.started,
+    }));
+    assert(during.visible && during.progress, 'no visible loading indicator while downloading');
+    assert(!during.started, 'started before the wasm arrived');
+    release();
+    await waitFrames(page, 2);
+    const hidden = await page.evaluate(() => document.getElementById('status').hidden);
+    assert(hidden, 'indicator still shown after the first frame');
+    return 'shown while downloading, hidden after the first frame';
+  } finally {
+    await close();
+  }
+});
+
+test('HiDPI: canvas backing store is CSS size × devicePixelRatio', async () => {
+  const url = await served();
+  const { ctx, close } = await launch([], { deviceScaleFactor: 2 });
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(url);
+    await waitFrames(page);
+    const m = await page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      return { dpr: devicePixelRatio, w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight,
+               vw: innerWidth, vh: innerHeight };
+    });
+    assert(m.dpr === 2, `devicePixelRatio ${m.dpr}`);
+    assert(m.cw === m.vw && m.ch === m.vh, `canvas ${m.cw}x${m.ch} does not fill the ${m.vw}x${m.vh} window`);
+    assert(Math.abs(m.w - m.cw * 2) <= 2 && Math.abs(m.h - m.ch * 2) <= 2,
+      `backing store ${m.w}x${m.h} for CSS ${m.cw}x${m.ch} at dpr 2`);
+    // Resizing the window resizes the canvas (SDL listens for it).
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.waitForFunction(() => document.getElementById('canvas').width === 1800, null, { timeout: 20_000 });
+    const png = await page.screenshot({ path: join(artifacts, 'web-hidpi.png') });
+    await assertDrawn(ctx, png, 'HiDPI page');
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `${m.w}x${m.h} device pixels for ${m.cw}x${m.ch} CSS pixels`;
+  } finally {
+    await close();
+  }
+});
+
+test('single-file page renders from file://', async () => {
+  assert(existsSync(single), `${single} missing: build the web-single preset first`);
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    const requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith('data:')) requests.push(r.url()); });
+    await page.goto(pathToFileURL(single).href);
+    await waitFrames(page);
+    const png = await page.screenshot({ path: join(artifacts, 'web-single.png') });
+    const s = await assertDrawn(ctx, png, 'single-file page');
+    const extra = requests.filter((u) => u !== pathToFileURL(single).href);
+    assert(extra.length === 0, `the one-file page fetched other files: ${extra.join(', ')}`);
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `${s.colours} colours, no other files fetched`;
+  } finally {
+    await close();
+  }
+});
+
+async function expectError(url, args, init, pattern, shot) {
+  const { ctx, close } = await launch(args);
+  try {
+    const page = await ctx.newPage();
+    if (init) await page.addInitScript(init);
+    await page.goto(url);
+    await page.waitForFunction(() => window.pinpages && window.pinpages.error, null, { timeout: 30_000 });
+    const shown = await page.evaluate(() => {
+      const e = document.getElementById('error');
+      return { visible: !e.hidden && e.offsetHeight > 0, text: e.innerText, started: window.pinpages.started,
+               why: document.getElementById('error-text').textContent };
+    });
+    assert(shown.visible, 'error box not visible');
+    assert(pattern.test(shown.text), `error text does not explain the problem: ${shown.text}`);
+    assert(!shown.started, 'app started anyway');
+    await page.screenshot({ path: join(artifacts, shot) });
+    return `shows "${shown.why}"`;
+  } finally {
+    await close();
+  }
+}
+
+test('no WebGL2 (browser started with 3D APIs disabled): readable error', async () =>
+  expectError(await served(), ['--disable-3d-apis'], null, /WebGL 2/, 'web-no-webgl2.png'));
+
+test('no WebGL2 (?simulate=no-webgl2): readable error', async () =>
+  expectError(`${await served()}?simulate=no-webgl2`, [], null, /WebGL 2/, 'web-simulated-no-webgl2.png'));
+
+test('no WebAssembly (window.WebAssembly deleted): readable error', async () =>
+  expectError(await served(), [], () => { delete window.WebAssembly; }, /WebAssembly/, 'web-no-wasm.png'));
+
+let passed = 0, failed = 0;
+for (const c of cases) {
+  if (only && !c.name.includes(only)) continue;
+  const t0 = Date.now();
+  try {
+    const note = await c.fn();
+    passed++;
+    console.log(`PASS  ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? ` — ${note}` : ''}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n      ${String(e.message || e).split('\n').join('\n      ')}`);
+  }
+}
+if (server) server.close();
+console.log(`web tests: ${passed} passed, ${failed} failed (screenshots in ${artifacts})`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,166 @@
+// pinpages page loader: checks the browser can run the app, downloads the wasm with a
+// progress bar, starts the Emscripten module and exposes window.pinpages (see README.md).
+//
+//   check WebAssembly + WebGL2 ──► fetch pinpages.wasm (progress) ──► createPinpages(Module)
+//        └─ missing: readable error       └─ single-file build: wasm is already inline
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+  // ?simulate=no-wasm / no-webgl2 shows the error path on a browser that has both.
+  const simulate = params.get('simulate') || '';
+
+  let frameCountFn = () => 0;
+  let resolveReady, rejectReady;
+  const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  ready.catch(() => {});  // failures are shown on the page; no unhandled rejection
+
+  const api = {
+    ready,                       // resolves after the first frame, rejects on a fatal error
+    started: false,              // true once the first frame is on the canvas
+    error: null,                 // message of a fatal error, or null
+    module: null,                // the Emscripten module (for tests and debugging)
+    frameCount: () => frameCountFn(),
+    // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
+    narrate(text) {
+      const n = $('narration');
+      if (n && n.textContent !== text) n.textContent = text;
+    },
+  };
+  window.pinpages = api;
+
+  function setStatus(text, fraction) {
+    $('status-text').textContent = text;
+    const p = $('progress');
+    if (fraction === undefined) p.removeAttribute('value');  // indeterminate
+    else p.value = fraction;
+  }
+
+  function fail(message) {
+    if (api.error) return;
+    api.error = String(message);
+    $('status').hidden = true;
+    $('error-text').textContent = api.error;
+    $('error').hidden = false;
+    $('canvas').style.visibility = 'hidden';
+    rejectReady(new Error(api.error));
+  }
+
+  function hasWasm() {
+    if (simulate.includes('no-wasm')) return false;
+    return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+  }
+
+  function hasWebGL2() {
+    if (simulate.includes('no-webgl2')) return false;
+    try {
+      const c = document.createElement('canvas');
+      const gl = c.getContext('webgl2');
+      if (!gl) return false;
+      const lose = gl.getExtension('WEBGL_lose_context');
+      if (lose) lose.loseContext();  // give the real canvas the GPU's attention
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // The canvas's backing store in device pixels; SDL keeps it in sync on resize.
+  function sizeCanvas() {
+    const c = $('canvas');
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.max(1, Math.round(c.clientWidth * dpr));
+    c.height = Math.max(1, Math.round(c.clientHeight * dpr));
+  }
+
+  async function fetchWasm(url) {
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
+    const total = Number(resp.headers.get('Content-Length')) || 0;
+    if (!resp.body || !total) {
+      setStatus('Downloading pinpages…');
+      return resp.arrayBuffer();
+    }
+    const reader = resp.body.getReader();
+    const buf = new Uint8Array(total);
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (got + value.length > total) throw new Error('download larger than announced');
+      buf.set(value, got);
+      got += value.length;
+      setStatus(`Downloading pinpages… ${(got / 1048576).toFixed(1)} of ${(total / 1048576).toFixed(1)} MB`, got / total);
+    }
+    return buf.buffer.slice(0, got);
+  }
+
+  async function start() {
+    if (!hasWasm()) {
+      fail('This browser does not support WebAssembly, so pinpages cannot run here.');
+      return;
+    }
+    if (!hasWebGL2()) {
+      fail('This browser cannot draw with WebGL 2, so pinpages cannot show its pages here.');
+      return;
+    }
+    sizeCanvas();
+
+    const canvas = $('canvas');
+    canvas.addEventListener('webglcontextlost', (e) => {
+      e.preventDefault();
+      fail('The graphics context was lost (WebGL 2). Reload the page to start again.');
+    });
+    canvas.addEventListener('mousedown', () => canvas.focus());
+
+    const Module = {
+      canvas,
+      print: (t) => console.log(t),
+      printErr: (t) => console.warn(t),
+      onAbort: (what) => fail(`pinpages stopped: ${what}`),
+      onFatal: (msg) => fail(msg),
+      onFirstFrame: () => {
+        api.started = true;
+        $('status').hidden = true;
+        canvas.focus();
+        resolveReady(true);
+      },
+      locateFile: (path) => path,
+    };
+
+    if (typeof createPinpages !== 'function') {
+      // Served build: pinpages.js + pinpages.wasm next to this page.
+      setStatus('Downloading pinpages…', 0);
+      const [wasm] = await Promise.all([fetchWasm('pinpages.wasm'), loadScript('pinpages.js')]);
+      Module.wasmBinary = wasm;
+    }
+    // Single-file build: createPinpages and the wasm are already inline.
+    setStatus('Starting…');
+    const mod = await createPinpages(Module);
+    api.module = mod;
+    frameCountFn = () => Number(mod._pp_frame_count());
+    window.addEventListener('hashchange', () => mod._pp_reload_location());
+  }
+
+  function loadScript(src) {
+    return new Promise((res, rej) => {
+      const s = document.createElement('script');
+      s.src = src;
+      s.onload = res;
+      s.onerror = () => rej(new Error(`cannot load ${src}`));
+      document.body.appendChild(s);
+    });
+  }
+
+  window.addEventListener('error', (e) => { if (!api.started) fail(e.message || 'script error'); });
+  window.addEventListener('unhandledrejection', (e) => {
+    if (!api.started) fail((e.reason && e.reason.message) || String(e.reason));
+  });
+
+  function boot() {
+    start().catch((e) => fail(e && e.message ? e.message : String(e)));
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+  else boot();
+})();
