@@ -168,14 +168,17 @@ endfunction()
 
 # Link flags of the page: emits <name>.js + <name>.wasm (the page itself lives in web/;
 # emcc's own -o x.html path breaks in Debian's emscripten).
+# pp_web_executable(<target> [SINGLE]): SINGLE (or PP_SINGLE_FILE) inlines the wasm
+# and the embedded files into the .js (-sSINGLE_FILE=1).
 function(pp_web_executable target)
+  cmake_parse_arguments(PARSE_ARGV 1 _pw "SINGLE" "" "")
   set_target_properties(${target} PROPERTIES SUFFIX ".js")
   target_link_options(${target} PRIVATE
     -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB
     -sMODULARIZE=1 -sEXPORT_NAME=createPinpages -sENVIRONMENT=web
     -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString
     $<$<CONFIG:Debug>:-sASSERTIONS=2>)
-  if(PP_SINGLE_FILE)
+  if(PP_SINGLE_FILE OR _pw_SINGLE)
     target_link_options(${target} PRIVATE -sSINGLE_FILE=1)
   endif()
 endfunction()

@@ -128,10 +128,22 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     RealOs os(ro);
     real = run_lesson_on(os, file, text, opt);
     model_only = os.model_only_calls();
-    if (!os.error().empty() && real.steps.size() <= 1)
-      std::fprintf(stderr, "pinpages real: %s\n", os.error().c_str());
+    if (real.steps.empty()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "pinpages real: %s\n", os.error().empty() ? "the lesson did not start" : os.error().c_str());
+      for (const auto& d : real.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+      out.exit_code = 1;
+      out.summary = id + ": not run (" + os.error() + ")";
+      return out;
+    }
   }  // every lab ends here: nothing stays locked
 
+  if (!quiet && !json && !real.steps.empty() && !real.steps[0].procs.empty()) {
+    const ProcStatus& st = real.steps[0].procs[0].status;
+    std::printf("Running %s for real in lab process %d: %s, RLIMIT_MEMLOCK %s\n\n", file.c_str(), st.pid,
+                st.cap_ipc_lock ? "with CAP_IPC_LOCK" : "without CAP_IPC_LOCK",
+                limit_kib(st.rlim_memlock_cur).c_str());
+  }
   if (!quiet) {
     for (const Step& s : real.steps) {
       if (json) std::printf("%s\n", step_json(real, s).c_str());

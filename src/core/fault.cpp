@@ -298,12 +298,15 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
   const bool fast_anon = anon_priv && !qnx();
   const int pid = p.pid;
   u64 nzero = 0, nalloc = 0, nres = 0;
-  // Events are ranges: consecutive pages of one kind become one event.
+  // Events are ranges: consecutive pages of one kind become one event (a fault plus
+  // a frame allocation, or a fault plus a zero-page mapping).
   struct Run { u64 start = 0, n = 0; };
-  Run rfault, ralloc, rzero;
+  Run ralloc, rzero;
   const EventKind fault_kind = mode == 1 ? EventKind::Populate : EventKind::MinorFault;
   auto emit = [&](Run& run, EventKind k) {
-    if (run.n) ev(k, pid, run.start, run.n);
+    if (!run.n) return;
+    if (mode != 2) ev(fault_kind, pid, run.start, run.n);
+    ev(k, pid, run.start, run.n);
     run.n = 0;
   };
   auto add = [&](Run& run, EventKind k, u64 va) {
@@ -316,7 +319,6 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
     if (mode != 2) {
       p.minflt += nzero + nalloc;
       if (pid == caller) r.minflt += nzero + nalloc;
-      emit(rfault, fault_kind);
     }
     emit(ralloc, EventKind::FrameAlloc);
     emit(rzero, EventKind::ZeroMap);
@@ -327,9 +329,34 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
       r.cost_us += double(nalloc + nzero) * costs::kPopulatePerPageUs;
     nzero = nalloc = nres = 0;
   };
+  // A page needs no change when it is mapped with the access bits already set: a leaf
+  // of such pages is not written at all (so a snapshot keeps sharing it).
+  const std::uint32_t need_bits = pte::P | pte::A | (write ? pte::W | pte::D : 0u);
+  auto settled = [&](std::uint32_t e) {
+    std::uint32_t st = e & pte::kStateMask;
+    return (st == pte::kFrame && (e & need_bits) == need_bits) || (st == pte::kZero && !write);
+  };
+  constexpr std::uint32_t kBatch = kLeafPages;
+  std::uint32_t batch[kBatch];
+  std::uint32_t batch_i = 0, batch_n = 0;
+  // Frames taken in a batch but not used (the run ended early) go back.
+  auto give_back = [&]() {
+    for (; batch_i < batch_n; ++batch_i) s.frames.dec(batch[batch_i]);
+    batch_i = batch_n = 0;
+  };
   for (u64 va = start; va < end;) {
     const u64 key = va >> kLeafShift;
     const u64 lend = std::min(end, (key + 1) << kLeafShift);
+    give_back();
+    if (const Leaf* CL = p.pt.find(key)) {
+      bool all = true;
+      for (u64 a = va; a < lend && all; a += kPageSize) all = settled(CL->e[(a >> kPageShift) & (kLeafPages - 1)]);
+      if (all) {
+        nres += (lend - va) >> kPageShift;
+        va = lend;
+        continue;
+      }
+    }
     Leaf* L = p.pt.mut(key, true);
     for (; va < lend; va += kPageSize) {
       std::uint32_t& e = L->e[(va >> kPageShift) & (kLeafPages - 1)];
@@ -343,19 +370,25 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
         if (!write) {
           e = pte::kZero | pte::P;
           ++nzero;
-          add(rfault, fault_kind, va);
           add(rzero, EventKind::ZeroMap, va);
           continue;
         }
-        std::uint32_t f = s.frames.alloc();
-        if (f != kNoIdx) {
-          e = pte::make(pte::kFrame, f, pte::P | pte::W | pte::D | pte::A);
+        // A run of empty PTEs: allocate its frames in one pass over the refcounts.
+        if (batch_i == batch_n) {
+          std::uint32_t run = 0;
+          for (u64 a = va; a < lend && run < kBatch; a += kPageSize, ++run)
+            if (L->e[(a >> kPageShift) & (kLeafPages - 1)]) break;
+          batch_i = 0;
+          batch_n = s.frames.alloc_many(batch, std::max<std::uint32_t>(run, 1));
+        }
+        if (batch_i < batch_n) {
+          e = pte::make(pte::kFrame, batch[batch_i++], pte::P | pte::W | pte::D | pte::A);
           ++nalloc;
-          add(rfault, fault_kind, va);
           add(ralloc, EventKind::FrameAlloc, va);
           continue;
         }
       }
+      give_back();
       flush();
       int rc = fault_one(p, vi, va, write, mode);
       if (rc == 2) { kill(p, 7); r.err = err::FAULT; }
@@ -363,6 +396,7 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
       L = p.pt.mut(key, true);
     }
   }
+  give_back();
   flush();
   return p.alive;
 }

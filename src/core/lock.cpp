@@ -64,6 +64,14 @@ void Sys::qnx_lock_init(Proc& p, u64 start, u64 end) {
     if (v.end <= start || v.start >= end || v.lazy) continue;
     if (v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso || v.prot == prot::NONE) continue;
     u64 a0 = std::max(start, v.start), a1 = std::min(end, v.end);
+    // Swapped-out pages come back now (a locked page is in memory).
+    for (const auto& [key, leaf] : std::vector<std::pair<u64, std::shared_ptr<Leaf>>>(p.pt.leaves)) {
+      u64 lo = std::max(a0, key << (kPageShift + kLeafBits));
+      u64 hi = std::min(a1, (key + 1) << (kPageShift + kLeafBits));
+      for (u64 a = lo; a < hi && p.alive; a += kPageSize)
+        if (pte::st(p.pt.get(a >> kPageShift)) == pte::kSwap) fault_one(p, int(k), a, false, 2);
+    }
+    if (!p.alive) return;
     if (v.file >= 0) {
       for (u64 a = a0; a < a1 && p.alive; a += kPageSize) {
         u64 pi = (a - v.start + v.file_off) >> kPageShift;

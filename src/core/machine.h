@@ -88,6 +88,34 @@ struct PagemapEntry {
   u64 pfn_or_slot = 0;
 };
 
+// Behaviour notes (what the model does where a call's meaning needs pinning down):
+// - Addresses follow an x86-64 PIE layout without ASLR: text at 0x555555554000, [heap]
+//   right after .bss, libc/ld.so/[vvar]/[vdso] below 0x7ffff7fff000, [stack] ending at
+//   0x7ffffffff000 (132 KiB, grows to 8 MiB). libc, ld.so and the program are already in
+//   the page cache at start-up; spawn() performs the ~30 start-up faults of ld.so.
+// - brk(addr) returns 0 / -1 ENOMEM like glibc's brk(); sbrk() returns the old break.
+// - wait(pid, child): ret = reaped pid; ret 0 (err 0) when children exist but none has
+//   exited yet (like WNOHANG — the caller runs the child and retries); ECHILD if none.
+// - free()/realloc() of a pointer malloc never returned (or a double free): glibc would
+//   abort; the model returns -1 / EINVAL and changes nothing.
+// - A touch of unmapped memory, or a write to read-only memory, kills the process with
+//   SIGSEGV (exit_code 139, event Signal, err EFAULT); past the end of a file: SIGBUS.
+//   When memory runs out the OOM killer kills the process with the most anonymous +
+//   swapped pages (exit_code 137, event OomKill); the outside hog is killed instead
+//   when it is bigger (pressure() then returns ENOMEM).
+// - Overcommit is the kernel's heuristic mode: one private writable (or shared
+//   anonymous) mapping larger than RAM + swap is refused with ENOMEM. The model also
+//   refuses to populate more than 64 GiB in one call (ENOMEM).
+// - frame_owners(): pid -1 = the outside memory hog (pressure()), pid 0 = page cache only
+//   or free (refs 0).
+// - Shared anonymous memory is a shmem object (name "/dev/zero (deleted)"); its pages
+//   are never reclaimed by the model and count as RssFile.
+// - QNX personality: same layout and reports. Rss counts frames allocated to the
+//   process even before their PTE exists (QNX allocates at map time); pagemap's
+//   `present` tells whether the PTE exists. A superlocked process shows every VMA as
+//   locked (lo), so VmLck = VmSize − 32 kB as after mlockall. There is no zero page.
+//   RLIMIT_MEMLOCK is not enforced (QNX uses the PROCMGR_AID_MEM_LOCK ability; root has
+//   it); without CAP_IPC_LOCK (= not root) and with RLIMIT_MEMLOCK 0, mlock is EPERM.
 class Machine {
  public:
   explicit Machine(MachineConfig cfg = {});

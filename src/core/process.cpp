@@ -176,16 +176,21 @@ int Sys::do_spawn(const ImageSpec& img, ImageLayout* out) {
   int alive = 0;
   for (const auto& sp : s.procs) alive += sp->alive;
   if (alive >= kMaxProcs) return -1;
-  auto p = std::make_shared<Proc>();
-  p->pid = s.next_pid++;
-  p->ppid = 1;
-  p->arena = std::make_shared<Arena>();
-  s.procs.push_back(p);
-  caller = p->pid;
-  ev(EventKind::ProcessCreate, p->pid, 0, 0, p->pid);
-  build_image(*p, img);
-  if (out) *out = p->layout;
-  return p->pid;
+  {
+    auto np = std::make_shared<Proc>();
+    np->pid = s.next_pid++;
+    np->ppid = 1;
+    np->arena = std::make_shared<Arena>();
+    // The State must hold the only reference: a second one would make reclaim
+    // (use_count() > 1) clone the process behind our back.
+    s.procs.push_back(std::move(np));
+  }
+  Proc& p = *s.procs.back();
+  caller = p.pid;
+  ev(EventKind::ProcessCreate, p.pid, 0, 0, p.pid);
+  build_image(p, img);
+  if (out) *out = p.layout;
+  return p.pid;
 }
 
 OpResult& Sys::do_fork(Proc& parent) {
@@ -253,7 +258,7 @@ OpResult& Sys::do_fork(Proc& parent) {
     ch.pt.leaves.emplace_back(key, std::move(cl));
   }
   ch.pt.prune();
-  s.procs.push_back(c);
+  s.procs.push_back(std::move(c));  // the State holds the only reference (see do_spawn)
   ev(EventKind::ProcessCreate, ch.pid, 0, 0, ch.pid);
   r.cost_us += costs::kForkBaseUs + double(copied) * costs::kForkPerPteUs;
   if (qnx() && s.cfg.procnto == QnxProcnto::SuperlockAll) superlock(*s.procs.back());

@@ -170,7 +170,7 @@ u64 Sys::reclaim(u64 want) {
         }
       }
       if (got() < want) { s.clock_proc = (pi + 1) % np; s.clock_va = 0; }
-      p.pt.prune();
+      // No prune() here: a caller up the stack may hold a pointer to one of p's leaves.
     }
     cache_sweep();
   }

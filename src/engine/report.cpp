@@ -65,6 +65,23 @@ ObjectRange pointee(const Proc& p, const std::string& name, u64 v, const lang::T
 }
 }  // namespace
 
+PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 len) {
+  PageCounts c = vm.os().count_pages(pid, addr, len);
+  // Only with several live processes can another one hold a lock on our frames.
+  if (!m || c.locked >= c.pages || c.resident == 0 || vm.live_processes() < 2 || len == 0) return c;
+  u64 first = addr & ~(kPageSize - 1), last = (addr + len - 1) & ~(kPageSize - 1);
+  if ((last - first) / kPageSize > (1u << 20)) return c;
+  std::vector<FrameOwner> owners = m->frame_owners();
+  u64 locked = 0;
+  for (u64 va = first;; va += kPageSize) {
+    PageInfo pi = m->page(pid, va);
+    if (pi.locked || (pi.state == PageState::Frame && pi.index < owners.size() && owners[pi.index].locked)) locked++;
+    if (va == last) break;
+  }
+  c.locked = std::max(c.locked, locked);
+  return c;
+}
+
 ObjectRange resolve_object(const lang::Vm& vm, const Proc& p, const std::string& name) {
   ObjectRange r;
   r.name = name;
@@ -109,13 +126,12 @@ ObjectRange resolve_object(const lang::Vm& vm, const Proc& p, const std::string&
   return r;
 }
 
-std::vector<ObjectReport> object_reports(lang::Vm& vm, const Proc& p) {
+std::vector<ObjectReport> object_reports(lang::Vm& vm, const Proc& p, const Machine* m) {
   std::vector<ObjectReport> out;
-  Os& os = vm.os();
   auto add = [&](const std::string& name, u64 addr, u64 bytes) {
     if (out.size() >= kMaxObjects || bytes == 0) return;
     for (auto& o : out) if (o.name == name) return;
-    PageCounts c = os.count_pages(p.pid, addr, bytes);
+    PageCounts c = object_pages(vm, m, p.pid, addr, bytes);
     out.push_back({name, addr, bytes, c.pages, c.resident, c.locked, c.swapped});
   };
   auto add_range = [&](const ObjectRange& r) { if (r.ok) add(r.name, r.addr, r.bytes); };
@@ -163,12 +179,12 @@ std::vector<ObjectReport> object_reports(lang::Vm& vm, const Proc& p) {
   return out;
 }
 
-ProcReport proc_report(lang::Vm& vm, int pid) {
+ProcReport proc_report(lang::Vm& vm, int pid, const Machine* m) {
   ProcReport r;
   Os& os = vm.os();
   r.status = os.status(pid);
   r.regions = os.smaps(pid);
-  if (const Proc* p = vm.find(pid); p && r.status.alive && p->st != lang::PState::Exited) r.objects = object_reports(vm, *p);
+  if (const Proc* p = vm.find(pid); p && r.status.alive && p->st != lang::PState::Exited) r.objects = object_reports(vm, *p, m);
   return r;
 }
 
@@ -184,7 +200,7 @@ bool compare(i64 a, const std::string& op, i64 b) {
 std::string kb(u64 k) { return std::to_string(k) + " kB"; }
 }  // namespace
 
-std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int pid) {
+std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int pid, const Machine* m) {
   Os& os = vm.os();
   if (f.child) {
     pid = vm.last_child();
@@ -211,7 +227,7 @@ std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int 
       if (!p) return "no process " + std::to_string(pid);
       ObjectRange r = resolve_object(vm, *p, f.object);
       if (!r.ok) return r.why;
-      PageCounts c = os.count_pages(pid, r.addr, r.bytes);
+      PageCounts c = object_pages(vm, m, pid, r.addr, r.bytes);
       std::string bad;
       for (const auto& cond : f.conds) {
         u64 have = cond.what == "locked" ? c.locked : cond.what == "resident" ? c.resident : c.swapped;

@@ -72,6 +72,7 @@ class Runner final : public lang::VmHooks {
       }
       vm_->add_time(r.cost_us);
       absorb(r);
+      vm_->reap_killed(r);
     }
   }
   void on_call(lang::Proc& p, int text, const char* fn, const OpResult& r) override {
@@ -92,7 +93,8 @@ class Runner final : public lang::VmHooks {
   }
   void on_output(lang::Proc& p, const std::string& s) override {
     ensure(p);
-    if (P_.output.size() < (1u << 20)) P_.output += s;
+    // Bounded: a printing loop must not eat the host's memory.
+    if (P_.output.size() < (1u << 20) && total_output_ < (16u << 20)) { P_.output += s; total_output_ += s.size(); }
     P_.active = true;
   }
   void on_switch(lang::Proc& from, lang::Proc& to) override {
@@ -178,11 +180,12 @@ class Runner final : public lang::VmHooks {
     s.cost_us = pd.cost;
     auto now = std::chrono::steady_clock::now();
     s.wall_us = std::chrono::duration<double, std::micro>(now - last_flush_).count();
-    for (int pid : os_.pids()) s.procs.push_back(proc_report(*vm_, pid));
+    const Machine* mach = model_ ? &model_->machine() : nullptr;
+    for (int pid : os_.pids()) s.procs.push_back(proc_report(*vm_, pid, mach));
     if (model_) s.machine = std::make_shared<const Machine>(model_->machine());
     if (n) {
       for (const ExpectFact& f : n->expects) {
-        std::string why = check_fact(*vm_, f, s, pd.pid);
+        std::string why = check_fact(*vm_, f, s, pd.pid, mach);
         if (!why.empty())
           T_.expect_failures.push_back(L_.meta.file + ":" + std::to_string(f.line) + ": expect " + f.text +
                                        " failed at step " + std::to_string(s.index) + ": " + why);
@@ -210,6 +213,7 @@ class Runner final : public lang::VmHooks {
   ModelOs* model_;
   std::unique_ptr<lang::Vm> vm_;
   Pending P_;
+  std::size_t total_output_ = 0;
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };
 

@@ -48,7 +48,14 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     now_us_ += r.cost_us;
     hooks_.on_call(p, in.t, name, r);
     if (r.err) p.err = r.err;
+    reap_killed(r);
     return r.ret;
+  };
+  // One call moving more than this is a runaway lesson, not a teaching example.
+  auto too_big = [&](u64 len) {
+    if (len <= (8ull << 30)) return false;
+    fail(std::string(name) + " of " + std::to_string(len) + " bytes: more than 8 GiB in one call");
+    return true;
   };
   auto out = [&](const std::string& s) { if (!s.empty()) hooks_.on_output(p, s); };
   auto cstr = [&](int i, std::string& s) { return read_cstr(p, uarg(i), s); };
@@ -130,7 +137,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     }
     case BI_memcmp: {
       u64 len = uarg(2);
-      if (len > (64u << 20)) { fail("memcmp length too large for the interpreter"); return false; }
+      if (len > (256u << 20)) { fail("memcmp of more than 256 MiB is too large for the interpreter"); return false; }
       std::vector<std::uint8_t> x(len), y(len);
       if (!read_mem(p, uarg(0), x.data(), len) || !read_mem(p, uarg(1), y.data(), len)) return false;
       int c = len ? std::memcmp(x.data(), y.data(), len) : 0;
@@ -138,12 +145,14 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     }
     case BI_memset: case BI___zero: {
       u64 dst = uarg(0), len = in.a == BI___zero ? uarg(1) : uarg(2);
+      if (too_big(len)) return false;
       if (!touch(p, dst, len, true)) return false;  // one touch for the whole range
       p.mem.fill(dst, in.a == BI___zero ? 0 : (std::uint8_t)arg(1), len);
       return finish(arg(0));
     }
     case BI_memcpy: case BI_memmove: case BI___initcopy: {
       u64 dst = uarg(0), src = uarg(1), len = uarg(2);
+      if (too_big(len)) return false;
       if (!touch(p, src, len, false) || !touch(p, dst, len, true)) return false;
       p.mem.copy(dst, src, len);
       return finish(arg(0));
@@ -330,6 +339,8 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     case BI_getppid: return finish(p.ppid);
     case BI_getuid: case BI_geteuid: return finish(os_.status(p.pid).cap_ipc_lock ? 0 : 1000);
     case BI_fork: {
+      // A bounded process table (like RLIMIT_NPROC): a fork bomb gets EAGAIN.
+      if (live_processes() >= 64) { p.err = err::AGAIN; return finish(-1); }
       OpResult r = os_.fork(p.pid);
       std::int64_t v = os_call(r);
       if (r.err || v <= 0) return finish(-1);

@@ -21,6 +21,15 @@ struct Compiler {
   std::vector<Loop> loops;
   int once_level = 0;
   int line = 0, col = 0;
+  int depth = 0;
+  // Left-associative chains (1+1+...+1) are deep trees: bound the recursion.
+  struct Nest {
+    Compiler& c;
+    Nest(Compiler& cc, int l, int co) : c(cc) {
+      if (++c.depth > 2000) { c.depth = 0; throw LangError{l, co, "expression too complex (nested more than 2000 levels)"}; }
+    }
+    ~Nest() { if (c.depth > 0) c.depth--; }
+  };
 
   Compiler(const Program& p, const std::set<int>& o) : P(p), once(o) {}
 
@@ -59,6 +68,7 @@ struct Compiler {
   }
 
   void gen_addr(const Expr* e) {
+    Nest guard(*this, e->line, e->col);
     at(e);
     switch (e->k) {
       case EK::Var:
@@ -121,6 +131,7 @@ struct Compiler {
   }
 
   void gen(const Expr* e) {
+    Nest guard(*this, e->line, e->col);
     at(e);
     switch (e->k) {
       case EK::IntLit: emit(Op::PushI, 0, e->ival); return;
@@ -271,6 +282,7 @@ struct Compiler {
   }
 
   void stmt(const Stmt* s) {
+    Nest guard(*this, s->line, s->col);
     line = s->line; col = s->col;
     emit(Op::Stmt, s->id);
     bool is_once = once.count(s->id) != 0;

@@ -232,6 +232,7 @@ Expr* Parser::expression() {
 }
 
 Expr* Parser::assignment() {
+  Nest guard(*this, cur());
   Expr* l = conditional();
   static const char* ops[] = {"=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "|=", "^="};
   for (const char* o : ops) {
@@ -309,6 +310,7 @@ Expr* Parser::cast_expr() {
 
 Expr* Parser::unary() {
   Token at = cur();
+  Nest guard(*this, at);
   if (is("++") || is("--")) {
     p++;
     Expr* e = unary();
@@ -555,6 +557,7 @@ static i64 wrap_int(i64 v, const Type* ty) {
 }
 
 ConstVal Parser::const_eval(Expr* e) {
+  Nest guard(*this, t[p < t.size() ? p : t.size() - 1]);
   auto bad = [&]() -> ConstVal { fail_at(e->line, e->col, "initializer element is not constant"); };
   ConstVal r;
   switch (e->k) {

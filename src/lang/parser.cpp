@@ -245,6 +245,7 @@ const Type* Parser::parse_enum() {
 }
 
 Declarator Parser::parse_declarator(const Type* base, bool abstract_ok) {
+  Nest guard(*this, cur());
   Declarator d;
   const Type* ty = base;
   while (is("*")) {
@@ -419,6 +420,7 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
 }
 
 void Parser::global_initializer(Sym* s, const Type* ty, u64 off) {
+  Nest guard(*this, cur());
   if (is("{")) {
     Token open = cur();
     p++;

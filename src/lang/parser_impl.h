@@ -48,6 +48,16 @@ class Parser {
   [[noreturn]] void fail_at(int line, int col, const std::string& m) const { throw LangError{line, col, m}; }
   std::string tok_desc(const Token& k) const;
 
+  // Nesting guard: deeply nested input is a diagnostic, not a native stack overflow.
+  int depth = 0;
+  struct Nest {
+    Parser& ps;
+    Nest(Parser& p, const Token& at) : ps(p) {
+      if (++ps.depth > 256) { ps.depth = 0; throw LangError{at.line, at.col, "nested too deeply (more than 256 levels)"}; }
+    }
+    ~Nest() { if (ps.depth > 0) ps.depth--; }
+  };
+
   // --- scopes
   std::vector<std::map<std::string, Sym*>> scopes;
   std::vector<std::map<std::string, StructDef*>> tags;

@@ -28,6 +28,7 @@ Stmt* Parser::block() {
 
 Stmt* Parser::statement() {
   const Token& at = cur();
+  Nest guard(*this, at);
   if (is("{")) return block();
   if (is(";")) { Stmt* s = new_stmt(SK::Empty, at); p++; return s; }
   if (at.k == Tk::Ident) {
@@ -177,15 +178,12 @@ Stmt* Parser::local_decl() {
       Sym* g = lookup(d.name);
       if (!g || g->kind != SymKind::Func) fail_at(d.line, d.col, "nested function declarations are not supported");
     } else if (ds.is_static || ds.is_extern) {
-      // A static local is a global with a local name.
+      // A static local is a global (in .data/.bss) whose name lives in this block;
+      // an extern one names the existing global.
       if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redeclaration of '" + d.name + "'");
-      auto saved = std::move(scopes);
-      scopes.clear();
-      scopes.emplace_back();
-      declare_global(ds, d);
-      Sym* g = scopes.back()[d.name];
-      scopes = std::move(saved);
-      scopes.back()[d.name] = g;
+      Sym* g = ds.is_extern ? lookup(d.name) : nullptr;
+      if (g && g->kind == SymKind::Global) scopes.back()[d.name] = g;
+      else declare_global(ds, d);
     } else {
       if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redeclaration of '" + d.name + "'");
       const Type* ty = d.ty;
@@ -215,8 +213,8 @@ Stmt* Parser::local_decl() {
 
 // Emits assignments for `target = initializer`; aggregates are zeroed first (C fills
 // the elements an initializer list leaves out with zero).
-void Parser::local_initializer(Stmt* st, Expr* target, const Type* ty, int depth) {
-  if (depth > 32) fail(cur(), "initializer nested too deeply");
+void Parser::local_initializer(Stmt* st, Expr* target, const Type* ty, int level) {
+  if (level > 32) fail(cur(), "initializer nested too deeply");
   auto zero = [&](Expr* tgt) {
     Expr* addr = mk(EK::AddrOf, P.types.ptr(ty), tgt->line, tgt->col);
     addr->a.push_back(tgt);
@@ -246,7 +244,7 @@ void Parser::local_initializer(Stmt* st, Expr* target, const Type* ty, int depth
   if (is("{")) {
     p++;
     if (ty->k != TK::Array && ty->k != TK::Struct) {
-      local_initializer(st, target, ty, depth + 1);
+      local_initializer(st, target, ty, level + 1);
       accept(",");
       expect("}");
       return;
@@ -265,7 +263,7 @@ void Parser::local_initializer(Stmt* st, Expr* target, const Type* ty, int depth
         sum->a = {base, off};
         Expr* el = mk(EK::Deref, ty->base, at.line, at.col);
         el->a.push_back(sum);
-        local_initializer(st, el, ty->base, depth + 1);
+        local_initializer(st, el, ty->base, level + 1);
       } else {
         if (n >= ty->sd->fields.size()) fail(at, "excess elements in struct initializer");
         const Field& f = ty->sd->fields[n];
@@ -276,7 +274,7 @@ void Parser::local_initializer(Stmt* st, Expr* target, const Type* ty, int depth
         sum->a = {base, int_lit((i64)f.off, P.types.basic(TK::Long), at.line, at.col)};
         Expr* el = mk(EK::Deref, f.ty, at.line, at.col);
         el->a.push_back(sum);
-        local_initializer(st, el, f.ty, depth + 1);
+        local_initializer(st, el, f.ty, level + 1);
       }
       n++;
       if (!accept(",")) break;

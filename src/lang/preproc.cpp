@@ -197,7 +197,10 @@ struct Pre {
     size_t i = 0;
     const Token& at() const { return v[i < v.size() ? i : v.size() - 1]; }
     bool is(const char* p) const { return i < v.size() && v[i].k == Tk::Punct && v[i].text == p; }
+    int depth = 0;
     long long primary() {
+      if (++depth > 200) fail(at(), "#if expression nested too deeply");
+      struct Down { int& d; ~Down() { d--; } } down{depth};
       if (i >= v.size()) fail(v.empty() ? Token{} : v.back(), "#if with no expression");
       const Token& t = v[i];
       if (is("(")) { i++; long long r = cond(); if (!is(")")) fail(at(), "missing ')' in expression"); i++; return r; }

@@ -13,28 +13,28 @@ Types::Types() {
 
 const Type* Types::ptr(const Type* base) {
   // Pointer types are interned per pointee so that identical types compare equal.
-  for (auto& t : all_) if (t.k == TK::Ptr && t.base == base) return &t;
+  if (auto it = ptrs_.find(base); it != ptrs_.end()) return it->second;
   all_.push_back(Type{});
   all_.back().k = TK::Ptr;
   all_.back().base = base;
-  return &all_.back();
+  return ptrs_[base] = &all_.back();
 }
 
 const Type* Types::array(const Type* base, std::uint64_t n, bool incomplete) {
-  for (auto& t : all_)
-    if (t.k == TK::Array && t.base == base && t.count == n && t.incomplete == incomplete) return &t;
+  auto key = std::make_tuple(base, n, incomplete);
+  if (auto it = arrays_.find(key); it != arrays_.end()) return it->second;
   all_.push_back(Type{});
   Type& t = all_.back();
   t.k = TK::Array; t.base = base; t.count = n; t.incomplete = incomplete;
-  return &t;
+  return arrays_[key] = &t;
 }
 
 const Type* Types::structure(StructDef* sd) {
-  for (auto& t : all_) if (t.k == TK::Struct && t.sd == sd) return &t;
+  if (auto it = struct_types_.find(sd); it != struct_types_.end()) return it->second;
   all_.push_back(Type{});
   all_.back().k = TK::Struct;
   all_.back().sd = sd;
-  return &all_.back();
+  return struct_types_[sd] = &all_.back();
 }
 
 const Type* Types::func(FuncSig sig) {

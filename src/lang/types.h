@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace pp::lang {
@@ -68,6 +70,9 @@ class Types {
   std::deque<StructDef> structs_;
   std::deque<FuncSig> sigs_;
   const Type* basics_[(int)TK::Func + 1]{};
+  std::map<const Type*, const Type*> ptrs_;
+  std::map<std::tuple<const Type*, std::uint64_t, bool>, const Type*> arrays_;
+  std::map<const StructDef*, const Type*> struct_types_;
 };
 
 std::uint64_t size_of(const Type* t);

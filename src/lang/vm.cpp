@@ -54,6 +54,28 @@ void Vm::fail(const std::string& msg) {
 
 void Vm::kill(Proc& p, int status_word) { exit_proc(p, status_word, true); }
 
+int Vm::live_processes() const {
+  int n = 0;
+  for (auto& p : procs_) n += p->st != PState::Exited;
+  return n;
+}
+
+void Vm::reap_killed(const OpResult& r) {
+  for (const Event& e : r.events) {
+    if (e.kind != EventKind::OomKill && e.kind != EventKind::Signal && e.kind != EventKind::ProcessExit) continue;
+    Proc* p = find(e.pid);
+    if (!p || p->st == PState::Exited) continue;
+    ProcStatus st = os_.status(p->pid);
+    if (st.alive) continue;
+    int sig = st.exit_code >= 128 ? st.exit_code - 128 : 9;
+    hooks_.on_output(*p, sig == 11 ? "Segmentation fault\n" : sig == 7 ? "Bus error\n" : "Killed\n");
+    p->st = PState::Exited;
+    p->exit_status = sig & 0x7f;
+    hooks_.on_exit(*p);
+    if (Proc* parent = find(p->ppid); parent && parent->st == PState::Waiting) push_ready(parent);
+  }
+}
+
 void Vm::segfault(Proc& p, const std::string& why) {
   hooks_.on_output(p, "Segmentation fault" + (why.empty() ? std::string() : " (" + why + ")") + "\n");
   kill(p, 11);
@@ -71,6 +93,7 @@ bool Vm::touch(Proc& p, u64 addr, u64 n, bool write) {
   OpResult r = os_.touch(p.pid, addr, n, write);
   now_us_ += r.cost_us;
   hooks_.on_touch(p, r);
+  if (r.err == 0 && !r.events.empty()) reap_killed(r);  // e.g. an OOM kill of another process
   if (r.err != 0) {
     // The model refused the access (unmapped, PROT_NONE, SIGBUS...): the process dies.
     ProcStatus st = os_.status(p.pid);

@@ -123,6 +123,10 @@ class Vm {
   void fail(const std::string& msg);
   void segfault(Proc& p, const std::string& why);
   void kill(Proc& p, int status_word);
+  // The model may kill processes by itself (OOM killer, SIGSEGV on a locked stack that
+  // cannot grow, SIGBUS on QNX): mark them dead here too. Called after every Os call.
+  void reap_killed(const OpResult& r);
+  int live_processes() const;
 
  private:
   friend struct BuiltinCall;

@@ -1,6 +1,7 @@
 // pinpages real mode — plain-words explanation of EPERM / ENOMEM / EAGAIN from locking.
 #include "real/explain.h"
 
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,6 +62,36 @@ std::string explain_lock_failure(int e, const ProcStatus& st, u64 requested, con
     << "  - run with sudo (`sudo pinpages real ...`): the lab keeps only CAP_IPC_LOCK\n"
     << "  - or look at the model instead (`pinpages run`), which needs no privilege.\n";
   return o.str();
+}
+
+RealProbe probe_real(bool unprivileged) {
+  RealProbe r;
+  RealOptions o;
+  o.unprivileged = unprivileged;
+  RealOs os(o);
+  r.lab_path = o.lab_path.empty() ? find_lab() : o.lab_path;
+  utsname u{};
+  if (uname(&u) == 0) r.kernel = u.release;
+  int pid = os.spawn(ImageSpec{}, nullptr);
+  if (pid < 0) {
+    r.text = "Real mode is not available: " + os.error() + ". The model works without it.";
+    return r;
+  }
+  ProcStatus st = os.status(pid);
+  r.ok = true;
+  r.cap_ipc_lock = st.cap_ipc_lock;
+  r.rlim_cur = st.rlim_memlock_cur;
+  r.rlim_max = st.rlim_memlock_max;
+  std::ostringstream t;
+  t << "Real mode on Linux " << r.kernel << ": ";
+  if (st.cap_ipc_lock)
+    t << "the lab has CAP_IPC_LOCK, so it may lock any amount (up to the safety cap of half of MemAvailable).";
+  else
+    t << "the lab has no CAP_IPC_LOCK, so it may lock at most RLIMIT_MEMLOCK = " << limit_kib(st.rlim_memlock_cur)
+      << " (`ulimit -l`); run with sudo or `sudo setcap cap_ipc_lock=ep " << r.lab_path
+      << "` to lock more, or use the model.";
+  r.text = t.str();
+  return r;  // ~RealOs ends the lab
 }
 
 }  // namespace pp::real

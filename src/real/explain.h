@@ -22,4 +22,16 @@ std::string explain_lock_failure(int err, const ProcStatus& st, u64 requested,
 // "8192 KiB" / "unlimited" (as `ulimit -l` prints it, in KiB).
 std::string limit_kib(u64 bytes);
 
+// What real mode can do here, found by starting a lab for a moment (for the UI's
+// Model / Real switch and the CLI's header line).
+struct RealProbe {
+  bool ok = false;          // a lab started and answered
+  bool cap_ipc_lock = false;
+  u64 rlim_cur = 0, rlim_max = 0;
+  std::string kernel;       // uname -r
+  std::string lab_path;
+  std::string text;         // one or two plain sentences; the error when !ok
+};
+RealProbe probe_real(bool unprivileged = false);
+
 }  // namespace pp::real

@@ -15,8 +15,8 @@
 // altstack — prefaulted at start), its own text/libc pages, a few words of main()'s
 // frame. It never mallocs (glibc's first malloc would create the [heap]).
 #include <fcntl.h>
-#include <poll.h>
-#include <setjmp.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -33,210 +33,18 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "real/lab_sys.h"
-#include "real/proto.h"
+#include "real/lab_state.h"
+
+namespace pp::real::lab {
+alignas(4096) unsigned char lesson_data[256 * 1024] = {1};  // non-zero: lands in .data
+alignas(4096) unsigned char lesson_bss[256u << 20];         // zero: .bss, free until touched
+State g;
+}  // namespace pp::real::lab
 
 using namespace pp::real;
 using namespace pp::real::lab;
-using u64 = std::uint64_t;
-using i64 = std::int64_t;
 
 namespace {
-
-constexpr u64 kPage = 4096;
-constexpr std::size_t kIo = 64 * 1024;       // request / reply frames
-constexpr std::size_t kText = 256 * 1024;    // /proc/self/maps, status, meminfo
-constexpr std::size_t kVec = 16 * 1024;      // pages per mincore / pagemap chunk
-
-// The lesson's globals live in these arrays: the kernel then reports them as the
-// program's real .data and .bss. The unused tail is unmapped at start.
-alignas(4096) unsigned char lesson_data[256 * 1024] = {1};
-alignas(4096) unsigned char lesson_bss[256u << 20];
-
-struct Range { u64 lo, hi; };
-constexpr int kMaxVmas = 4096;
-
-// Everything the lab itself writes, in one block (touch() refuses it).
-struct alignas(4096) State {
-  char altstack[64 * 1024];
-  char in[kIo];
-  char out[kIo + 64];
-  char text[kText];
-  unsigned char vec[kVec];
-  u64 pm[kVec];
-  Range vmas[kMaxVmas];
-  char chunk[4096];
-  sigjmp_buf jb;
-  volatile int in_touch;
-  int chan;            // socket to the driver
-  int pagemap_fd;
-  int pagemap_pfn;
-  int mcl;             // flags of the mlockall in force
-  int force;           // --force: no safety cap
-  int unpriv;          // --unprivileged: started without CAP_IPC_LOCK, for good
-  int root;            // the lab the driver started (or its exec): has a parent to watch
-  int parent;
-  char dir[512];       // temp dir for open()
-  char self[512];      // path of this executable (re-exec)
-  u64 data_bytes, bss_bytes, stack_top;
-  ucontext_t main_ctx, loop_ctx;
-};
-State g;
-
-u64 page_down(u64 a) { return a & ~(kPage - 1); }
-u64 page_up(u64 a) { return (a + kPage - 1) & ~(kPage - 1); }
-
-// ---------------------------------------------------------------- frames
-bool read_full(int fd, void* p, std::size_t n, int timeout_ms) {
-  auto* c = static_cast<char*>(p);
-  while (n) {
-    pollfd pf{fd, POLLIN, 0};
-    int pr = ::poll(&pf, 1, timeout_ms);
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr <= 0) return false;  // timeout or error: treat the peer as gone
-    ssize_t r = ::read(fd, c, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;   // EOF: the driver died
-    c += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
-
-// Idle wait for the next request: forever, but a root lab also watches its parent
-// (PR_SET_PDEATHSIG covers the normal case; this closes the gap when the parent
-// died before the prctl).
-bool recv_req(std::uint32_t* len) {
-  for (;;) {
-    pollfd pf{g.chan, POLLIN, 0};
-    int pr = ::poll(&pf, 1, 1000);
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr < 0) return false;
-    if (pr == 0) {
-      if (g.root && getppid() != g.parent) return false;
-      continue;
-    }
-    break;
-  }
-  if (!read_full(g.chan, len, 4, 10000)) return false;
-  if (*len < sizeof(proto::Req) || *len > kIo) return false;
-  return read_full(g.chan, g.in, *len, 10000);
-}
-
-bool send_frame(const void* data, std::uint32_t len, int passfd = -1) {
-  iovec iov[2] = {{&len, 4}, {const_cast<void*>(data), len}};
-  msghdr m{};
-  m.msg_iov = iov;
-  m.msg_iovlen = 2;
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  if (passfd >= 0) {
-    m.msg_control = cbuf;
-    m.msg_controllen = sizeof cbuf;
-    cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-  }
-  std::size_t total = 4 + len, sent = 0;
-  while (sent < total) {
-    ssize_t r = ::sendmsg(g.chan, &m, MSG_NOSIGNAL);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    sent += static_cast<std::size_t>(r);
-    if (sent >= total) break;
-    // Partial write: continue with plain writes of the rest (fd already passed).
-    m.msg_control = nullptr;
-    m.msg_controllen = 0;
-    std::size_t skip = sent;
-    int k = 0;
-    for (; k < 2 && skip >= iov[k].iov_len; ++k) skip -= iov[k].iov_len;
-    iov[k].iov_base = static_cast<char*>(iov[k].iov_base) + skip;
-    iov[k].iov_len -= skip;
-    m.msg_iov = iov + k;
-    m.msg_iovlen = static_cast<std::size_t>(2 - k);
-  }
-  return true;
-}
-
-proto::Rep& rep() { return *reinterpret_cast<proto::Rep*>(g.out); }
-char* rep_tail() { return g.out + sizeof(proto::Rep); }
-
-void send_rep(std::size_t tail, int passfd = -1) {
-  rep().tail = static_cast<std::uint32_t>(tail);
-  if (!send_frame(g.out, static_cast<std::uint32_t>(sizeof(proto::Rep) + tail), passfd)) _exit(0);
-}
-
-// A /proc text of any length, streamed in CONT frames.
-void send_proc_text(const char* path, const void* prefix, std::size_t prefix_len) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  proto::Rep base{};
-  if (fd < 0) base.err = errno;
-  std::size_t used = prefix_len;
-  if (prefix_len) std::memcpy(rep_tail(), prefix, prefix_len);
-  for (;;) {
-    ssize_t r = fd >= 0 ? ::read(fd, rep_tail() + used, kIo - used) : 0;
-    if (r < 0 && errno == EINTR) continue;
-    if (r > 0) used += static_cast<std::size_t>(r);
-    bool last = r <= 0;
-    if (used == kIo || last) {
-      rep() = base;
-      rep().flags = last ? 0 : proto::CONT;
-      send_rep(used);
-      used = 0;
-    }
-    if (last) break;
-  }
-  if (fd >= 0) ::close(fd);
-}
-
-// ---------------------------------------------------------------- metering
-struct Meter {
-  rusage r0{};
-  u64 t0 = 0;
-  Meter() { getrusage(RUSAGE_SELF, &r0); t0 = now_ns(); errno = 0; }
-  void done(i64 ret, int err) {
-    u64 t1 = now_ns();
-    rusage r1{};
-    getrusage(RUSAGE_SELF, &r1);
-    rep() = proto::Rep{};
-    rep().ret = ret;
-    rep().err = err;
-    rep().ns = t1 - t0;
-    rep().minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
-    rep().majflt = static_cast<u64>(r1.ru_majflt - r0.ru_majflt);
-  }
-};
-
-// ---------------------------------------------------------------- safety cap
-u64 mem_available() {
-  if (read_file("/proc/meminfo", g.text, kText) < 0) return 0;
-  return field_kb(g.text, "MemAvailable") * 1024;
-}
-
-// True (and the reply is filled) when locking `bytes` more would pass half of
-// MemAvailable: the lab refuses rather than push a shared machine into OOM.
-bool refuse(u64 bytes, i64 failret) {
-  if (g.force || bytes == 0) return false;
-  u64 avail = mem_available();
-  if (avail == 0 || bytes <= avail / 2) return false;
-  char a[24], b[24];
-  const char* m1 = "refused to lock ";
-  std::size_t n = 0;
-  auto put = [&](const char* s) { std::size_t l = std::strlen(s); std::memcpy(rep_tail() + n, s, l); n += l; };
-  rep() = proto::Rep{};
-  put(m1); put(u64_to_str(bytes >> 20, a)); put(" MiB: more than half of MemAvailable (");
-  put(u64_to_str(avail >> 20, b)); put(" MiB). Run with --force to allow it.");
-  rep_tail()[n] = 0;
-  say(rep_tail());
-  rep().ret = failret;
-  rep().err = ENOMEM;
-  rep().flags = proto::REFUSED;
-  send_rep(n);
-  return true;
-}
-
-bool future_locked() { return (g.mcl & MCL_FUTURE) && !(g.mcl & MCL_ONFAULT); }
 
 // ---------------------------------------------------------------- touch
 void on_fault(int sig, siginfo_t*, void*) {
@@ -248,6 +56,24 @@ void on_fault(int sig, siginfo_t*, void*) {
 bool overlaps_lab(u64 a, u64 len) {
   u64 lo = reinterpret_cast<u64>(&g), hi = lo + sizeof g;
   return a < hi && a + len > lo;
+}
+
+// Would a mapping change (MAP_FIXED, munmap, mprotect, madvise) pull the lab's own
+// state or code from under it? A real program doing that to itself would crash; the
+// lab refuses instead, so the driver keeps a working process.
+bool hits_lab(u64 a, u64 len) {
+  u64 end = a + (len ? len : 1);
+  if (overlaps_lab(a, end - a)) return true;
+  return g.code_lo < g.code_hi && a < g.code_hi && end > g.code_lo;
+}
+
+bool refuse_lab_range(u64 a, u64 len, i64 failret) {
+  if (!hits_lab(a, len)) return false;
+  say("refused a mapping change over the lab's own memory");
+  Meter m;
+  m.done(failret, EINVAL);
+  send_rep(0);
+  return true;
 }
 
 void do_touch(u64 addr, u64 len, bool write) {
@@ -286,147 +112,6 @@ void do_touch(u64 addr, u64 len, bool write) {
   signal(sig, SIG_DFL);
   raise(sig);
   _exit(128 + sig);
-}
-
-// ---------------------------------------------------------------- reports
-void do_status() {
-  proto::LabStatus ls{};
-  ls.mcl = g.mcl;
-  ls.cap_ipc_lock = have_ipc_lock() ? 1 : 0;
-  rlimit rl{};
-  getrlimit(RLIMIT_MEMLOCK, &rl);
-  ls.rlim_cur = rl.rlim_cur;
-  ls.rlim_max = rl.rlim_max;
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  ls.minflt = static_cast<u64>(ru.ru_minflt);
-  ls.majflt = static_cast<u64>(ru.ru_majflt);
-  send_proc_text("/proc/self/status", &ls, sizeof ls);
-}
-
-// VMA bounds from /proc/self/maps (into g.text), up to cap entries.
-int read_vmas(Range* out, int cap) {
-  if (read_file("/proc/self/maps", g.text, kText) < 0) return 0;
-  int n = 0;
-  for (char* p = g.text; *p && n < cap;) {
-    char* e = nullptr;
-    u64 lo = std::strtoull(p, &e, 16);
-    u64 hi = std::strtoull(e + 1, &e, 16);
-    out[n++] = {lo, hi};
-    p = std::strchr(p, '\n');
-    if (!p) break;
-    ++p;
-  }
-  return n;
-}
-
-void count_piece(u64 lo, u64 hi, proto::RangeCount& rc) {
-  for (u64 a = lo; a < hi;) {
-    u64 n = (hi - a) / kPage;
-    if (n > kVec) n = kVec;
-    if (mincore(reinterpret_cast<void*>(a), n * kPage, g.vec) == 0)
-      for (u64 i = 0; i < n; ++i) rc.resident += g.vec[i] & 1;
-    if (g.pagemap_fd >= 0) {
-      ssize_t r = pread(g.pagemap_fd, g.pm, n * 8, static_cast<off_t>((a / kPage) * 8));
-      for (ssize_t i = 0; i < r / 8; ++i) {
-        u64 e = g.pm[i];
-        rc.present += (e >> 63) & 1;
-        rc.swapped += (e >> 62) & 1;
-        rc.exclusive += ((e >> 56) & 1) && ((e >> 63) & 1);
-      }
-    }
-    a += n * kPage;
-  }
-}
-
-void do_count(std::uint32_t tail) {
-  Range* vmas = g.vmas;
-  int nv = read_vmas(vmas, kMaxVmas);
-  const u64* pairs = reinterpret_cast<const u64*>(g.in + sizeof(proto::Req));
-  std::size_t np = tail / 16;
-  std::size_t maxout = kIo / sizeof(proto::RangeCount);
-  if (np > maxout) np = maxout;
-  auto* outc = reinterpret_cast<proto::RangeCount*>(rep_tail());
-  for (std::size_t k = 0; k < np; ++k) {
-    proto::RangeCount rc{};
-    u64 a = pairs[2 * k], len = pairs[2 * k + 1];
-    u64 lo = page_down(a), hi = len ? page_up(a + len) : lo;
-    rc.pages = (hi - lo) / kPage;
-    for (int v = 0; v < nv; ++v) {
-      u64 s = vmas[v].lo > lo ? vmas[v].lo : lo;
-      u64 e = vmas[v].hi < hi ? vmas[v].hi : hi;
-      if (s >= e) continue;
-      rc.mapped += (e - s) / kPage;
-      count_piece(s, e, rc);
-    }
-    outc[k] = rc;
-  }
-  rep() = proto::Rep{};
-  rep().ret = static_cast<i64>(np);
-  send_rep(np * sizeof(proto::RangeCount));
-}
-
-// ---------------------------------------------------------------- latency
-void do_latency(u64 records, u64 bytes, bool lock) {
-  proto::LatencyNumbers L{};
-  L.records = records; L.bytes = bytes; L.locked = lock;
-  if (lock && refuse(records * bytes, -1)) return;
-  // The pointer array comes from mmap, not malloc, so the heap stays the records'.
-  u64 ptr_bytes = page_up(records * sizeof(void*) + 1);
-  auto** recs = static_cast<unsigned char**>(
-      mmap(nullptr, ptr_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  if (recs == MAP_FAILED) { Meter m; m.done(-1, errno); send_rep(0); return; }
-  u64 t = now_ns();
-  u64 got = 0;
-  for (; got < records; ++got) {
-    recs[got] = static_cast<unsigned char*>(std::malloc(bytes));
-    if (!recs[got]) break;
-  }
-  L.alloc_ns = now_ns() - t;
-  rusage r0{}, r1{};
-  if (lock && got == records) {
-    getrusage(RUSAGE_SELF, &r0);
-    t = now_ns();
-    for (u64 i = 0; i < records && !L.lock_err; ++i)
-      if (mlock(recs[i], bytes) != 0) L.lock_err = errno;
-    L.lock_ns = now_ns() - t;
-    getrusage(RUSAGE_SELF, &r1);
-    L.lock_minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
-  }
-  // The "real-time loop": touch every record once, page by page, timing each.
-  getrusage(RUSAGE_SELF, &r0);
-  u64 t_all = now_ns();
-  for (u64 i = 0; i < got; ++i) {
-    u64 tr = now_ns();
-    for (u64 off = 0; off < bytes; off += kPage) {
-      u64 tp = now_ns();
-      reinterpret_cast<volatile unsigned char*>(recs[i])[off] = 1;
-      u64 dp = now_ns() - tp;
-      if (dp > L.worst_page_ns) L.worst_page_ns = dp;
-      if (dp > 10000) ++L.slow_pages;
-      ++L.pages;
-    }
-    u64 dr = now_ns() - tr;
-    if (dr > L.worst_record_ns) L.worst_record_ns = dr;
-  }
-  L.touch_ns = now_ns() - t_all;
-  getrusage(RUSAGE_SELF, &r1);
-  L.touch_minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
-  L.touch_majflt = static_cast<u64>(r1.ru_majflt - r0.ru_majflt);
-  if (read_file("/proc/self/status", g.text, kText) > 0) {
-    L.vm_lck_kb = field_kb(g.text, "VmLck");
-    L.vm_rss_kb = field_kb(g.text, "VmRSS");
-  }
-  for (u64 i = 0; i < got; ++i) {
-    if (lock) munlock(recs[i], bytes);
-    std::free(recs[i]);
-  }
-  munmap(recs, ptr_bytes);
-  rep() = proto::Rep{};
-  rep().ret = static_cast<i64>(got);
-  rep().err = got == records ? L.lock_err : ENOMEM;
-  std::memcpy(rep_tail(), &L, sizeof L);
-  send_rep(sizeof L);
 }
 
 // ---------------------------------------------------------------- processes
@@ -578,14 +263,15 @@ void serve_one(std::uint32_t len) {
     case proto::TOUCH: do_touch(q.a, q.b, q.c != 0); break;
     case proto::MMAP: {
       int flags = static_cast<int>(q.d);
+      if ((flags & MAP_FIXED) && refuse_lab_range(q.a, q.b, -1)) break;
       if (((flags & MAP_LOCKED) || future_locked()) && refuse(q.b, -1)) break;
       Meter m;
       void* p = ::mmap(A, q.b, static_cast<int>(q.c), flags, static_cast<int>(q.e), static_cast<off_t>(q.f));
       int e = p == MAP_FAILED ? errno : 0;
       m.done(p == MAP_FAILED ? -1 : reinterpret_cast<i64>(p), e); send_rep(0); break;
     }
-    case proto::MUNMAP: { Meter m; simple(m, ::munmap(A, q.b)); break; }
-    case proto::MPROTECT: { Meter m; simple(m, ::mprotect(A, q.b, static_cast<int>(q.c))); break; }
+    case proto::MUNMAP: { if (refuse_lab_range(q.a, q.b, -1)) break; Meter m; simple(m, ::munmap(A, q.b)); break; }
+    case proto::MPROTECT: { if (refuse_lab_range(q.a, q.b, -1)) break; Meter m; simple(m, ::mprotect(A, q.b, static_cast<int>(q.c))); break; }
     case proto::BRK: {
       u64 cur = reinterpret_cast<u64>(sbrk(0));
       if (future_locked() && q.a > cur && refuse(q.a - cur, -1)) break;
@@ -597,7 +283,7 @@ void serve_one(std::uint32_t len) {
       m.done(e ? -1 : reinterpret_cast<i64>(p), e); send_rep(0); break;
     }
     case proto::OPEN: do_open(q.a, tail); break;
-    case proto::MADVISE: { Meter m; simple(m, ::madvise(A, q.b, static_cast<int>(q.c))); break; }
+    case proto::MADVISE: { if (refuse_lab_range(q.a, q.b, -1)) break; Meter m; simple(m, ::madvise(A, q.b, static_cast<int>(q.c))); break; }
     case proto::MLOCK: { if (refuse(q.b, -1)) break; Meter m; simple(m, ::mlock(A, q.b)); break; }
     case proto::MLOCK2: {
       if (refuse(q.b, -1)) break;
@@ -638,14 +324,31 @@ void serve_one(std::uint32_t len) {
     case proto::SMAPS: send_proc_text("/proc/self/smaps", nullptr, 0); break;
     case proto::COUNT: do_count(tail); break;
     case proto::LATENCY: do_latency(q.a, q.b, q.c != 0); break;
+    case proto::PAGES: do_pages(q.a, q.b); break;
     default: { Meter m; m.done(-1, ENOSYS); send_rep(0); break; }
   }
+}
+
+// The driver deletes its temp dir when it ends normally; when it was killed, the
+// first lab does it on its way out (only a dir RealOs made, never a shared one).
+// The lesson is over by then, so opendir's malloc disturbs nothing.
+void remove_temp_dir() {
+  if (!g.root || !std::strstr(g.dir, "/pinpages-real.")) return;
+  if (DIR* d = opendir(g.dir)) {
+    while (dirent* e = readdir(d))
+      if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+  }
+  rmdir(g.dir);
 }
 
 void loop() {
   for (;;) {
     std::uint32_t len = 0;
-    if (!recv_req(&len)) _exit(0);  // driver gone: exiting drops every lock we hold
+    if (!recv_req(&len)) {  // driver gone: exiting drops every lock we hold
+      remove_temp_dir();
+      _exit(0);
+    }
     serve_one(len);
   }
 }
@@ -669,6 +372,12 @@ void prefault_own_code() {
     bool mine = len >= sl && std::strcmp(p + len - sl, g.self) == 0;
     if (mine && perms[0] == 'r')
       for (u64 a = lo; a < hi; a += kPage) (void)*reinterpret_cast<volatile const unsigned char*>(a);
+    // The lesson's .data array lives in the executable's mapping too: only the
+    // read-only (code, constants) part is the lab's own.
+    if (mine && perms[1] != 'w') {
+      if (!g.code_lo || lo < g.code_lo) g.code_lo = lo;
+      if (hi > g.code_hi) g.code_hi = hi;
+    }
     if (!nl) break;
     p = nl + 1;
   }
@@ -775,3 +484,4 @@ int main(int argc, char** argv) {
   swapcontext(&g.main_ctx, &g.loop_ctx);
   return 0;
 }
+

@@ -41,6 +41,16 @@ enum Op : std::uint32_t {
   SMAPS,       // tail: raw /proc/self/smaps text
   COUNT,       // tail: pairs (addr,len) → tail of reply: RangeCount per pair
   LATENCY,     // a=records b=bytes c=lock → tail: LatencyNumbers
+  PAGES,       // a=first page address b=npages (≤ 60000) → tail: one PageBit byte per page
+};
+
+// Per-page bits of PAGES (what the kernel says about one virtual page).
+enum PageBit : std::uint8_t {
+  PG_MAPPED = 1,     // inside some VMA
+  PG_RESIDENT = 2,   // mincore
+  PG_PRESENT = 4,    // pagemap: a PTE maps a frame (or the zero page)
+  PG_SWAPPED = 8,    // pagemap: swap entry
+  PG_EXCLUSIVE = 16, // pagemap: mapped exactly once (not shared copy-on-write)
 };
 
 struct Req {

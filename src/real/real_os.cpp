@@ -109,8 +109,22 @@ u64 page_up(u64 a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
 
 RealOs::RealOs(RealOptions opt) : opt_(std::move(opt)) {
   lab_ = opt_.lab_path.empty() ? find_lab() : opt_.lab_path;
-  char tmpl[] = "/tmp/pinpages-real.XXXXXX";
-  if (char* d = ::mkdtemp(tmpl)) {
+  // Root only, and opened now: the fd keeps working if the driver drops root later.
+  kpageflags_fd_ = ::open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+  // A driver that was killed could not delete its temp dir (its lab died of
+  // PDEATHSIG at the same moment): the dir name carries the driver's pid, so the
+  // next RealOs removes the dirs of drivers that no longer exist.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/tmp", ec)) {
+    std::string n = e.path().filename().string();
+    if (n.rfind("pinpages-real.", 0) != 0) continue;
+    int owner = std::atoi(n.c_str() + 14);
+    if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
+  std::string t = "/tmp/pinpages-real." + std::to_string(::getpid()) + ".XXXXXX";
+  std::vector<char> tmpl(t.begin(), t.end());
+  tmpl.push_back('\0');
+  if (char* d = ::mkdtemp(tmpl.data())) {
     dir_ = d;
     // Under sudo the lab runs as the invoking user: let it create its files.
     const char* su = std::getenv("SUDO_UID");
@@ -122,13 +136,17 @@ RealOs::RealOs(RealOptions opt) : opt_(std::move(opt)) {
   }
 }
 
-RealOs::~RealOs() { shutdown(); }
+RealOs::~RealOs() {
+  shutdown();
+  if (kpageflags_fd_ >= 0) ::close(kpageflags_fd_);
+}
 
 void RealOs::shutdown() {
   // Closing a channel makes its lab exit at once (EOF); labs stuck in a call get
   // SIGKILL. Either way the kernel drops every lock the process held.
   for (Proc& p : procs_) {
     if (p.fd >= 0) { ::close(p.fd); p.fd = -1; }
+    if (p.pagemap_fd >= 0) { ::close(p.pagemap_fd); p.pagemap_fd = -1; }
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   for (Proc& p : procs_) {
@@ -203,6 +221,7 @@ void RealOs::lab_died(Proc& p, int sig) const {
   p.alive = false;
   if (sig) p.exit_code = 128 + sig;
   if (p.fd >= 0) { ::close(p.fd); p.fd = -1; }
+  if (p.pagemap_fd >= 0) { ::close(p.pagemap_fd); p.pagemap_fd = -1; }
   reap_own(p, true);
 }
 
@@ -378,6 +397,7 @@ void drop_driver_root() {
 int RealOs::spawn(const ImageSpec& img, ImageLayout* out) {
   Proc p;
   if (!start_lab(img, p)) return -1;
+  open_pagemap(p);
   if (opt_.drop_driver_root) drop_driver_root();
   ++gen_;
   fill_layout(p.hello, out);
@@ -396,6 +416,7 @@ OpResult RealOs::exec(int pid, const ImageSpec& img, ImageLayout* out) {
   if (r.rep.flags & proto::HELLO_FRAME && r.tail.size() >= sizeof(proto::Hello)) {
     std::memcpy(&p->hello, r.tail.data(), sizeof p->hello);
     fill_layout(p->hello, out);
+    open_pagemap(*p);  // the old fd reads the old image's page tables
     o.ret = 0;
     o.err = 0;
     o.events.push_back(Event{EventKind::Exec, pid, 0, 0, -1});
@@ -419,6 +440,7 @@ OpResult RealOs::fork(int pid) {
     c.hello = p->hello;  // same image, same addresses
     c.hello.pid = c.pid;
     c.hello.ppid = pid;
+    open_pagemap(c);
     procs_.push_back(c);
     o.events.push_back(Event{EventKind::ProcessCreate, pid, 0, 0, c.pid});
   } else if (r.fd >= 0) {
@@ -610,6 +632,70 @@ proto::RangeCount RealOs::range_detail(int pid, u64 addr, u64 len) const {
   return rc;
 }
 
+void RealOs::open_pagemap(Proc& p) {
+  if (p.pagemap_fd >= 0) ::close(p.pagemap_fd);
+  p.pagemap_fd = kpageflags_fd_ >= 0
+                     ? ::open(("/proc/" + std::to_string(p.pid) + "/pagemap").c_str(), O_RDONLY | O_CLOEXEC)
+                     : -1;
+}
+
+// Pages of [lo, hi) outside this process's own locked (non-on-fault) VMAs whose frame
+// the kernel marks mlocked (KPF_MLOCKED, bit 33 of /proc/kpageflags): faulted-in
+// pages of on-fault ranges, and copy-on-write frames another process keeps locked.
+// 0 when the driver cannot read PFNs (not root).
+u64 RealOs::mlocked_frames(const Proc& p, u64 lo, u64 hi, const std::vector<SmapsEntry>& sm) const {
+  if (kpageflags_fd_ < 0 || p.pagemap_fd < 0) return 0;
+  u64 n = 0;
+  std::vector<u64> pm;
+  for (u64 a = lo; a < hi;) {
+    // Skip pages that already count as locked through their own VMA.
+    const SmapsEntry* vma = nullptr;
+    for (const SmapsEntry& e : sm)
+      if (a >= e.start && a < e.end) { vma = &e; break; }
+    if (!vma) { a += kPageSize; continue; }
+    u64 end = std::min(hi, vma->end);
+    if (vma->locked && !vma->onfault) { a = end; continue; }
+    u64 np = (end - a) / kPageSize;
+    pm.resize(np);
+    ssize_t r = ::pread(p.pagemap_fd, pm.data(), np * 8, static_cast<off_t>(a / kPageSize * 8));
+    for (ssize_t i = 0; i < r / 8; ++i) {
+      u64 e = pm[static_cast<std::size_t>(i)];
+      u64 pfn = e & ((1ull << 55) - 1);
+      if (!((e >> 63) & 1) || pfn == 0) continue;
+      u64 flags = 0;
+      if (::pread(kpageflags_fd_, &flags, 8, static_cast<off_t>(pfn * 8)) == 8 && ((flags >> 33) & 1)) ++n;
+    }
+    a = end;
+  }
+  return n;
+}
+
+std::vector<std::uint8_t> RealOs::page_bits(int pid, u64 addr, u64 npages) const {
+  std::vector<std::uint8_t> out;
+  Proc* p = const_cast<RealOs*>(this)->find(pid);
+  if (!p || !p->alive) return out;
+  u64 first = page_down(addr);
+  const u64 chunk = 60000;
+  for (u64 done = 0; done < npages;) {
+    u64 n = std::min(chunk, npages - done);
+    Reply r = call(*p, req(proto::PAGES, first + done * kPageSize, n));
+    if (!r.ok) return {};
+    out.insert(out.end(), r.tail.begin(), r.tail.end());
+    if (r.tail.size() < n) break;
+    done += n;
+  }
+  std::vector<SmapsEntry> sm = smaps(pid);
+  for (u64 i = 0; i < out.size(); ++i) {
+    u64 a = first + i * kPageSize;
+    for (const SmapsEntry& e : sm) {
+      if (a < e.start || a >= e.end) continue;
+      if (e.locked && (!e.onfault || (out[i] & proto::PG_PRESENT))) out[i] |= PG_LOCKED_BIT;
+      break;
+    }
+  }
+  return out;
+}
+
 PageCounts RealOs::count_pages(int pid, u64 addr, u64 len) const {
   PageCounts pc;
   u64 lo = page_down(addr), hi = len ? page_up(addr + len) : lo;
@@ -622,15 +708,20 @@ PageCounts RealOs::count_pages(int pid, u64 addr, u64 len) const {
   proto::RangeCount whole = range_detail(pid, addr, len);
   pc.resident = whole.resident;
   pc.swapped = whole.swapped;
-  // Locked: pages inside `lo` VMAs; for on-fault (`lf`) VMAs only the faulted-in ones
-  // (pagemap present; a zero-page read mapping counts too — the kernel does not say).
-  for (const SmapsEntry& e : smaps(pid)) {
+  // Locked: every page inside a `lo` VMA (mapped or not, as VmLck counts it), plus
+  // — where the kernel shows it (root: kpageflags) — each other page whose frame is
+  // mlocked: on-fault pages once faulted in (not the zero page) and frames shared
+  // copy-on-write with a process that locks them. Without kpageflags, on-fault pages
+  // count when pagemap says present (a zero-page read mapping then counts too).
+  std::vector<SmapsEntry> sm = smaps(pid);
+  for (const SmapsEntry& e : sm) {
     if (!e.locked) continue;
     u64 s = std::max(lo, e.start), t = std::min(hi, e.end);
     if (s >= t) continue;
     if (!e.onfault) pc.locked += (t - s) / kPageSize;
-    else pc.locked += range_detail(pid, s, t - s).present;
+    else if (!sees_frame_locks()) pc.locked += range_detail(pid, s, t - s).present;
   }
+  if (sees_frame_locks() && p->pagemap_fd >= 0) pc.locked += mlocked_frames(*p, lo, hi, sm);
   return pc;
 }
 

@@ -96,8 +96,16 @@ class RealOs final : public Os {
   const std::string& error() const { return error_; }          // why spawn/a call failed
   const std::string& last_note() const { return note_; }       // e.g. the safety cap's refusal
   bool refused() const { return refused_; }                    // last call refused by the cap
+  // True when count_pages can see frames locked by another process (kpageflags):
+  // the driver runs as root. Otherwise locked = this process's own locked VMAs.
+  bool sees_frame_locks() const { return kpageflags_fd_ >= 0; }
   // pagemap extras for a range: present / exclusively mapped pages (copy-on-write view).
   proto::RangeCount range_detail(int pid, u64 addr, u64 len) const;
+  // Per-page view for the page-table window: one byte of proto::PageBit per page
+  // from page_down(addr), plus PG_LOCKED_BIT (32) when the page counts as locked
+  // (in a `lo` VMA; for `lf` only once present). Empty if the process is gone.
+  static constexpr std::uint8_t PG_LOCKED_BIT = 32;
+  std::vector<std::uint8_t> page_bits(int pid, u64 addr, u64 npages) const;
   // Runs the latency experiment inside lab `pid` (see latency.h).
   OpResult latency(int pid, u64 records, u64 bytes, bool lock, proto::LatencyNumbers* out);
   const proto::Hello* hello(int pid) const;
@@ -118,6 +126,7 @@ class RealOs final : public Os {
     bool kreaped = false;  // reaped by the driver (waitpid); not visible to the lesson
     int exit_code = 0;
     proto::Hello hello{};
+    int pagemap_fd = -1;  // /proc/PID/pagemap opened by the driver (PFNs only if it is root)
   };
   struct Reply {
     proto::Rep rep{};
@@ -135,6 +144,8 @@ class RealOs final : public Os {
   void reap_own(Proc& p, bool block) const;
   bool start_lab(const ImageSpec& img, Proc& out);
   static void fill_layout(const proto::Hello& h, ImageLayout* out);
+  void open_pagemap(Proc& p);
+  u64 mlocked_frames(const Proc& p, u64 lo, u64 hi, const std::vector<SmapsEntry>& sm) const;
 
   RealOptions opt_;
   std::string lab_;
@@ -142,6 +153,7 @@ class RealOs final : public Os {
   std::string error_, note_;
   bool refused_ = false;
   int model_only_ = 0;
+  int kpageflags_fd_ = -1;  // /proc/kpageflags (root only): is a frame mlocked by anyone?
   mutable std::vector<Proc> procs_;
   u64 gen_ = 1;  // bumped by every call that may change memory; reports are cached per gen
   mutable std::map<int, std::pair<u64, ProcStatus>> status_cache_;

@@ -182,12 +182,18 @@ void draw_badge(Ui& ui, const Step& s, ImVec2 at, float size) {
 }  // namespace
 
 void draw_address_space(Ui& ui) {
-  const Step* step = ui.cur();
+  const Step* step = ui.shown();
   const Palette& pal = ui.pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float sc = ui.scale();
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
 
+  if (ui.quiz_pending()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.pinned));
+    ImGui::TextWrapped("Predict first: the diagram still shows the state before line %d. Answer the question to see what it does.",
+                       ui.cur()->line);
+    ImGui::PopStyleColor();
+  }
   // --- figure letter + caption (the tutorial's panels A/B/C)
   if (step && step->figure) {
     float size = line_h * 2.2f;
@@ -369,7 +375,9 @@ void draw_address_space(Ui& ui) {
         draw_pin(dl, ImVec2(tx + line_h * 0.35f, ty + line_h * 0.5f), line_h * 0.85f, pal.pinned, pal.text);
         tx += line_h * 0.8f;
       }
-      dl->AddText(ImVec2(tx, ty), pal.text, s.role.c_str());
+      float room = c.x + c.w - tx;
+      const std::string& role = ImGui::CalcTextSize(s.role.c_str()).x <= room ? s.role : s.short_role;
+      dl->AddText(ImVec2(tx, ty), pal.text, role.c_str());
       if (b.h >= line_h * 1.9f) {
         char info[160];
         std::snprintf(info, sizeof info, "%s%s%s", human_bytes(s.vma.end - s.vma.start).c_str(),

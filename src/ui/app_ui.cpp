@@ -152,6 +152,11 @@ struct AppUi::Impl final : bridge::Target {
     std::snprintf(buf, sizeof buf, ",\"figure_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.fig_x, ui.fig_y,
                   ui.fig_w, ui.fig_h);
     j += buf;
+    j += std::string(",\"quiz\":") + (s && s->quiz ? "true" : "false") + ",\"quiz_pending\":" + (ui.quiz_pending() ? "true" : "false");
+    std::snprintf(buf, sizeof buf, ",\"fit\":%s,\"embed\":%s,\"figure_only\":%s,\"playing\":%s,\"speed\":%.3g",
+                  ui.fit ? "true" : "false", ui.embed ? "true" : "false", ui.figure_only ? "true" : "false",
+                  ui.playing ? "true" : "false", ui.speed);
+    j += buf;
     j += ",\"hash\":" + json_str(hash());
     j += ",\"narration\":" + json_str(ui.narration_text());
     // Locked pages per lesson object, straight from the step's reports (the model).
@@ -189,6 +194,7 @@ struct AppUi::Impl final : bridge::Target {
     else if (k == "prev") ui.go(ui.step - 1);
     else if (k == "presenter") ui.presenter = !ui.presenter;
     else if (k == "figure") ui.figure_only = !ui.figure_only;
+    else if (k == "reveal") { ui.quiz_choice.try_emplace(ui.step, 0); ui.quiz_revealed.insert(ui.step); }
     else if (k == "palette") { ui.palette = static_cast<PaletteKind>((static_cast<int>(ui.palette) + 1) % 3); apply_style(ui.palette); }
   }
   std::string figure_png_base64() override {

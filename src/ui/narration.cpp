@@ -17,6 +17,15 @@ void draw_narration(Ui& ui) {
     ImGui::SameLine();
     ImGui::TextWrapped("%s", s->figure_caption.c_str());
   }
+  if (ui.quiz_pending()) {
+    // The call's result and what changed are the answer: keep them for after the reveal.
+    if (ImFont* f = ui.mono_font()) ImGui::PushFont(f);
+    ImGui::TextWrapped("line %d: %s", s->line, s->source.c_str());
+    if (ui.mono_font()) ImGui::PopFont();
+    ImGui::TextWrapped("What will this line do? Pick an answer below, then press Reveal.");
+    ImGui::PopTextWrapPos();
+    return;
+  }
   if (!s->call.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(s->err ? pal.bad : pal.text));
     if (ImFont* f = ui.mono_font()) ImGui::PushFont(f);

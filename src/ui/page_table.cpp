@@ -45,7 +45,7 @@ void pte_rows(const Machine& m, int pid, const SmapsEntry& e, const Palette& pal
 }  // namespace
 
 void draw_page_table(Ui& ui) {
-  const Step* s = ui.cur();
+  const Step* s = ui.shown();
   if (!s) return;
   const Palette& pal = ui.pal();
   for (const ProcReport& pr : s->procs) {

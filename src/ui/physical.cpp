@@ -123,7 +123,7 @@ long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 
 }  // namespace
 
 void draw_physical(Ui& ui) {
-  const Step* s = ui.cur();
+  const Step* s = ui.shown();
   if (!s || !s->machine) { ImGui::TextDisabled("no model snapshot"); return; }
   const Machine& m = *s->machine;
   const StepView* sv = ui.view();

@@ -20,13 +20,13 @@ void draw_quiz(Ui& ui) {
     bool wrong = revealed && i == choice && i != q.answer;
     if (right) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.good));
     if (wrong) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.bad));
-    std::string label = std::string(right ? "✓ " : wrong ? "✗ " : "") + q.choices[i];
+    std::string label = std::string(right ? "✓ " : wrong ? "✗ " : "") + std::to_string(i + 1) + ". " + q.choices[i];
     if (ImGui::RadioButton(label.c_str(), choice == i) && !revealed) choice = i;
     if (right || wrong) ImGui::PopStyleColor();
   }
   if (!revealed) {
     ImGui::BeginDisabled(choice < 0);
-    if (ImGui::Button("Reveal")) ui.quiz_revealed.insert(ui.step);
+    if (ImGui::Button("Reveal (Enter)")) ui.quiz_revealed.insert(ui.step);
     ImGui::EndDisabled();
     if (choice < 0) { ImGui::SameLine(); ImGui::TextDisabled("pick an answer first"); }
   } else {

@@ -104,6 +104,11 @@ const Step* Ui::prev() const {
   return &trace->steps[step - 1];
 }
 
+bool Ui::quiz_pending() const {
+  const Step* s = cur();
+  return s && s->quiz && step > 0 && !quiz_revealed.count(step);
+}
+
 void Ui::go(int s) {
   int n = steps();
   step = n == 0 ? 0 : std::clamp(s, 0, n - 1);
@@ -137,6 +142,12 @@ std::string Ui::narration_text() const {
   const Step* s = cur();
   if (!s) return "";
   std::string t = "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
+  if (quiz_pending()) {
+    t += "Line " + std::to_string(s->line) + ": " + s->source + ". Predict before you look: " + s->quiz->question;
+    for (size_t i = 0; i < s->quiz->choices.size(); ++i)
+      t += " Answer " + std::to_string(i + 1) + ": " + s->quiz->choices[i] + ".";
+    return t + " Type the answer's number, then Enter.";
+  }
   if (s->figure) t += std::string("Figure ") + *s->figure + ": " + s->figure_caption + " ";
   if (!s->source.empty()) t += "Line " + std::to_string(s->line) + ": " + s->source + " ";
   if (!s->call.empty()) t += call_result(*s) + ". ";
@@ -149,15 +160,25 @@ std::string Ui::narration_text() const {
 void Ui::keyboard() {
   ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;  // typing in the sandbox
+  // No auto-repeat: one press is one step, however slow the frames are (a software-GL
+  // browser can take longer than the repeat delay per frame). Play is for running on.
   auto pressed = [&](ImGuiKey_ k) {
     int idx = ImGui::GetKeyIndex(k);
-    return idx >= 0 && ImGui::IsKeyPressed(idx, true);
+    return idx >= 0 && ImGui::IsKeyPressed(idx, false);
   };
   if (pressed(ImGuiKey_RightArrow)) { playing = false; go(step + 1); }
   if (pressed(ImGuiKey_LeftArrow)) { playing = false; go(step - 1); }
   if (pressed(ImGuiKey_Home)) { playing = false; go(0); }
   if (pressed(ImGuiKey_End)) { playing = false; go(steps() - 1); }
   if (pressed(ImGuiKey_Space)) { playing = !playing; play_accum = 0; }
+  // Quiz from the keyboard: a digit picks an answer, Enter reveals.
+  if (const Step* s = cur(); s && s->quiz && !quiz_revealed.count(step)) {
+    for (ImWchar c : io.InputQueueCharacters)
+      if (c >= '1' && c <= '9' && static_cast<size_t>(c - '1') < s->quiz->choices.size()) quiz_choice[step] = c - '1';
+    auto it = quiz_choice.find(step);
+    if ((pressed(ImGuiKey_Enter) || pressed(ImGuiKey_KeyPadEnter)) && it != quiz_choice.end() && it->second >= 0)
+      quiz_revealed.insert(step);
+  }
   // Letters and +/- arrive as characters: independent of keyboard layout and backend.
   for (ImWchar c : io.InputQueueCharacters) {
     switch (c) {
@@ -277,12 +298,15 @@ void Ui::layout_and_draw() {
     return;
   }
 
-  float lw = std::floor(W * 0.50f), rw = W - lw;
+  float lw = std::floor(W * (presenter ? 0.58f : 0.50f)), rw = W - lw;  // the projector wants the figure
   if (tile("Address space", 0, y, lw, rest, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
     draw_address_space(*this);
   ImGui::End();
 
-  float nh = std::floor(rest * 0.27f), ch = std::floor(rest * 0.33f), dh = rest - nh - ch;
+  // A quiz needs room to be answered before stepping on: the narration grows for it.
+  bool quiz = cur() && cur()->quiz;
+  float nh = std::floor(rest * (quiz ? 0.42f : 0.27f)), ch = std::floor(rest * (quiz ? 0.24f : 0.33f));
+  float dh = rest - nh - ch;
   if (tile("Narration", lw, y, rw, nh)) {
     draw_narration(*this);
     draw_quiz(*this);
@@ -292,10 +316,12 @@ void Ui::layout_and_draw() {
   ImGui::End();
   if (tile("Inspect", lw, y + nh + ch, rw, dh, ImGuiWindowFlags_NoTitleBar)) {
     if (ImGui::BeginTabBar("inspect")) {
-      if (ImGui::BeginTabItem("Physical memory & swap")) { draw_physical(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Page table")) { draw_page_table(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Faults & latency")) { draw_faults(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Sandbox")) { draw_sandbox(*this); ImGui::EndTabItem(); }
+      auto sel = [&](int i) { return inspector_tab == i ? ImGuiTabItemFlags_SetSelected : 0; };
+      if (ImGui::BeginTabItem("Physical memory & swap", nullptr, sel(0))) { draw_physical(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Page table", nullptr, sel(1))) { draw_page_table(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Faults & latency", nullptr, sel(2))) { draw_faults(*this); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem("Sandbox", nullptr, sel(3))) { draw_sandbox(*this); ImGui::EndTabItem(); }
+      inspector_tab = -1;
       ImGui::EndTabBar();
     }
   }

@@ -10,6 +10,7 @@
 // frame costs what is visible, not what the machine holds.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -73,6 +74,11 @@ class Ui {
   int steps() const { return trace ? static_cast<int>(trace->steps.size()) : 0; }
   const Step* cur() const;
   const Step* prev() const;  // the step before the current one (or null)
+  // Predict-then-reveal: while the current step's quiz is unanswered, the diagrams show
+  // the state before the step (its effect is the answer). shown() is what they draw.
+  bool quiz_pending() const;
+  int shown_step() const { return quiz_pending() ? step - 1 : step; }
+  const Step* shown() const { return trace && steps() ? &trace->steps[std::clamp(shown_step(), 0, steps() - 1)] : nullptr; }
   void go(int s);            // clamps; stops at nothing
   int find_next(bool forward, const std::function<bool(const Step&)>& pred) const;
 
@@ -80,6 +86,7 @@ class Ui {
   float zoom = 1.0f;      // vertical detail of the address-space figure
   bool fit = true;        // zoom follows the window so the whole figure shows
   bool show_kernel_pages = false;  // [vvar] / [vdso] in the figure
+  int inspector_tab = -1;          // request: select this inspector tab next frame
   float pan_y = 0.0f;     // pixels scrolled in the figure
   bool playing = false;
   float speed = 2.0f;     // steps per second
@@ -112,7 +119,7 @@ class Ui {
 
   // --- per-step caches
   const StepView* view_for(int s);           // page runs of step s (null without snapshot)
-  const StepView* view() { return view_for(step); }
+  const StepView* view() { return view_for(shown_step()); }
   // A per-window cache slot, dropped whenever the trace changes.
   template <class T> T& slot(const char* name) {
     auto& p = slot_raw(name);

@@ -61,6 +61,17 @@ void label(SegmentView& s) {
     case VmaKind::Vvar: s.role = "[vvar]"; s.group = ""; break;
     case VmaKind::Vdso: s.role = "[vdso]"; s.group = ""; break;
   }
+  switch (v.kind) {
+    case VmaKind::Text: s.short_role = "text"; break;
+    case VmaKind::Rodata: s.short_role = "rodata"; break;
+    case VmaKind::Data: s.short_role = "data"; break;
+    case VmaKind::Bss: s.short_role = "bss"; break;
+    case VmaKind::Heap: s.short_role = "heap \xE2\x86\x91"; break;
+    case VmaKind::Anon: s.short_role = v.name.empty() ? "anon mmap" : v.name; break;
+    case VmaKind::File: case VmaKind::Lib: s.short_role = base_name(v.name); break;
+    case VmaKind::Stack: s.short_role = "stack \xE2\x86\x93"; break;
+    default: s.short_role = s.role; break;
+  }
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ struct CellSummary {
 struct SegmentView {
   Vma vma;
   std::string role;   // "text (code)", "heap ↑", "mmap: libc.so.6", "stack ↓"
+  std::string short_role;  // for narrow columns: "text", "heap ↑", "libc.so.6", "stack ↓"
   std::string group;  // region bracket: "text", "data", "heap", "mmap area", "stack", ""
   std::vector<Run> runs;
   CellSummary total;

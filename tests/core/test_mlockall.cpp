@@ -165,3 +165,48 @@ TEST(Mlockall, TutorialProgramFigures) {
 }
 
 }  // namespace pp::test
+
+namespace pp::test {
+
+TEST(Mlockall, FutureOnfaultLocksLaterMappingsWithoutPopulating) {
+  Fixture f;
+  ASSERT_EQ(f.m.mlockall(f.pid, mcl::FUTURE | mcl::ONFAULT).err, 0);
+  u64 a = f.map(8 * P);
+  SmapsEntry e = f.vma(a);
+  EXPECT_TRUE(e.locked);
+  EXPECT_TRUE(e.onfault);
+  EXPECT_EQ(e.rss_kb, 0u);
+  EXPECT_EQ(f.st().vm_lck_kb, 32u);
+  EXPECT_EQ(f.m.touch(f.pid, a, 8 * P, true).minflt, 8u);
+  EXPECT_EQ(f.m.count_pages(f.pid, a, 8 * P).locked, 8u);
+}
+
+TEST(Mmap, PopulateLockedAndMunmapOfALockedRange) {
+  Fixture f;
+  OpResult r = f.m.mmap(f.pid, 0, 8 * P, RW, ANON | mapf::POPULATE, -1, 0);
+  ASSERT_EQ(r.err, 0);
+  EXPECT_EQ(r.minflt, 8u);  // MAP_POPULATE write-faults private writable pages
+  EXPECT_EQ(f.m.count_pages(f.pid, u64(r.ret), 8 * P).resident, 8u);
+  EXPECT_FALSE(f.vma(u64(r.ret)).locked);
+  u64 l = u64(f.m.mmap(f.pid, 0, 8 * P, RW, ANON | mapf::LOCKED, -1, 0).ret);
+  EXPECT_EQ(f.st().vm_lck_kb, 32u);
+  ASSERT_EQ(f.m.munmap(f.pid, l + 2 * P, 2 * P).err, 0);
+  EXPECT_EQ(f.st().vm_lck_kb, 24u);
+  EXPECT_INV(f.m);
+}
+
+TEST(Mprotect, LockedReadOnlyMappingMadeWritableIsPopulatedWithFrames) {
+  Fixture f;
+  u64 a = f.map(4 * P, prot::READ);
+  f.m.mlock(f.pid, a, 4 * P);
+  EXPECT_EQ(f.vma(a).rss_kb, 0u);  // zero page
+  OpResult r = f.m.mprotect(f.pid, a, 4 * P, RW);
+  ASSERT_EQ(r.err, 0);
+  EXPECT_EQ(f.vma(a).rss_kb, 16u);  // COW of the zero page broken at once
+  EXPECT_EQ(f.m.touch(f.pid, a, 4 * P, true).minflt, 0u);
+  // Removing write makes a later write SIGSEGV.
+  f.m.mprotect(f.pid, a, P, prot::READ);
+  EXPECT_EQ(f.m.touch(f.pid, a, 1, true).err, err::FAULT);
+}
+
+}  // namespace pp::test

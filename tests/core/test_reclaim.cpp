@@ -117,16 +117,20 @@ TEST(Faults, FileMappingsFaultFewerTimesThanPagesAnonOncePerPage) {
   int fd = int(f.m.open(f.pid, "/data/ra.bin", 1 * MiB).ret);
   u64 a = u64(f.m.mmap(f.pid, 0, 1 * MiB, prot::READ, mapf::PRIVATE, fd, 0).ret);
   OpResult r = f.m.touch(f.pid, a, 1 * MiB, false);
-  // readahead (32 pages) + fault-around (16 pages): one fault per 16 pages
-  EXPECT_EQ(r.majflt + r.minflt, 16u);
+  // readahead (32 pages, file-aligned): 8 reads; fault-around maps the cached
+  // neighbours in 16-page windows aligned by virtual address (this mapping is not
+  // 64 KiB aligned, so windows are cut in two): between 16 and 24 faults.
   EXPECT_EQ(r.majflt, 8u);
+  EXPECT_GE(r.majflt + r.minflt, 16u);
+  EXPECT_LE(r.majflt + r.minflt, 24u);
   u64 b = f.map(1 * MiB);
   EXPECT_EQ(f.m.touch(f.pid, b, 1 * MiB, true).minflt, 256u);
 }
 
 TEST(Reclaim, OomKillsTheLargestProcessWhenNothingCanBeReclaimed) {
   Fixture f(cfg(64 * MiB, 0));
-  u64 a = f.map(80 * MiB);
+  // MAP_NORESERVE: past the overcommit check, which would refuse 80 MiB on 64 MiB.
+  u64 a = u64(f.m.mmap(f.pid, 0, 80 * MiB, RW, ANON | mapf::NORESERVE, -1, 0).ret);
   OpResult r = f.m.touch(f.pid, a, 80 * MiB, true);
   EXPECT_TRUE(has(r, EventKind::OomKill));
   EXPECT_FALSE(f.st().alive);

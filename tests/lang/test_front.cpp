@@ -178,6 +178,32 @@ int main(void) {
   printf("%ld %lu %d\n", big, (unsigned long)big * 4, (int)big);
   return 0;
 })",
+  R"(#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+struct rec { char name[16]; int count; double score; };
+int next_id(void) { static int id = 100; return id++; }
+int main(void) {
+  struct rec r[3];
+  memset(r, 0, sizeof r);
+  for (int i = 0; i < 3; i++) { snprintf(r[i].name, sizeof r[i].name, "rec%d", next_id()); r[i].count = i * 3 - 4; r[i].score = i / 3.0; }
+  struct rec *p = &r[1];
+  p->count *= -2; p++; p->score += 0.25;
+  printf("%s %d %.3f | %s %d %.3f | %zu\n", r[1].name, r[1].count, r[1].score, r[2].name, r[2].count, r[2].score, sizeof(struct rec));
+  char s[] = "Hello";
+  for (char *q = s; *q; q++) if (*q >= 'a' && *q <= 'z') *q = *q - 'a' + 'A';
+  unsigned short us = 65535; us += 2; signed char sc = 127; sc++;
+  int x = 17; x %= 5; x <<= 3; x |= 1; x ^= 0xff; x &= ~3;
+  long arr[5] = {5, 4, 3, 2, 1}; long *e = arr + 4; long n = e - arr;
+  double dd = -7.5; int t = dd < 0 ? -1 : 1;
+  printf("%s %u %d %d %ld %d %d %d\n", s, us, sc, x, n, t, -7 % 3, (int)dd);
+  int *heap = calloc(10, sizeof(int)); heap[9] = 42; heap = realloc(heap, 20 * sizeof(int));
+  printf("%d %d %d\n", heap[0], heap[9], memcmp("abc", "abd", 3) < 0);
+  free(heap);
+  int count = 0; for (int i = 0; i < 100; i++) { if (i % 3 == 0 || i % 5 == 0) count++; }
+  printf("%d %d %g %.1e\n", count, (count > 40) && !(count < 10), 1.0 / 3, 123456.0);
+  return 0;
+})",
 };
 
 TEST(Semantics, SameOutputAsGcc) {

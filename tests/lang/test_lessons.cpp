@@ -99,6 +99,54 @@ TEST(Json, StepHasTheIssueFields) {
   EXPECT_TRUE(buffer);
 }
 
+TEST(Annotations, StepsSayQuizAndStart) {
+  const char* src = R"(//@ title Annotated
+#include <stdlib.h>
+#include <stdio.h>
+
+//@ say Step zero.
+//@ figure A
+int main(void) {
+  int x = 0;
+  //@ step
+  //@ say First line.
+  //@ say Second line.
+  //@ quiz Pick one | a | *b | c
+  //@ explain Because b.
+  x = 1;
+  //@ step once
+  for (int i = 0; i < 10; i++) {
+    free(malloc(100));
+  }
+  for (int i = 0; i < 3; i++) {
+    free(malloc(100));
+  }
+  return x - 1;
+}
+)";
+  pp::Trace t = pp::run_lesson("notes.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(t.meta.title, "Annotated");
+  ASSERT_GE(t.steps.size(), 5u);
+  EXPECT_EQ(t.steps[0].say, "Step zero.");
+  EXPECT_EQ(t.steps[0].figure.value_or('?'), 'A');
+  // `x = 1;` changes nothing the OS sees but //@ step makes it a step.
+  const pp::Step& s1 = t.steps[1];
+  EXPECT_EQ(s1.line, 14);
+  EXPECT_EQ(s1.say, "First line. Second line.");
+  ASSERT_TRUE(s1.quiz);
+  EXPECT_EQ(s1.quiz->choices.size(), 3u);
+  EXPECT_EQ(s1.quiz->answer, 1);
+  EXPECT_EQ(s1.quiz->explanation, "Because b.");
+  // The loop under `step once` is one step with 10 mallocs and 10 frees.
+  EXPECT_EQ(t.steps[2].line, 16);
+  EXPECT_EQ(t.steps[2].call, "malloc(100) \xC3\x97" "10; free(malloc(100)) \xC3\x97" "10");
+  // The next loop: one step per executed statement that reaches the OS (3 iterations).
+  int loop2 = 0;
+  for (auto& s : t.steps) if (s.line == 20) loop2++;
+  EXPECT_EQ(loop2, 3);
+}
+
 std::vector<std::string> lesson_files() {
   std::vector<std::string> v;
   if (DIR* d = opendir(PP_LESSONS_DIR)) {

@@ -11,8 +11,9 @@ int main() {
   pp::real::RealOs os;
   int pid = os.spawn(ImageSpec{}, nullptr);
   if (pid < 0) { std::fprintf(stderr, "%s\n", os.error().c_str()); return 1; }
-  OpResult m = os.malloc(pid, 32u << 20);
-  if (!os.mlock(pid, static_cast<u64>(m.ret), 32u << 20).ok()) return 2;
+  // 2 MiB: within a default `ulimit -l` (8 MiB), so this works without root too.
+  OpResult m = os.malloc(pid, 2u << 20);
+  if (!os.mlock(pid, static_cast<u64>(m.ret), 2u << 20).ok()) return 2;
   OpResult f = os.fork(pid);
   if (f.ret <= 0) return 3;
   int child = static_cast<int>(f.ret);

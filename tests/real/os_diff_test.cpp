@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/model_os.h"
+#include "real/explain.h"
 #include "real/real_os.h"
 #include "real/reports.h"
 
@@ -224,6 +225,7 @@ void no_sudo(Os& os, Log& L) {
 }  // namespace
 
 TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
+  if (!probe_real().cap_ipc_lock) GTEST_SKIP() << "needs root or CAP_IPC_LOCK (CI runs as root)";
   struct { const char* name; Scenario s; } all[] = {
       {"tutorial mlockall (500 x 1,024,144 B)", tutorial_mlockall},
       {"tutorial mlock (.bss buffer)", tutorial_mlock},

@@ -44,6 +44,8 @@ struct Lab : ::testing::Test {
     img.bss_bytes = 2048 * sizeof(double);  // mlock_example.c's buffer
     pid = os.spawn(img, &lay);
     ASSERT_GT(pid, 0) << os.error();
+    // These compare locking with the kernel at sizes beyond a default `ulimit -l`.
+    if (!os.status(pid).cap_ipc_lock) GTEST_SKIP() << "needs root or CAP_IPC_LOCK (CI runs as root)";
   }
 };
 
@@ -233,6 +235,17 @@ TEST_F(Lab, TouchOfUnmappedMemoryKillsTheProcessLikeSigsegv) {
   EXPECT_EQ(w.ret, child);
 }
 
+TEST_F(Lab, TheLabProtectsItsOwnMemory) {
+  const proto::Hello* h = os.hello(pid);
+  u64 lo = h->lab_reserved_lo, len = h->lab_reserved_hi - h->lab_reserved_lo;
+  EXPECT_EQ(os.munmap(pid, lo, len).err, err::INVAL);
+  EXPECT_EQ(os.mprotect(pid, lo, kPageSize, prot::NONE).err, err::INVAL);
+  EXPECT_EQ(os.mmap(pid, lo, kPageSize, prot::READ, mapf::PRIVATE | mapf::ANONYMOUS | mapf::FIXED, -1, 0).err,
+            err::INVAL);
+  EXPECT_EQ(os.munmap(pid, lay.text & ~(kPageSize - 1), kPageSize).err, err::INVAL) << "the lab's code";
+  EXPECT_TRUE(os.malloc(pid, 64).ok()) << "the lab still answers";
+}
+
 TEST_F(Lab, SafetyCapRefusesHugeLocks) {
   // A 1 TiB PROT_NONE reservation costs nothing; locking it must be refused up front.
   u64 tib = 1ull << 40;
@@ -259,4 +272,21 @@ TEST(RealReports, ParseSmapsFlags) {
   EXPECT_EQ(v[0].locked_kb, 8u);
   EXPECT_EQ(v[1].name, "[stack]");
   EXPECT_FALSE(v[1].locked);
+}
+
+TEST_F(Lab, PageBitsShowEachPage) {
+  OpResult mm = os.mmap(pid, 0, 8 * kPageSize, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0);
+  u64 a = static_cast<u64>(mm.ret);
+  ASSERT_TRUE(os.touch(pid, a, 2 * kPageSize, true).ok());
+  ASSERT_TRUE(os.mlock2(pid, a, 4 * kPageSize, kMlockOnfault).ok());
+  auto b = os.page_bits(pid, a, 8);
+  ASSERT_EQ(b.size(), 8u);
+  for (int i = 0; i < 8; ++i) EXPECT_TRUE(b[i] & proto::PG_MAPPED) << i;
+  EXPECT_TRUE(b[0] & proto::PG_RESIDENT);
+  EXPECT_TRUE(b[1] & proto::PG_EXCLUSIVE);
+  EXPECT_TRUE(b[1] & RealOs::PG_LOCKED_BIT) << "on-fault lock, already faulted in";
+  EXPECT_FALSE(b[2] & RealOs::PG_LOCKED_BIT) << "on-fault lock, not faulted in yet";
+  EXPECT_FALSE(b[5] & proto::PG_RESIDENT);
+  auto hole = os.page_bits(pid, a + 8 * kPageSize, 1);
+  ASSERT_EQ(hole.size(), 1u);
 }

@@ -82,6 +82,8 @@ Trace mlockall_trace() {
   OpResult r = b.m.malloc(b.pid, 1 << 20);
   b.objs.push_back({"scratch", static_cast<u64>(r.ret), 1 << 20});
   b.step("scratch = malloc(1024 * 1024);", "malloc(1048576)", r, 'C', "New pages are pinned at once.", "MCL_FUTURE.");
+  b.t.steps.back().quiz = Quiz{"What happens to the new pages?", {"nothing", "pinned and in RAM", "pinned later"}, 1,
+                               "MCL_FUTURE pins new mappings at once."};
   b.step("munlockall();", "munlockall()", b.m.munlockall(b.pid), std::nullopt, "", "Unpinned.");
   return std::move(b.t);
 }

@@ -19,6 +19,7 @@
 #ifdef PP_HAVE_LESSONS
 #include "engine/run.h"
 #include "ui/app_ui.h"
+extern "C" const char* pp_ui_state();
 #endif
 
 using namespace pp;
@@ -28,6 +29,7 @@ namespace {
 
 struct Headless {
   ImGuiContext* ctx;
+  int max_vtx = 0;
   explicit Headless(float w = 1280, float h = 800) {
     ctx = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -49,6 +51,7 @@ struct Headless {
     io.KeyMap[ImGuiKey_Home] = 74;
     io.KeyMap[ImGuiKey_End] = 77;
     io.KeyMap[ImGuiKey_Space] = 44;
+    io.KeyMap[ImGuiKey_Enter] = 40;
   }
   ~Headless() { ImGui::DestroyContext(ctx); }
   void build_atlas() {
@@ -64,7 +67,14 @@ struct Headless {
     ImGui::NewFrame();
     draw();
     ImGui::Render();
-    ASSERT_NE(ImGui::GetDrawData(), nullptr);
+    ImDrawData* dd = ImGui::GetDrawData();
+    ASSERT_NE(dd, nullptr);
+    // WebGL2 has no base-vertex draws, so the web backend cannot split a list past
+    // 65,536 vertices (16-bit indices): every window's list must stay below that.
+    for (int i = 0; i < dd->CmdListsCount; ++i) {
+      max_vtx = std::max(max_vtx, dd->CmdLists[i]->VtxBuffer.Size);
+      ASSERT_LT(dd->CmdLists[i]->VtxBuffer.Size, 65536) << "draw list " << i << " too big for 16-bit indices";
+    }
   }
 };
 
@@ -154,6 +164,33 @@ TEST(Windows, HandMadeTracesEveryStepEveryMode) {
   }
 }
 
+// Predict-then-reveal: the step's effect stays hidden until the quiz is answered.
+TEST(Windows, QuizHidesTheAnswerUntilRevealed) {
+  Headless h;
+  Ui ui;
+  ui.setup_fonts();
+  h.build_atlas();
+  ui.set_trace(std::make_shared<const Trace>(uitest::mlockall_trace()), "fixture");
+  auto draw = [&] { ui.frame(info_of(1280, 800)); };
+  ui.go(3);  // figure C carries a quiz
+  h.frame(draw);
+  ASSERT_TRUE(ui.quiz_pending());
+  EXPECT_EQ(ui.shown_step(), 2);
+  EXPECT_EQ(ui.view(), ui.view_for(2));
+  EXPECT_EQ(ui.narration_text().find("pinned and in RAM") != std::string::npos, true);
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddInputCharacter('2');
+  h.frame(draw);
+  EXPECT_TRUE(ui.quiz_pending());  // chosen, not yet revealed
+  io.KeysDown[40] = true;
+  h.frame(draw);
+  io.KeysDown[40] = false;
+  h.frame(draw);
+  EXPECT_FALSE(ui.quiz_pending());
+  EXPECT_EQ(ui.shown_step(), 3);
+  EXPECT_EQ(ui.quiz_choice[3], 1);
+}
+
 TEST(Windows, InspectorTabsAndSandbox) {
   Headless h;
   Ui ui;
@@ -166,6 +203,20 @@ TEST(Windows, InspectorTabsAndSandbox) {
   const char* tabs[] = {"Physical memory & swap", "Page table", "Faults & latency", "Sandbox"};
   h.frame(draw);
   h.frame(draw);
+  // Every tab at every step, selected programmatically, with the mouse in the middle.
+  for (int tab = 0; tab < 4; ++tab) {
+    for (int st = 0; st < ui.steps(); ++st) {
+      ui.go(st);
+      ui.inspector_tab = tab;
+      h.frame(draw);
+      ImGuiWindow* iw = ImGui::FindWindowByName("Inspect");
+      h.frame(draw, ImVec2(iw->Pos.x + iw->Size.x * 0.5f, iw->Pos.y + iw->Size.y * 0.5f));
+    }
+    std::vector<unsigned char> png;
+    ASSERT_TRUE(frame_png(1.0f, png));
+    std::ofstream(artifacts() + "/ui-inspect-" + std::to_string(tab) + ".png", std::ios::binary)
+        .write(reinterpret_cast<const char*>(png.data()), png.size());
+  }
   // Selecting tabs: ImGui remembers the selected tab; force by a click at each label.
   ImGuiWindow* w = ImGui::FindWindowByName("Inspect");
   float x = w->Pos.x + 20;
@@ -178,7 +229,7 @@ TEST(Windows, InspectorTabsAndSandbox) {
   }
   // Sandbox source generation is plain C.
   std::string src = sandbox_source({"p1 = malloc(1048576);", "mlockall(MCL_CURRENT);"}, OsKind::Linux);
-  EXPECT_NE(src.find("int main(void)"), std::string::npos);
+  EXPECT_NE(src.find("int main(int argc, char *argv[])"), std::string::npos);
   EXPECT_NE(src.find("mlockall(MCL_CURRENT);"), std::string::npos);
 }
 
@@ -207,6 +258,7 @@ TEST(Windows, FigurePngsAndFrameTimeAtFullScale) {
       worst = std::max(worst, ui.frame_ms);
       ++n;
     }
+    ui.quiz_revealed.insert(s);  // the figure itself, not the "predict first" view
     h.frame(draw);
     if (*names[s]) {
       save_png(ui, names[s]);
@@ -291,6 +343,13 @@ TEST(Windows, EveryBuiltinLessonEveryStep) {
     int guard = 0;
     auto shot = [&](int step) {
       if (!t.steps[step].figure) return;
+      if (t.steps[step].quiz) {  // answer it from the keyboard, as a student would
+        io.AddInputCharacter('1');
+        h.frame([&] { app.frame(fi); });
+        io.KeysDown[40] = true;
+        h.frame([&] { app.frame(fi); });
+        io.KeysDown[40] = false;
+      }
       for (int f = 0; f < 2; ++f) h.frame([&] { app.frame(fi); });
       std::vector<unsigned char> png;
       ASSERT_TRUE(frame_png(1.0f, png));
@@ -306,6 +365,10 @@ TEST(Windows, EveryBuiltinLessonEveryStep) {
       shot(std::min(guard + 1, n - 1));
     }
     std::printf("[lesson] %s: %d steps drawn\n", les.id.c_str(), guard);
+    // The JS hook's view of the same state (web_bridge.cpp's exported function).
+    std::string st = pp_ui_state();
+    EXPECT_NE(st.find("\"presenter\":false"), std::string::npos) << st.substr(0, 400);
+    EXPECT_NE(st.find("\"step\":" + std::to_string(n - 1) + ","), std::string::npos) << st.substr(0, 400);
   }
 }
 #endif

@@ -1,0 +1,146 @@
+// pinpages lab — frames on the channel to the driver, and the safety cap.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "real/lab_state.h"
+
+namespace pp::real::lab {
+
+// ---------------------------------------------------------------- frames
+bool read_full(int fd, void* p, std::size_t n, int timeout_ms) {
+  auto* c = static_cast<char*>(p);
+  while (n) {
+    pollfd pf{fd, POLLIN, 0};
+    int pr = ::poll(&pf, 1, timeout_ms);
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr <= 0) return false;  // timeout or error: treat the peer as gone
+    ssize_t r = ::read(fd, c, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;   // EOF: the driver died
+    c += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+// Idle wait for the next request: forever, but a root lab also watches its parent
+// (PR_SET_PDEATHSIG covers the normal case; this closes the gap when the parent
+// died before the prctl).
+bool recv_req(std::uint32_t* len) {
+  for (;;) {
+    pollfd pf{g.chan, POLLIN, 0};
+    int pr = ::poll(&pf, 1, 1000);
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr < 0) return false;
+    if (pr == 0) {
+      if (g.root && getppid() != g.parent) return false;
+      continue;
+    }
+    break;
+  }
+  if (!read_full(g.chan, len, 4, 10000)) return false;
+  if (*len < sizeof(proto::Req) || *len > kIo) return false;
+  return read_full(g.chan, g.in, *len, 10000);
+}
+
+bool send_frame(const void* data, std::uint32_t len, int passfd) {
+  iovec iov[2] = {{&len, 4}, {const_cast<void*>(data), len}};
+  msghdr m{};
+  m.msg_iov = iov;
+  m.msg_iovlen = 2;
+  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
+  if (passfd >= 0) {
+    m.msg_control = cbuf;
+    m.msg_controllen = sizeof cbuf;
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+  }
+  std::size_t total = 4 + len, sent = 0;
+  while (sent < total) {
+    ssize_t r = ::sendmsg(g.chan, &m, MSG_NOSIGNAL);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    sent += static_cast<std::size_t>(r);
+    if (sent >= total) break;
+    // Partial write: continue with plain writes of the rest (fd already passed).
+    m.msg_control = nullptr;
+    m.msg_controllen = 0;
+    std::size_t skip = sent;
+    int k = 0;
+    for (; k < 2 && skip >= iov[k].iov_len; ++k) skip -= iov[k].iov_len;
+    iov[k].iov_base = static_cast<char*>(iov[k].iov_base) + skip;
+    iov[k].iov_len -= skip;
+    m.msg_iov = iov + k;
+    m.msg_iovlen = static_cast<std::size_t>(2 - k);
+  }
+  return true;
+}
+
+proto::Rep& rep() { return *reinterpret_cast<proto::Rep*>(g.out); }
+char* rep_tail() { return g.out + sizeof(proto::Rep); }
+
+void send_rep(std::size_t tail, int passfd) {
+  rep().tail = static_cast<std::uint32_t>(tail);
+  if (!send_frame(g.out, static_cast<std::uint32_t>(sizeof(proto::Rep) + tail), passfd)) _exit(0);
+}
+
+// A /proc text of any length, streamed in CONT frames.
+void send_proc_text(const char* path, const void* prefix, std::size_t prefix_len) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  proto::Rep base{};
+  if (fd < 0) base.err = errno;
+  std::size_t used = prefix_len;
+  if (prefix_len) std::memcpy(rep_tail(), prefix, prefix_len);
+  for (;;) {
+    ssize_t r = fd >= 0 ? ::read(fd, rep_tail() + used, kIo - used) : 0;
+    if (r < 0 && errno == EINTR) continue;
+    if (r > 0) used += static_cast<std::size_t>(r);
+    bool last = r <= 0;
+    if (used == kIo || last) {
+      rep() = base;
+      rep().flags = last ? 0u : static_cast<std::uint32_t>(proto::CONT);
+      send_rep(used);
+      used = 0;
+    }
+    if (last) break;
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+// ---------------------------------------------------------------- safety cap
+u64 mem_available() {
+  if (read_file("/proc/meminfo", g.text, kText) < 0) return 0;
+  return field_kb(g.text, "MemAvailable") * 1024;
+}
+
+// True (and the reply is filled) when locking `bytes` more would pass half of
+// MemAvailable: the lab refuses rather than push a shared machine into OOM.
+bool refuse(u64 bytes, i64 failret) {
+  if (g.force || bytes == 0) return false;
+  u64 avail = mem_available();
+  if (avail == 0 || bytes <= avail / 2) return false;
+  char a[24], b[24];
+  const char* m1 = "refused to lock ";
+  std::size_t n = 0;
+  auto put = [&](const char* s) { std::size_t l = std::strlen(s); std::memcpy(rep_tail() + n, s, l); n += l; };
+  rep() = proto::Rep{};
+  put(m1); put(u64_to_str(bytes >> 20, a)); put(" MiB: more than half of MemAvailable (");
+  put(u64_to_str(avail >> 20, b)); put(" MiB). Run with --force to allow it.");
+  rep_tail()[n] = 0;
+  say(rep_tail());
+  rep().ret = failret;
+  rep().err = ENOMEM;
+  rep().flags = proto::REFUSED;
+  send_rep(n);
+  return true;
+}
+
+
+}  // namespace pp::real::lab
