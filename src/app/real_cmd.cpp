@@ -1,7 +1,7 @@
 // `pinpages real` — run a lesson on the running kernel through the lab (RealOs),
 // print it like `pinpages run`, then compare with the model step by step.
 //
-//   pinpages real LESSON [--json] [--force] [--no-compare]
+//   pinpages real LESSON [--json] [--force] [--no-compare] [--keep-root]
 //   pinpages real --all              every built-in lesson, one agreement line each
 //   pinpages real --latency [--records N] [--bytes B] [--force] [--json]
 //
@@ -32,12 +32,13 @@ using namespace pp::real;
 
 void usage() {
   std::fprintf(stderr,
-               "usage: pinpages real LESSON [--json] [--force] [--no-compare]\n"
+               "usage: pinpages real LESSON [--json] [--force] [--no-compare] [--keep-root]\n"
                "       pinpages real --all [--force]\n"
                "       pinpages real --latency [--records N] [--bytes B] [--force] [--json]\n"
                "Runs the lesson's calls for real in a helper process (pinpages-lab) and shows what the\n"
                "kernel reports; then compares every step with the model. --force allows locking more\n"
-               "than half of MemAvailable.\n");
+               "than half of MemAvailable. Under sudo the command drops root once the lab runs;\n"
+               "--keep-root keeps it (to read /proc/kpageflags for forked children).\n");
 }
 
 bool load_lesson(const std::string& arg, std::string* file, std::string* text) {
@@ -121,13 +122,13 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     out.summary = id + ": skipped (QNX lesson; this kernel is Linux)";
     return out;
   }
-  ro.drop_driver_root = true;  // under sudo only the lab keeps a privilege (CAP_IPC_LOCK)
   Trace real;
-  int model_only = 0;
+  int model_only = 0, frame_blind = 0;
   {
     RealOs os(ro);
     real = run_lesson_on(os, file, text, opt);
     model_only = os.model_only_calls();
+    frame_blind = os.frame_blind_procs();
     if (real.steps.empty()) {
       std::fflush(stdout);
       std::fprintf(stderr, "pinpages real: %s\n", os.error().empty() ? "the lesson did not start" : os.error().c_str());
@@ -164,6 +165,10 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
   if (!had_cap)
     why_differ = "the lab ran without CAP_IPC_LOCK (not root, no setcap), the model as with sudo: "
                  "locking beyond `ulimit -l` fails for real";
+  if (frame_blind && real.steps.back().procs.size() > 1)
+    why_differ = "without root the driver cannot read /proc/kpageflags for forked children, so their pages "
+                 "count as locked only through their own locks, not the parent's (run as root, or "
+                 "`sudo pinpages real --keep-root`, to see frame-level locks)";
   if (model_only)
     why_differ = "the lesson uses memory pressure, which only the model simulates (real mode does not stress "
                  "this machine, which has no swap)";
@@ -187,7 +192,7 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
 }  // namespace
 
 int cmd_real_impl(const std::vector<std::string>& args) {
-  bool json = false, compare = true, all = false;
+  bool json = false, compare = true, all = false, keep_root = false;
   RealOptions ro;
   std::string lesson;
   for (const std::string& a : args) {
@@ -199,12 +204,19 @@ int cmd_real_impl(const std::vector<std::string>& args) {
     else if (a == "--force") ro.force = true;
     else if (a == "--no-compare") compare = false;
     else if (a == "--all") all = true;
+    else if (a == "--keep-root") keep_root = true;
     else if (!a.empty() && a[0] == '-') { std::fprintf(stderr, "pinpages real: unknown option %s\n", a.c_str()); usage(); return 2; }
     else if (lesson.empty()) lesson = a;
     else { usage(); return 2; }
   }
+  // Under sudo only the lab needs a privilege (it keeps CAP_IPC_LOCK); the driver
+  // drops root once the lab runs, unless --keep-root (frame-level lock view of forked
+  // children needs root to read their PFNs).
+  ro.drop_driver_root = !keep_root;
   if (all) {
-    // Every built-in lesson, one line each: the closing note of the issue.
+    // Every built-in lesson, one line each: the closing note of the issue. Each
+    // lesson starts a new lab, which needs the privilege: the driver keeps it here.
+    ro.drop_driver_root = false;
     std::printf("Model vs this kernel, per lesson:\n");
     int worst = 0;
     for (const BuiltinLesson& b : builtin_lessons()) {

@@ -45,6 +45,7 @@ int Sys::file_id(const std::string& path, u64 size, bool preload) {
 }
 
 void Sys::release_all(Proc& p) {
+  sync_dirty(p, 0, kTaskSize);
   for (auto& [key, leaf] : p.pt.leaves)
     for (std::uint32_t e : leaf->e)
       if (e) release_pte(e);
@@ -325,14 +326,18 @@ OpResult& Sys::do_pressure(u64 bytes) {
   if (h.size() < want) {
     u64 need = want - h.size();
     if (need > s.frames.nfree) reclaim(need - s.frames.nfree);
-    while (s.hog->size() < want) {
-      std::uint32_t f = s.frames.alloc();
-      if (f == kNoIdx) {
-        if (reclaim(want - s.hog->size())) continue;
-        if (!oom_kill(nullptr)) break;
+    s.hog->reserve(std::size_t(std::min<u64>(want, s.frames.n)));
+    std::vector<std::uint32_t> buf(4096);
+    for (int guard = 0; s.hog->size() < want && guard < 1000; ++guard) {
+      u64 ask = std::min<u64>(want - s.hog->size(), buf.size());
+      std::uint32_t got = s.frames.alloc_many(buf.data(), std::uint32_t(ask));
+      if (got) {
+        s.hog->insert(s.hog->end(), buf.begin(), buf.begin() + got);
+        guard = 0;
         continue;
       }
-      s.hog->push_back(f);
+      if (reclaim(want - s.hog->size())) continue;
+      if (!oom_kill(nullptr)) break;
     }
   }
   r.ret = i64(s.hog->size() << kPageShift);

@@ -128,7 +128,10 @@ u64 Sys::reclaim(u64 want) {
     }
   };
 
+  u64 cleared = 0;  // accessed bits cleared in this pass (second chances given)
   for (int pass = 0; pass < 3 && got() < want; ++pass) {
+    const u64 got0 = got();
+    cleared = 0;
     cache_sweep();
     if (got() >= want) break;
     const std::size_t np = s.procs.size();
@@ -155,7 +158,7 @@ u64 Sys::reclaim(u64 want) {
               std::uint32_t& e = L->e[(a >> kPageShift) & (kLeafPages - 1)];
               if (pte::st(e) != pte::kFrame) continue;
               r.cost_us += costs::kReclaimScanUs;
-              if (e & pte::A) { e &= ~pte::A; continue; }
+              if (e & pte::A) { e &= ~pte::A; ++cleared; continue; }
               std::uint32_t f = pte::idx(e);
               if (s.frames.get(f) > 1) {
                 if (!pin_built) { pin = pinned_frames(s); pin_built = true; }
@@ -173,6 +176,8 @@ u64 Sys::reclaim(u64 want) {
       // No prune() here: a caller up the stack may hold a pointer to one of p's leaves.
     }
     cache_sweep();
+    // Nothing freed and no second chance given: another pass would see the same.
+    if (got() == got0 && cleared == 0) break;
   }
   return got();
 }

@@ -189,6 +189,7 @@ struct Sys {
   bool range_mapped(const Proc& p, u64 start, u64 end) const;  // no holes
   u64 find_gap(const Proc& p, u64 len, u64 hint) const;        // top-down; 0 if none
   void unmap_range(Proc& p, u64 start, u64 end);               // release pages + VMAs
+  void sync_dirty(Proc& p, u64 start, u64 end);  // dirty shared-file PTEs → page cache
   void insert_vma(Proc& p, const Vma& v);
   OpResult& do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
   OpResult& do_munmap(Proc& p, u64 addr, u64 len);

@@ -104,10 +104,33 @@ void Sys::insert_vma(Proc& p, const Vma& v) {
   p.vmas.insert(it, v);
 }
 
+void Sys::sync_dirty(Proc& p, u64 start, u64 end) {
+  // Unmapping a written MAP_SHARED file page leaves the page-cache page dirty
+  // (set_page_dirty): it must be written back before it can be dropped.
+  for (const Vma& v : p.vmas) {
+    if (!v.shared || v.file < 0 || v.end <= start || v.start >= end) continue;
+    u64 a0 = std::max(start, v.start), a1 = std::min(end, v.end);
+    for (u64 a = a0; a < a1;) {
+      u64 key = a >> (kPageShift + kLeafBits);
+      u64 lend = std::min(a1, (key + 1) << (kPageShift + kLeafBits));
+      if (const Leaf* L = p.pt.find(key))
+        for (u64 b = a; b < lend; b += kPageSize) {
+          std::uint32_t e = L->e[(b >> kPageShift) & (kLeafPages - 1)];
+          if (pte::st(e) != pte::kFrame || !(e & pte::FILE) || !(e & pte::D)) continue;
+          u64 pi = (b - v.start + v.file_off) >> kPageShift;
+          File& f = file_mut(v.file);
+          if (pi < f.cache.size && f.cache.get(pi)) f.cache.at(pi) |= File::kDirty;
+        }
+      a = lend;
+    }
+  }
+}
+
 void Sys::unmap_range(Proc& p, u64 start, u64 end) {
   if (start >= end) return;
   split(p, start);
   split(p, end);
+  sync_dirty(p, start, end);
   // Release every PTE in the range, one leaf at a time.
   u64 freed = 0;
   for (u64 va = start; va < end;) {

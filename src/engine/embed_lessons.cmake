@@ -6,6 +6,8 @@ list(SORT lessons)
 set(body "")
 foreach(f IN LISTS lessons)
   get_filename_component(id "${f}" NAME_WE)
+  # "01-mlockall" → "mlockall": the id the UI and URLs use (lessons/README.md).
+  string(REGEX REPLACE "^[0-9]+-" "" id "${id}")
   get_filename_component(name "${f}" NAME)
   file(READ "${f}" text)
   set(title "${id}")

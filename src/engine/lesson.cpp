@@ -52,7 +52,12 @@ static std::string file_stem(const std::string& path) {
   size_t s = path.find_last_of('/');
   std::string b = s == std::string::npos ? path : path.substr(s + 1);
   size_t d = b.rfind('.');
-  return d == std::string::npos ? b : b.substr(0, d);
+  b = d == std::string::npos ? b : b.substr(0, d);
+  // "01-mlockall" → "mlockall" (lessons/README.md: the id drops the number).
+  size_t k = 0;
+  while (k < b.size() && b[k] >= '0' && b[k] <= '9') k++;
+  if (k > 0 && k < b.size() - 1 && b[k] == '-') b = b.substr(k + 1);
+  return b;
 }
 
 CompiledLesson compile_lesson(const std::string& file, const std::string& text, std::optional<OsKind> os) {

@@ -4,6 +4,7 @@
 // Os call, every touch and all output. Activity accumulates in a pending step that is
 // closed when the next statement starts; it becomes a Step only if it reached the Os
 // in a visible way (a call, a fault or event, output) or the statement is annotated.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -24,6 +25,7 @@ struct Pending {
   int pid = 0, stmt = -1;
   std::vector<std::string> calls;  // distinct call texts, in order
   std::vector<int> repeats;
+  bool more_calls = false;
   i64 ret = 0;
   int err = 0;
   std::string output;
@@ -79,8 +81,11 @@ class Runner final : public lang::VmHooks {
     ensure(p);
     std::string t = text >= 0 && text < (int)L_.prog->texts.size() && !L_.prog->texts[text].empty()
                         ? L_.prog->texts[text] : std::string(fn);
-    if (!P_.calls.empty() && P_.calls.back() == t) P_.repeats.back()++;
+    // Distinct call texts in first-seen order, each with its count ("malloc(...) ×500").
+    auto it = std::find(P_.calls.begin(), P_.calls.end(), t);
+    if (it != P_.calls.end()) P_.repeats[it - P_.calls.begin()]++;
     else if (P_.calls.size() < 4) { P_.calls.push_back(t); P_.repeats.push_back(1); }
+    else P_.more_calls = true;
     P_.ret = r.ret;
     P_.err = r.err;
     P_.active = true;
@@ -163,6 +168,7 @@ class Runner final : public lang::VmHooks {
       s.call += pd.calls[i];
       if (pd.repeats[i] > 1) s.call += " \xC3\x97" + std::to_string(pd.repeats[i]);  // ×N
     }
+    if (pd.more_calls) s.call += "; ...";
     s.ret = pd.ret;
     s.err = pd.err;
     const StepNotes* n = nullptr;

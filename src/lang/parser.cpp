@@ -1,6 +1,8 @@
 // pinpages lang — declarations and statements (expressions: parse_expr.cpp).
 #include "lang/parser.h"
 
+#include <cmath>
+
 #include "lang/builtins.h"
 #include "lang/parser_impl.h"
 
@@ -380,7 +382,7 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
   bool has_init = is("=");
   if (s) {
     // Tentative definitions and extern declarations may repeat; initialising twice may not.
-    if (has_init && s->off >= 0 && s->section == 0 && s->value) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
+    if (has_init && s->value) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
     if (!has_init) return;
   }
   const Type* ty = d.ty;
@@ -391,20 +393,20 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
     // An array of unknown size takes its size from the initializer.
     if (ty->k == TK::Array && ty->incomplete) {
       if (cur().k == Tk::Str && ty->base->k == TK::Char) ty = P.types.array(ty->base, cur().text.size() + 1);
-      else if (is("{")) {
-        size_t q = p + 1; int depth = 0; u64 n = 0; bool any = false;
-        for (; q < t.size() && t[q].k != Tk::End; q++) {
-          if (t[q].k == Tk::Punct && (t[q].text == "{" || t[q].text == "(")) depth++;
-          else if (t[q].k == Tk::Punct && (t[q].text == "}" || t[q].text == ")")) { if (depth == 0) break; depth--; }
-          else if (depth == 0 && t[q].k == Tk::Punct && t[q].text == ",") { n++; any = false; continue; }
-          any = true;
-        }
-        ty = P.types.array(ty->base, n + (any ? 1 : 0));
-      }
+      else if (is("{")) ty = P.types.array(ty->base, count_init_elems());
       s->ty = ty;
     }
-    s->section = 0;
-    s->value = 1;  // initialised
+    s->value = 1;  // initialised (a second initialiser is a redefinition)
+    size_t first = P.ginits.size();
+    global_initializer(s, ty, 0);
+    // gcc puts globals initialised to zero in .bss, like uninitialised ones.
+    bool zero = true;
+    for (size_t i = first; i < P.ginits.size() && zero; i++) {
+      const ConstVal& v = P.ginits[i].value;
+      zero = (v.k == ConstVal::Int && v.i == 0) || (v.k == ConstVal::Float && v.f == 0 && !std::signbit(v.f));
+    }
+    s->section = zero ? 1 : 0;
+    if (zero) P.ginits.resize(first);
   } else {
     s->section = 1;
     if (ty->k == TK::Array && ty->incomplete) s->ty = ty = P.types.array(ty->base, 1);  // gcc: assumed to have one element
@@ -415,8 +417,22 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
   s->off = (i64)sec;
   sec += size_of(ty);
   P.globals.push_back(s);
-  if (has_init) global_initializer(s, ty, 0);
   (void)ds;
+}
+
+// Number of top-level elements in the brace initializer at the cursor (for "a[] = {...}").
+u64 Parser::count_init_elems() {
+  size_t q = p + 1;
+  int depth = 0;
+  u64 n = 0;
+  bool any = false;
+  for (; q < t.size() && t[q].k != Tk::End; q++) {
+    if (t[q].k == Tk::Punct && (t[q].text == "{" || t[q].text == "(")) depth++;
+    else if (t[q].k == Tk::Punct && (t[q].text == "}" || t[q].text == ")")) { if (depth == 0) break; depth--; }
+    else if (depth == 0 && t[q].k == Tk::Punct && t[q].text == ",") { n++; any = false; continue; }
+    any = true;
+  }
+  return n + (any ? 1 : 0);
 }
 
 void Parser::global_initializer(Sym* s, const Type* ty, u64 off) {

@@ -78,6 +78,7 @@ class Parser {
   void function_def(const Declarator& d, Sym* fsym);
   void declare_global(const DeclSpec& ds, Declarator& d);
   void global_initializer(Sym* s, const Type* ty, u64 off);
+  u64 count_init_elems();
   Stmt* local_decl();
   void local_initializer(Stmt* st, Expr* addr_of_target, const Type* ty, int depth);
   i64 const_int(Expr* e);

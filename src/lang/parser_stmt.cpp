@@ -192,7 +192,8 @@ Stmt* Parser::local_decl() {
       if (ty->k == TK::Array && ty->incomplete) {
         if (!is("=")) fail_at(d.line, d.col, "array size missing in '" + d.name + "'");
         if (peek().k == Tk::Str && ty->base->k == TK::Char) ty = P.types.array(ty->base, peek().text.size() + 1);
-        else fail_at(d.line, d.col, "array size missing in '" + d.name + "' (write the size)");
+        else if (peek().k == Tk::Punct && peek().text == "{") { p++; ty = P.types.array(ty->base, count_init_elems()); p--; }
+        else fail_at(d.line, d.col, "invalid initializer for array '" + d.name + "'");
       }
       Sym* s = new_sym(SymKind::Local, d.name, ty, d.line, d.col);
       if (size_of(ty) > (64ull << 20)) fail_at(d.line, d.col, "local variable '" + d.name + "' is too large for the stack");

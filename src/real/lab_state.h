@@ -79,6 +79,10 @@ void send_rep(std::size_t tail, int passfd = -1);  // exits when the driver is g
 void send_proc_text(const char* path, const void* prefix, std::size_t prefix_len);
 
 // ---------------------------------------------------------------- metering
+// The kernel sets/clears a frame's "mlocked" flag through per-CPU batches; make
+// them visible before the driver reads /proc/kpageflags (lab_io.cpp).
+void drain_mlock_batches();
+
 // getrusage / clock deltas around exactly one call.
 struct Meter {
   rusage r0{};
@@ -94,6 +98,7 @@ struct Meter {
     rep().ns = t1 - t0;
     rep().minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
     rep().majflt = static_cast<u64>(r1.ru_majflt - r0.ru_majflt);
+    drain_mlock_batches();
   }
 };
 

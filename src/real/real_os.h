@@ -99,6 +99,10 @@ class RealOs final : public Os {
   // True when count_pages can see frames locked by another process (kpageflags):
   // the driver runs as root. Otherwise locked = this process's own locked VMAs.
   bool sees_frame_locks() const { return kpageflags_fd_ >= 0; }
+  bool sees_frame_locks(int pid) const;  // ...for this process (its pagemap shows PFNs)
+  // Processes whose frame-level locks could not be seen (driver not root when they
+  // started): their locked counts are their own VMAs' only.
+  int frame_blind_procs() const { return frame_blind_; }
   // pagemap extras for a range: present / exclusively mapped pages (copy-on-write view).
   proto::RangeCount range_detail(int pid, u64 addr, u64 len) const;
   // Per-page view for the page-table window: one byte of proto::PageBit per page
@@ -126,7 +130,7 @@ class RealOs final : public Os {
     bool kreaped = false;  // reaped by the driver (waitpid); not visible to the lesson
     int exit_code = 0;
     proto::Hello hello{};
-    int pagemap_fd = -1;  // /proc/PID/pagemap opened by the driver (PFNs only if it is root)
+    int pagemap_fd = -1;  // /proc/PID/pagemap opened by the driver; -1 unless it shows PFNs (root)
   };
   struct Reply {
     proto::Rep rep{};
@@ -153,7 +157,8 @@ class RealOs final : public Os {
   std::string error_, note_;
   bool refused_ = false;
   int model_only_ = 0;
-  int kpageflags_fd_ = -1;  // /proc/kpageflags (root only): is a frame mlocked by anyone?
+  int kpageflags_fd_ = -1;
+  int frame_blind_ = 0;  // /proc/kpageflags (root only): is a frame mlocked by anyone?
   mutable std::vector<Proc> procs_;
   u64 gen_ = 1;  // bumped by every call that may change memory; reports are cached per gen
   mutable std::map<int, std::pair<u64, ProcStatus>> status_cache_;

@@ -58,6 +58,7 @@ struct AppUi::Impl final : bridge::Target {
   std::map<std::string, std::shared_ptr<const Trace>> traces;  // "id|os"
   std::string cur_text, cur_file;  // source of the open lesson (sandbox: generated)
   int last_step = -1;
+  bool last_pending = false;
   std::string last_hash, last_lesson_for_hash;
 
   std::optional<OsKind> os_pref;
@@ -92,14 +93,25 @@ struct AppUi::Impl final : bridge::Target {
       if (all.empty()) return false;
       return open("", os);
     }
+    return run(id, file, text, os);
+  }
+
+  // Runs (or reuses) the lesson `text` on `os` and shows it.
+  bool run(const std::string& id, const std::string& file, const std::string& text, std::optional<OsKind> os) {
     RunOptions ro;
     ro.os = os;
-    std::string key = id + "|" + (os ? (*os == OsKind::Qnx ? "qnx" : "linux") : "");
+    std::string key = file + "|" + (os ? (*os == OsKind::Qnx ? "qnx" : "linux") : "");
     auto it = traces.find(key);
     std::shared_ptr<const Trace> t;
     if (it != traces.end()) t = it->second;
     else {
       t = std::make_shared<const Trace>(run_lesson(file, text, ro));
+      if (!t->errors.empty() && os) {
+        // A remembered OS the lesson does not allow (a Linux-only lesson after QNX):
+        // run it as the lesson says rather than show an error.
+        auto plain = std::make_shared<const Trace>(run_lesson(file, text, RunOptions{}));
+        if (plain->errors.empty()) t = plain;
+      }
       if (traces.size() > 8) traces.clear();  // each trace holds snapshots; keep a few
       traces[key] = t;
     }
@@ -183,9 +195,15 @@ struct AppUi::Impl final : bridge::Target {
   void go(int step) override { ui.playing = false; ui.go(step); }
   bool lesson(const std::string& id) override { return open(id, os_pref); }
   void set_os(const std::string& os) override {
-    os_pref = os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+    OsKind k = os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+    if (ui.trace && !(k == OsKind::Qnx ? ui.trace->meta.allows_qnx : ui.trace->meta.allows_linux)) {
+      ui.status_line = "this lesson does not run on " + os;
+      return;
+    }
+    os_pref = k;
     int keep = ui.step;
-    open(ui.lesson_id, os_pref);
+    if (ui.lesson_id == "sandbox") run_sandbox(cur_text);
+    else run(ui.lesson_id, cur_file, cur_text, os_pref);  // the same source, other personality
     ui.go(keep);
   }
   void zoom_by(float f) override { ui.fit = false; ui.zoom = std::clamp(ui.zoom * f, 0.05f, 4096.0f); }
@@ -252,9 +270,11 @@ void AppUi::frame(const FrameInfo& info) {
   Impl& d = *impl_;
   d.ui.frame(info);
   // Tell the page what changed: permalink in the hash, words for screen readers.
-  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step) {
+  // Re-narrate on a new step and when the words change at the same step (quiz revealed).
+  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending) {
     d.last_step = d.ui.step;
     d.ui.narrated_step = d.ui.step;
+    d.last_pending = d.ui.quiz_pending();
     bridge::narrate(d.ui.narration_text());
   }
   if (info.web) {

@@ -59,16 +59,18 @@ void draw_page_table(Ui& ui) {
     ImGui::PushID(st.pid);
     if (ImFont* f = ui.mono_font()) ImGui::PushFont(f);
     ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
-                         ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
+                         ImGuiTableFlags_SizingFixedFit;
+    std::vector<const SmapsEntry*> expanded;
     if (ImGui::BeginTable("maps", 8, tf)) {
+      // Numbers before the (long) name, so Rss/Locked/Swap/VmFlags show without scrolling.
       ImGui::TableSetupColumn("range");
       ImGui::TableSetupColumn("perms");
-      ImGui::TableSetupColumn("name");
       ImGui::TableSetupColumn("Size");
       ImGui::TableSetupColumn("Rss");
       ImGui::TableSetupColumn("Locked");
       ImGui::TableSetupColumn("Swap");
       ImGui::TableSetupColumn("VmFlags");
+      ImGui::TableSetupColumn("name");
       ImGui::TableHeadersRow();
       for (const SmapsEntry& e : pr.regions) {
         ImGui::TableNextRow();
@@ -78,7 +80,6 @@ void draw_page_table(Ui& ui) {
                       static_cast<unsigned long long>(e.end));
         bool open = ImGui::TreeNodeEx(range, ImGuiTreeNodeFlags_SpanFullWidth);
         ImGui::TableNextColumn(); ImGui::TextUnformatted(e.perms.c_str());
-        ImGui::TableNextColumn(); ImGui::TextUnformatted(e.name.c_str());
         ImGui::TableNextColumn(); ImGui::Text("%llu kB", static_cast<unsigned long long>(e.size_kb));
         ImGui::TableNextColumn(); ImGui::Text("%llu kB", static_cast<unsigned long long>(e.rss_kb));
         ImGui::TableNextColumn();
@@ -88,15 +89,20 @@ void draw_page_table(Ui& ui) {
         ImGui::TableNextColumn();
         if (e.locked) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.pinned), "%s", e.vmflags.c_str());
         else ImGui::TextUnformatted(e.vmflags.c_str());
+        ImGui::TableNextColumn(); ImGui::TextUnformatted(e.name.c_str());
         if (open) {
-          ImGui::TableNextRow();
-          ImGui::TableSetColumnIndex(0);
-          if (s->machine) pte_rows(*s->machine, st.pid, e, pal);
-          else ImGui::TextDisabled("per-page bits need the model (real mode has reports only)");
+          expanded.push_back(&e);
           ImGui::TreePop();
         }
       }
       ImGui::EndTable();
+    }
+    // Expanded VMAs: their pages, full width below the table (a table cell is too narrow).
+    for (const SmapsEntry* e : expanded) {
+      ImGui::Text("pages of %llx-%llx %s", static_cast<unsigned long long>(e->start),
+                  static_cast<unsigned long long>(e->end), e->name.c_str());
+      if (s->machine) pte_rows(*s->machine, st.pid, *e, pal);
+      else ImGui::TextDisabled("per-page bits need the model (real mode has reports only)");
     }
     if (ui.mono_font()) ImGui::PopFont();
     ImGui::PopID();

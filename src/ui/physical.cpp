@@ -49,8 +49,7 @@ std::vector<Agg> aggregate(const std::vector<FrameOwner>& v, u64 group, const St
       int k = f.pid > 0 ? std::min(owner_index(sv, f.pid), 7) : (f.file ? 8 : 9);
       ++counts[k];
     }
-    if (used * 2 < static_cast<int>(group) && group > 1 && used == 0) { out[c] = a; continue; }
-    if (used == 0) { out[c] = a; continue; }
+    if (used == 0) { out[c] = a; continue; }  // all free
     int best = static_cast<int>(std::max_element(counts, counts + 10) - counts);
     a.owner = best < 8 ? best : best == 8 ? kCache : kOther;
     a.locked = locked * 2 >= used;

@@ -270,7 +270,7 @@ void Ui::layout_and_draw() {
   }
 
   if (figure_only) {
-    float nh = line * 2.2f;
+    float nh = line * 3.4f;  // caption + call + the first line of the narration
     if (tile("Narration##fig", 0, 0, W, nh, ImGuiWindowFlags_NoTitleBar)) draw_narration(*this);
     ImGui::End();
     if (tile("Address space", 0, nh, W, H - nh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))

@@ -163,3 +163,21 @@ TEST(Reclaim, SwappedPageComesBackWithAMajorFaultAndCosts) {
 }
 
 }  // namespace pp::test
+
+namespace pp::test {
+
+TEST(Reclaim, UnmappedDirtySharedFilePagesAreWrittenBackBeforeBeingDropped) {
+  Fixture f(cfg(64 * MiB, 0));
+  int fd = int(f.m.open(f.pid, "/data/out.bin", 16 * P).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 16 * P, RW, mapf::SHARED, fd, 0).ret);
+  f.m.touch(f.pid, a, 16 * P, true);
+  f.m.munmap(f.pid, a, 16 * P);
+  OpResult r = f.m.pressure(200 * MiB);
+  u64 wb = 0;
+  for (auto& e : r.events)
+    if (e.kind == EventKind::Writeback) wb += e.npages;
+  EXPECT_GE(wb, 16u);
+  EXPECT_INV(f.m);
+}
+
+}  // namespace pp::test

@@ -204,6 +204,21 @@ int main(void) {
   printf("%d %d %g %.1e\n", count, (count > 40) && !(count < 10), 1.0 / 3, 123456.0);
   return 0;
 })",
+  R"(#include <stdio.h>
+const char *names[] = {"alpha", "beta", "gamma"};
+int zeroed = 0;
+int seven = 7;
+double zd = 0.0;
+static long table[4] = {1, -2};
+int main(void) {
+  const char *local[] = {"x", "y"};
+  int nums[] = {4, 5, 6, 7};
+  static int calls;
+  calls++;
+  printf("%s %s %zu %zu %d %d %d %.1f %ld %ld %d\n", names[2], local[1], sizeof local / sizeof local[0], sizeof nums,
+         nums[3], zeroed, seven, zd, table[1], table[3], calls);
+  return 0;
+})",
 };
 
 TEST(Semantics, SameOutputAsGcc) {
@@ -213,6 +228,13 @@ TEST(Semantics, SameOutputAsGcc) {
     if (!ok) GTEST_SKIP() << "gcc not available";
     EXPECT_EQ(run_output(prog), theirs);
   }
+}
+
+TEST(Parser, ZeroInitialisedGlobalsGoToBss) {
+  std::string src = "int a = 0;\nint b = 3;\nint c;\ndouble d = 0.0;\nint main(void) { return a + b + c; }\n";
+  PreprocOptions o;
+  auto prog = parse_program(preprocess(lex(src).toks, o), src);
+  for (const Sym* s : prog->globals) EXPECT_EQ(s->section, s->name == "b" ? 0 : 1) << s->name;
 }
 
 TEST(Parser, PreludeAndProgramParse) {

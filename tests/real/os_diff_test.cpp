@@ -6,8 +6,10 @@
 //
 // Tolerances (same as real/compare.h): addresses and pids by kind only;
 // resident pages within 1 (glibc's chunk header page, start-up stack pages).
+// "Locked" follows the lessons' definition on both sides (see Log::counts).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -40,13 +42,30 @@ struct Log {
   std::vector<Entry> e;
   std::vector<Obj> objs;
   void obj(const std::string& n, int pid, u64 a, u64 len) { objs.push_back({n, pid, a, len}); }
+  // "Locked" as the lessons report it (src/engine/report.cpp): a page is locked when
+  // its VMA is, or — model side — when its frame is mapped by a locked VMA of another
+  // process (copy-on-write after fork). RealOs reads the latter from kpageflags.
+  PageCounts counts(const Obj& o) {
+    PageCounts c = os.count_pages(o.pid, o.addr, o.len);
+    auto* model = dynamic_cast<ModelOs*>(&os);
+    if (!model || o.len == 0 || c.locked >= c.pages) return c;
+    const Machine& m = model->machine();
+    std::vector<FrameOwner> owners = m.frame_owners();
+    u64 locked = 0;
+    for (u64 va = o.addr & ~(kPageSize - 1); va < o.addr + o.len; va += kPageSize) {
+      PageInfo pi = m.page(o.pid, va);
+      if (pi.locked || (pi.state == PageState::Frame && pi.index < owners.size() && owners[pi.index].locked)) ++locked;
+    }
+    c.locked = std::max(c.locked, locked);
+    return c;
+  }
   OpResult step(const std::string& what, OpResult r, bool identity = false, int pid_for_lck = 0) {
     Entry x;
     x.what = what;
     x.identity = identity;
     x.ret = r.ret;
     x.err = r.err;
-    for (const Obj& o : objs) x.objs.push_back({o.name, os.count_pages(o.pid, o.addr, o.len)});
+    for (const Obj& o : objs) x.objs.push_back({o.name, counts(o)});
     if (pid_for_lck) x.vm_lck_kb = os.status(pid_for_lck).vm_lck_kb;
     e.push_back(x);
     return r;

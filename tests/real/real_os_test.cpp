@@ -166,7 +166,12 @@ TEST_F(Lab, ForkChildHasNoLocksAndSharesCopyOnWrite) {
   ProcStatus cs = os.status(child);
   EXPECT_EQ(cs.vm_lck_kb, 0u);
   EXPECT_EQ(cs.ppid, pid);
-  EXPECT_EQ(os.count_pages(child, p, 4 * MiB).locked, 0u);
+  auto csm = os.smaps(child);
+  const SmapsEntry* cv = vma_of(csm, pa);
+  ASSERT_NE(cv, nullptr);
+  EXPECT_FALSE(cv->locked) << "no `lo` in the child";
+  // ...but its frames are the parent's locked frames (kpageflags MLOCKED, root only).
+  if (os.sees_frame_locks(child)) EXPECT_EQ(os.count_pages(child, pa, 64 * kPageSize).locked, 64u);
   // Shared copy-on-write: no longer exclusively mapped in either process.
   EXPECT_EQ(os.range_detail(pid, pa, 64 * kPageSize).exclusive, 0u);
   // "Locking does not prevent copy-on-write": the parent's write faults.
@@ -174,6 +179,8 @@ TEST_F(Lab, ForkChildHasNoLocksAndSharesCopyOnWrite) {
   EXPECT_GE(w.minflt, 64u);
   EXPECT_EQ(os.range_detail(pid, pa, 64 * kPageSize).exclusive, 64u);
   EXPECT_EQ(os.count_pages(pid, pa, 64 * kPageSize).locked, 64u);
+  // The parent now has its own copies: the child's old frames are nobody's lock.
+  EXPECT_EQ(os.count_pages(child, pa, 64 * kPageSize).locked, 0u);
   ASSERT_TRUE(os.exit(child, 3).ok());
   OpResult wt = os.wait(pid, child);
   EXPECT_EQ(wt.ret, child);

@@ -20,6 +20,7 @@
 #include "engine/run.h"
 #include "ui/app_ui.h"
 extern "C" const char* pp_ui_state();
+extern "C" void pp_ui_os(const char* os);
 #endif
 
 using namespace pp;
@@ -212,6 +213,16 @@ TEST(Windows, InspectorTabsAndSandbox) {
       ImGuiWindow* iw = ImGui::FindWindowByName("Inspect");
       h.frame(draw, ImVec2(iw->Pos.x + iw->Size.x * 0.5f, iw->Pos.y + iw->Size.y * 0.5f));
     }
+    if (tab == 1) {  // page table: click down the range column to expand VMAs into PTE rows
+      ImGuiWindow* iw = ImGui::FindWindowByName("Inspect");
+      float lh = ImGui::GetFrameHeight();
+      for (int k = 2; k < 12; k += 3) {
+        ImVec2 p(iw->Pos.x + 30, iw->Pos.y + lh * (2.5f + k));
+        h.frame(draw, p, true);
+        h.frame(draw, p, false);
+      }
+      for (int f = 0; f < 3; ++f) h.frame(draw);
+    }
     std::vector<unsigned char> png;
     ASSERT_TRUE(frame_png(1.0f, png));
     std::ofstream(artifacts() + "/ui-inspect-" + std::to_string(tab) + ".png", std::ios::binary)
@@ -297,6 +308,11 @@ TEST(Windows, FigurePngsAndFrameTimeAtFullScale) {
   ui.embed = true;
   full("ui-full-embed-B.png", 800, 600);
   ui.embed = false;
+  ui.figure_only = true;
+  ui.presenter = true;
+  full("ui-full-figure-only-presenter-B.png", 1600, 900);
+  ui.figure_only = false;
+  ui.presenter = false;
   ImGui::GetIO().DisplaySize = ImVec2(1600, 900);
   ui.set_trace(std::make_shared<const Trace>(uitest::mlock_trace()), "mlock-fixture");
   for (int s = 0; s < 2; ++s) {
@@ -307,6 +323,38 @@ TEST(Windows, FigurePngsAndFrameTimeAtFullScale) {
 }
 
 #ifdef PP_HAVE_LESSONS
+// The Linux/QNX switch on a lesson that allows both (a copy of the mlock lesson, opened
+// by path as the desktop allows): re-runs it on the other personality, keeps the step.
+TEST(Windows, OsSwitchRerunsTheLesson) {
+  const BuiltinLesson* les = nullptr;
+  for (const auto& b : builtin_lessons())
+    if (b.id.find("mlock") != std::string::npos && b.id.find("mlockall") == std::string::npos) les = &b;
+  if (!les) GTEST_SKIP() << "no mlock lesson";
+  std::string text = les->text;
+  auto at = text.find("os=linux");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 8, "os=both");
+  std::string path = std::filesystem::temp_directory_path() / "pinpages-ui-both.c";
+  std::ofstream(path) << text;
+  Headless h;
+  AppUi app;
+  StartOptions so;
+  so.lesson = path;
+  so.step = 2;
+  app.start(so);
+  h.build_atlas();
+  FrameInfo fi = info_of(1280, 800);
+  for (int f = 0; f < 3; ++f) h.frame([&] { app.frame(fi); });
+  std::string st = pp_ui_state();
+  ASSERT_NE(st.find("\"os\":\"linux\""), std::string::npos) << st.substr(0, 300);
+  pp_ui_os("qnx");
+  for (int f = 0; f < 3; ++f) h.frame([&] { app.frame(fi); });
+  st = pp_ui_state();
+  EXPECT_NE(st.find("\"os\":\"qnx\""), std::string::npos) << st.substr(0, 300);
+  EXPECT_NE(st.find("\"step\":2,"), std::string::npos) << st.substr(0, 300);
+  std::filesystem::remove(path);
+}
+
 // Whatever the sandbox buttons write must be C the interpreter runs.
 TEST(Sandbox, GeneratedProgramsRun) {
   std::vector<std::string> lines = {"p1 = malloc(1048576);", "memset(p1, 1, 1048576);", "mlock(p1 + 4096, 8192);",
@@ -369,6 +417,15 @@ TEST(Windows, EveryBuiltinLessonEveryStep) {
     std::string st = pp_ui_state();
     EXPECT_NE(st.find("\"presenter\":false"), std::string::npos) << st.substr(0, 400);
     EXPECT_NE(st.find("\"step\":" + std::to_string(n - 1) + ","), std::string::npos) << st.substr(0, 400);
+    if (t.meta.allows_qnx && t.meta.allows_linux) {  // the Linux/QNX switch re-runs the lesson
+      std::string other = t.meta.machine.os == OsKind::Qnx ? "linux" : "qnx";
+      pp_ui_os(other.c_str());
+      for (int f = 0; f < 3; ++f) h.frame([&] { app.frame(fi); });
+      st = pp_ui_state();
+      EXPECT_NE(st.find("\"os\":\"" + other + "\""), std::string::npos) << les.id << " " << st.substr(0, 300);
+      EXPECT_NE(st.find("\"step\":" + std::to_string(n - 1)), std::string::npos) << "switch keeps the step";
+      std::printf("[lesson] %s: switched to %s\n", les.id.c_str(), other.c_str());
+    }
   }
 }
 #endif
