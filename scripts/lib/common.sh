@@ -6,15 +6,14 @@ export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 # shellcheck source=deps.sh
 . "$PP_ROOT/scripts/lib/deps.sh"
 
-# pp_build <preset>: configure (first time or when CMake asks) and build with 2 jobs.
+# pp_build <preset>: configure (always: cheap when nothing changed, and it applies edits
+# to CMakePresets.json to existing trees) and build with 2 jobs.
 pp_build() {
   local preset=$1 log="$PP_ROOT/build/$1.log"
   mkdir -p "$PP_ROOT/build"
   (
     cd "$PP_ROOT"
-    if [ ! -f "build/$preset/build.ninja" ]; then
-      cmake --preset "$preset" >"$log" 2>&1 || { tail -30 "$log" >&2; exit 1; }
-    fi
+    cmake --preset "$preset" >"$log" 2>&1 || { tail -30 "$log" >&2; exit 1; }
     cmake --build --preset "$preset" >>"$log" 2>&1 || { tail -60 "$log" >&2; exit 1; }
   )
 }

@@ -73,6 +73,12 @@ void draw_controls(Ui& ui, bool compact) {
       std::string label = title.empty() ? id : title + "  (" + id + ")";
       if (ImGui::Selectable(label.c_str(), sel) && ui.hooks.open_lesson) ui.hooks.open_lesson(id);
     }
+    ImGui::Separator();
+    if (ImGui::Selectable("Sandbox: free play (empty program)", ui.lesson_id == "sandbox") && ui.hooks.run_sandbox) {
+      ui.sandbox_lines.clear();
+      ui.hooks.run_sandbox(sandbox_source(ui.sandbox_lines, ui.os));
+      ui.inspector_tab = 3;
+    }
     ImGui::EndCombo();
   }
   ImGui::SameLine();

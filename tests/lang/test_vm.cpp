@@ -310,3 +310,49 @@ int main(void) {
 }
 
 }  // namespace
+
+#include "lang/memory.h"
+#include "lang/printf.h"
+
+namespace {
+
+TEST(Memory, FillIsSparseAndForksCopyOnWrite) {
+  pp::lang::Memory m;
+  m.fill(0x10000000, 0, 500ull << 20);  // zero: nothing stored at all
+  EXPECT_EQ(m.entries(), 0u);
+  m.fill(0x10000000, 7, 500ull << 20);  // one fill byte per page, no 4 KiB buffers
+  EXPECT_EQ(m.entries(), 128000u);
+  EXPECT_EQ(m.buffers(), 0u);
+  unsigned char b = 0;
+  m.read(0x10000000 + 12345678, &b, 1);
+  EXPECT_EQ(b, 7);
+  pp::lang::Memory child = m;  // fork
+  std::uint32_t v = 0xdeadbeef;
+  child.write(0x10000ffe, &v, 4);  // straddles two pages
+  EXPECT_EQ(child.buffers(), 2u);
+  std::uint32_t got = 0;
+  m.read(0x10000ffe, &got, 4);
+  EXPECT_EQ(got, 0x07070707u);  // the parent still sees its own bytes
+  child.read(0x10000ffe, &got, 4);
+  EXPECT_EQ(got, 0xdeadbeefu);
+  child.copy(0x10000000, 0x10000ffe, 4);
+  child.read(0x10000000, &got, 4);
+  EXPECT_EQ(got, 0xdeadbeefu);
+}
+
+TEST(Printf, GlibcFormatting) {
+  std::vector<std::int64_t> ints = {42, -7, 255, 0, 0x7fffffffffffLL};
+  size_t k = 0;
+  pp::lang::FormatArgs a;
+  a.next_int = [&] { return k < ints.size() ? ints[k++] : 0; };
+  a.next_double = [] { return 2.5; };
+  a.string = [](std::uint64_t, std::string& s) { s = "str"; return true; };
+  std::string out, err;
+  ASSERT_TRUE(pp::lang::format_printf("[%5d|%-4d|%#x|%p|%lx|%.1f|%s]", a, out, err));
+  EXPECT_EQ(out, "[   42|-7  |0xff|(nil)|7fffffffffff|2.5|(null)]");
+  out.clear();
+  EXPECT_FALSE(pp::lang::format_printf("%q", a, out, err));
+  EXPECT_EQ(err, "unknown conversion type character 'q' in format");
+}
+
+}  // namespace

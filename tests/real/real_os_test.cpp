@@ -171,7 +171,9 @@ TEST_F(Lab, ForkChildHasNoLocksAndSharesCopyOnWrite) {
   ASSERT_NE(cv, nullptr);
   EXPECT_FALSE(cv->locked) << "no `lo` in the child";
   // ...but its frames are the parent's locked frames (kpageflags MLOCKED, root only).
-  if (os.sees_frame_locks(child)) EXPECT_EQ(os.count_pages(child, pa, 64 * kPageSize).locked, 64u);
+  if (os.sees_frame_locks(child)) {
+    EXPECT_EQ(os.count_pages(child, pa, 64 * kPageSize).locked, 64u);
+  }
   // Shared copy-on-write: no longer exclusively mapped in either process.
   EXPECT_EQ(os.range_detail(pid, pa, 64 * kPageSize).exclusive, 0u);
   // "Locking does not prevent copy-on-write": the parent's write faults.

@@ -19,6 +19,7 @@
 #ifdef PP_HAVE_LESSONS
 #include "engine/run.h"
 #include "ui/app_ui.h"
+#include <nlohmann/json.hpp>
 extern "C" const char* pp_ui_state();
 extern "C" void pp_ui_os(const char* os);
 #endif
@@ -352,6 +353,12 @@ TEST(Windows, OsSwitchRerunsTheLesson) {
   st = pp_ui_state();
   EXPECT_NE(st.find("\"os\":\"qnx\""), std::string::npos) << st.substr(0, 300);
   EXPECT_NE(st.find("\"step\":2,"), std::string::npos) << st.substr(0, 300);
+  // The hook's state is one valid JSON object with the engine's step JSON inside.
+  nlohmann::json j = nlohmann::json::parse(st);
+  EXPECT_EQ(j["step"], 2);
+  EXPECT_TRUE(j["step_json"].is_object());
+  EXPECT_TRUE(j["objects"].is_array());
+  EXPECT_GT(j["figure_rect"]["w"].get<double>(), 100.0);
   std::filesystem::remove(path);
 }
 
