@@ -6,7 +6,9 @@
 #   apt packages ──► deb-src entry ──► apt-get source libsdl2 imgui ──► SDL2 for wasm
 #                                        (~/.cache/pinpages/src)        (~/.cache/pinpages/sdl2-wasm)
 #   npm ci (playwright-core, drives Debian's chromium) ──► <repo>/node_modules
-set -euo pipefail
+#
+# Sourcing does not change the caller's shell options (scripts/test must keep going
+# after a failure); every function returns non-zero when it fails.
 
 PP_ROOT="${PP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 PP_CACHE="${PP_CACHE:-$HOME/.cache/pinpages}"
@@ -155,10 +157,10 @@ pp_npm() {
 
 # What each entry script needs: native (desktop + tests), web (wasm), browser (tests).
 pp_deps() {
-  pp_install_packages
-  pp_fetch_sources
-  pp_build_sdl2_wasm
-  pp_npm
+  pp_install_packages && pp_fetch_sources && pp_build_sdl2_wasm && pp_npm
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then pp_deps; fi
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  pp_deps
+fi

@@ -56,6 +56,7 @@ struct PageInfo {
   bool cow = false;      // frame shared copy-on-write (write will copy)
   bool locked = false;   // the VMA is VM_LOCKED (and, for on-fault, the page is faulted in)
   bool in_cache = false; // file page present in the page cache (mincore resident)
+  std::int64_t cache_frame = -1;  // the cached page's frame (file / shared mappings), else -1
 };
 
 enum class VmaKind : std::uint8_t { Text, Rodata, Data, Bss, Heap, Anon, File, Lib, Stack, Vvar, Vdso };

@@ -265,6 +265,11 @@ void Machine::page_range(int pid, u64 start, u64 npages, PageInfo* out) const {
                ((e & pte::COW) || mapcount(*s_, e) > 1);
       pi.locked = v.locked && (!v.onfault || st == pte::kFrame);
       pi.in_cache = file_cached(*s_, v, va);
+      if (pi.in_cache) {
+        // Another process may pin this frame through its own mapping of the same file.
+        const File& f = *s_->files[std::size_t(v.file)];
+        pi.cache_frame = (f.cache.get((va - v.start + v.file_off) >> kPageShift) & ~File::kDirty) - 1;
+      }
     }, true);
   }
 }
@@ -293,6 +298,15 @@ std::vector<FrameOwner> Machine::frame_owners() const {
         if (o.pid == 0) { o.pid = p.pid; o.vaddr = va; }
         if (v.locked || p.superlocked) o.locked = true;
       });
+    // A locked file/shared mapping pins its cached pages even where it has no PTE yet
+    // (QNX creates PTEs lazily; a shared page is pinned while any mapper locks it).
+    for (const Vma& v : p.vmas) {
+      if (v.file < 0 || v.onfault || !(v.locked || p.superlocked)) continue;
+      const File& f = *s.files[std::size_t(v.file)];
+      u64 first = v.file_off >> kPageShift;
+      for (u64 k = first; k < first + v.pages() && k < f.cache.size; ++k)
+        if (std::uint32_t c = f.cache.get(k)) out[(c & ~File::kDirty) - 1].locked = true;
+    }
   }
   return out;
 }

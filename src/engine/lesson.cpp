@@ -127,6 +127,19 @@ CompiledLesson compile_lesson(const std::string& file, const std::string& text, 
         for (size_t i = 0; i < L.notes.size(); i++) if (&L.notes[i] == target) once.insert((int)i);
       }
     }
+    // Inside a `step once` statement no inner statement starts a step, so annotations
+    // there would silently never show: make that a lesson error.
+    for (int o : once) {
+      int last = L.prog->stmts[o].last;
+      for (int i = o + 1; i <= last && i < (int)L.notes.size(); i++) {
+        if (L.notes[i].any()) {
+          err(L.prog->stmts[i].line, L.prog->stmts[i].col,
+              "annotations on a statement inside a '//@ step once' statement never apply (line " +
+                  std::to_string(L.prog->stmts[o].line) + " is one step)");
+          return L;
+        }
+      }
+    }
     L.code = lang::compile(*L.prog, once);
   } catch (const lang::LangError& e) {
     err(e.line, e.col, e.msg);

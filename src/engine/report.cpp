@@ -75,7 +75,8 @@ PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 l
   u64 locked = 0;
   for (u64 va = first;; va += kPageSize) {
     PageInfo pi = m->page(pid, va);
-    if (pi.locked || (pi.state == PageState::Frame && pi.index < owners.size() && owners[pi.index].locked)) locked++;
+    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
+    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) locked++;
     if (va == last) break;
   }
   c.locked = std::max(c.locked, locked);

@@ -115,6 +115,7 @@ struct StmtInfo {
   int line = 0, col = 0;
   int tok = -1;           // index of the statement's first token
   int func = -1;
+  int last = -1;          // id of the last statement nested in this one (itself if none)
 };
 
 struct Program {

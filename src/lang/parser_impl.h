@@ -91,6 +91,7 @@ class Parser {
   int loop_depth = 0, switch_depth = 0;
   std::vector<std::vector<Stmt*>*> case_lists;
   Stmt* statement();
+  Stmt* statement_inner();
   Stmt* new_stmt(SK k, const Token& at);
   Stmt* block();
 

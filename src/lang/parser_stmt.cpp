@@ -26,7 +26,14 @@ Stmt* Parser::block() {
   return b;
 }
 
+// Records the range of statement ids nested in each statement (for //@ step once).
 Stmt* Parser::statement() {
+  Stmt* s = statement_inner();
+  P.stmts[s->id].last = (int)P.stmts.size() - 1;
+  return s;
+}
+
+Stmt* Parser::statement_inner() {
   const Token& at = cur();
   Nest guard(*this, at);
   if (is("{")) return block();

@@ -211,8 +211,13 @@ void draw_address_space(Ui& ui) {
   }
 
   const StepView* sv = ui.view();
-  if (!sv || sv->procs.empty()) {
+  if (!sv) {
     ImGui::TextWrapped("No model snapshot for this step (real mode records reports only).");
+    return;
+  }
+  if (sv->procs.empty()) {
+    ImGui::TextWrapped("The program has exited: its address space is gone, and so are its locks. "
+                       "Step back (\xE2\x86\x90) to see it as it was.");
     return;
   }
 
@@ -455,7 +460,16 @@ void draw_address_space(Ui& ui) {
       dl->AddLine(ImVec2(bx, yb), ImVec2(bx + 3 * sc, yb), col, 2.0f * sc);
       float ly = std::max((ya + yb) * 0.5f - line_h * 0.5f, next_free_y);
       ImVec2 ts = ImGui::CalcTextSize(o.name.c_str());
-      dl->AddText(ImVec2(std::max(c.x, bx - 4 * sc - ts.x), ly), col, o.name.c_str());
+      ImVec2 lp(std::max(c.x, bx - 4 * sc - ts.x), ly);
+      dl->AddText(lp, col, o.name.c_str());
+      if (hovered && io.MousePos.x >= lp.x && io.MousePos.x <= bx + 4 * sc &&
+          ((io.MousePos.y >= ly && io.MousePos.y <= ly + line_h) || (io.MousePos.y >= ya && io.MousePos.y <= yb))) {
+        ImGui::SetTooltip("%s: %s at %s\n%llu pages: %llu pinned, %llu resident, %llu swapped", o.name.c_str(),
+                          human_bytes(o.bytes).c_str(), hex_addr(o.addr).c_str(),
+                          static_cast<unsigned long long>(cs.pages), static_cast<unsigned long long>(cs.pinned),
+                          static_cast<unsigned long long>(cs.by_kind[static_cast<int>(CellKind::Resident)]),
+                          static_cast<unsigned long long>(cs.by_kind[static_cast<int>(CellKind::Swapped)]));
+      }
       next_free_y = ly + line_h;
     }
 

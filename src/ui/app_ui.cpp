@@ -12,6 +12,9 @@
 #include "imgui.h"
 #include "ui/ui.h"
 #include "ui/web_bridge.h"
+#ifdef PP_HAVE_REAL_UI
+#include "ui/real_view.h"
+#endif
 
 namespace pp::ui {
 
@@ -62,6 +65,9 @@ struct AppUi::Impl final : bridge::Target {
   std::string last_hash, last_lesson_for_hash;
 
   std::optional<OsKind> os_pref;
+#ifdef PP_HAVE_REAL_UI
+  RealView real;  // desktop only: Model / Real / Side by side (src/ui/real_view.h)
+#endif
 
   const BuiltinLesson* find_builtin(const std::string& want) {
     const auto& all = builtin_lessons();
@@ -118,6 +124,9 @@ struct AppUi::Impl final : bridge::Target {
     cur_text = text;
     cur_file = file;
     ui.set_trace(t, id);
+#ifdef PP_HAVE_REAL_UI
+    real.lesson_changed(file, text, ro, t);  // the kernel runs the same lesson in the background
+#endif
     if (!t->errors.empty()) ui.status_line = t->errors.front().format();
     else ui.status_line.clear();
     return true;
@@ -128,9 +137,19 @@ struct AppUi::Impl final : bridge::Target {
     ro.os = ui.os;
     auto t = std::make_shared<const Trace>(run_lesson("sandbox.c", text, ro));
     ui.sandbox_error = t->errors.empty() ? "" : t->errors.front().format();
-    int keep = t->steps.empty() ? 0 : static_cast<int>(t->steps.size()) - 1;
+    // Show the effect of the line just added: the last step before the program's exit.
+    int keep = static_cast<int>(t->steps.size()) - 1;
+    while (keep > 0) {
+      bool alive = false;
+      for (const auto& p : t->steps[keep].procs) alive |= p.status.alive && !p.regions.empty();
+      if (alive) break;
+      --keep;
+    }
     ui.set_trace(t, "sandbox");
-    ui.go(keep);  // show the effect of the line just added
+    ui.go(std::max(keep, 0));
+#ifdef PP_HAVE_REAL_UI
+    real.lesson_changed("sandbox.c", text, ro, t);
+#endif
     cur_text = text;
   }
 
@@ -268,7 +287,13 @@ void AppUi::start(const StartOptions& opt) {
 
 void AppUi::frame(const FrameInfo& info) {
   Impl& d = *impl_;
+#ifdef PP_HAVE_REAL_UI
+  FrameInfo fi = d.real.before_frame(d.ui, info);  // narrows the layout in Side mode
+  d.ui.frame(fi);
+  d.real.after_frame(d.ui, info);
+#else
   d.ui.frame(info);
+#endif
   // Tell the page what changed: permalink in the hash, words for screen readers.
   // Re-narrate on a new step and when the words change at the same step (quiz revealed).
   if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending) {

@@ -48,8 +48,10 @@ void draw_code(Ui& ui) {
   float gutter = ImGui::CalcTextSize("0000 ").x + lh;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // Keep the current line in view when the step changes.
+  // (Re-scroll too when the line height changes: presenter mode moves every line.)
   static thread_local int last_scrolled = -1;
-  bool scroll_to = cur_line > 0 && last_scrolled != cur_line;
+  static thread_local float last_lh = 0;
+  bool scroll_to = cur_line > 0 && (last_scrolled != cur_line || last_lh != lh);
   ImGuiListClipper clip;
   clip.Begin(static_cast<int>(cc.lines.size()), lh);
   if (scroll_to) clip.ForceDisplayRangeByIndices(cur_line - 1, cur_line);
@@ -80,6 +82,7 @@ void draw_code(Ui& ui) {
       if (ln == cur_line && scroll_to) {
         ImGui::SetScrollHereY(0.4f);
         last_scrolled = cur_line;
+        last_lh = lh;
       }
     }
   }

@@ -260,7 +260,7 @@ void Ui::layout_and_draw() {
   const float line = ImGui::GetFrameHeightWithSpacing();
   const bool phone = W < 720;
   const bool compact = embed || phone;
-  float ctl_h = compact ? line * 1.6f : line * 2.6f;
+  float ctl_h = compact ? line * 2.3f : line * 2.6f;  // compact: step bar + lesson title
 
   if (!trace) {
     tile("pinpages", 0, 0, W, H);

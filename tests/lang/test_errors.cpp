@@ -52,6 +52,8 @@ const Case kCases[] = {
   {"bad_figure", "int main(void) {\n  //@ figure D\n  return 0;\n}\n", "2:14: //@ figure must be A, B or C"},
   {"recursion", "int f(int n) { return f(n + 1); }\nint main(void) {\n  return f(0);\n}\n", "1:23: stack overflow: recursion deeper than 5000 calls"},
   {"long_double", "int main(void) {\n  long double x = 1;\n  return 0;\n}\n", "2:3: 'long double' is not supported in this C subset"},
+  {"note_inside_once", "#include <stdlib.h>\nint main(void) {\n  //@ step once\n  for (int i = 0; i < 3; i++) {\n    //@ say never shown\n    free(malloc(8));\n  }\n  return 0;\n}\n",
+   "6:5: annotations on a statement inside a '//@ step once' statement never apply (line 4 is one step)"},
   {"bitfield", "struct s { int a : 3; };\nint main(void) { return 0; }\n", "1:18: bit-fields are not supported in this C subset"},
 };
 

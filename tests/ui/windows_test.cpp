@@ -105,6 +105,7 @@ double exercise(Headless& h, Ui& ui, float W, float H) {
     // Mouse over the figure (a few heights) and over the inspector.
     for (float fy : {0.3f, 0.55f, 0.8f}) h.frame(draw, ImVec2(ui.fig_x + ui.fig_w * 0.45f, ui.fig_y + ui.fig_h * fy));
     h.frame(draw, ImVec2(W * 0.75f, H * 0.85f));
+    for (float fy = 0.1f; fy < 1.0f; fy += 0.1f) h.frame(draw, ImVec2(ui.fig_x + 30, ui.fig_y + ui.fig_h * fy));  // labels
     worst = std::max(worst, ui.frame_ms);
   }
   // Wheel zoom, drag pan, shift-drag select on the figure.
@@ -375,6 +376,34 @@ TEST(Sandbox, GeneratedProgramsRun) {
   // A literal address (a range picked outside any sandbox pointer).
   Trace t2 = run_lesson("sandbox.c", sandbox_source({"p1 = malloc(65536);", "mlock((void *)0x1000, 4096);"}, OsKind::Linux));
   EXPECT_TRUE(t2.errors.empty()) << (t2.errors.empty() ? "" : t2.errors.front().format());
+
+  // Drawn: the sandbox tab over its own run, range picked by shift-dragging the figure.
+  Headless h;
+  Ui ui;
+  ui.setup_fonts();
+  h.build_atlas();
+  ui.hooks.run_sandbox = [&](const std::string& text) {
+    auto tr = std::make_shared<const Trace>(run_lesson("sandbox.c", text));
+    ui.set_trace(tr, "sandbox");
+    ui.go(ui.steps() - 3);  // before return 0 / exit
+  };
+  ui.sandbox_lines = {"p1 = malloc(8388608);", "memset(p1, 1, 8388608);", "mlock(p1 + 4096, 1048576);", "fork();  /* both processes run the lines below */"};
+  ui.hooks.run_sandbox(sandbox_source(ui.sandbox_lines, OsKind::Linux));
+  auto draw = [&] { ui.frame(info_of(1280, 800)); };
+  ui.inspector_tab = 3;
+  for (int f = 0; f < 3; ++f) h.frame(draw);
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyShift = true;
+  ImVec2 a(ui.fig_x + ui.fig_w * 0.2f, ui.fig_y + ui.fig_h * 0.75f), b(a.x, a.y - 30);
+  h.frame(draw, a, true);
+  h.frame(draw, b, true);
+  h.frame(draw, b, false);
+  io.KeyShift = false;
+  EXPECT_TRUE(ui.selection.valid());
+  for (int f = 0; f < 2; ++f) h.frame(draw);
+  std::vector<unsigned char> png;
+  ASSERT_TRUE(frame_png(1.0f, png));
+  std::ofstream(artifacts() + "/ui-sandbox.png", std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size());
 }
 
 // The real thing: AppUi over every builtin lesson, every step, through the contract API.
