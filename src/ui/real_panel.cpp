@@ -302,6 +302,16 @@ void draw_real_panel(Ui& ui, RealView& rv) {
   bool ok = run->compare.all_agree();
   ImGui::TextColored(col4(ok ? pal.good : pal.bad), "%s %s", ok ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
                      run->compare.summary(ui.trace ? ui.trace->meta.id.empty() ? ui.lesson_id : ui.trace->meta.id : ui.lesson_id).c_str());
+  if (auto lat = rv.runner().latency(); lat && lat->ok) {
+    // The headline stays in sight; details and the button are in the section below.
+    ImGui::TextWrapped("Real latency, %s records: first touch %s faults, worst page %.0f \xC2\xB5s; after mlock %s faults, "
+                       "worst page %.1f \xC2\xB5s",
+                       grouped(lat->unlocked.records).c_str(), grouped(lat->unlocked.touch_minflt).c_str(),
+                       lat->unlocked.worst_page_ns / 1e3, grouped(lat->locked.touch_minflt).c_str(),
+                       lat->locked.worst_page_ns / 1e3);
+  } else if (rv.runner().latency_busy()) {
+    ImGui::TextDisabled("Measuring real latency in the background\xE2\x80\xA6");
+  }
   for (const auto& n : run->compare.notes) ImGui::TextWrapped("note: %s", n.c_str());
   for (const auto& d : rt.errors) ImGui::TextColored(col4(pal.bad), "%s", d.message.c_str());
 
@@ -349,6 +359,7 @@ void draw_real_panel(Ui& ui, RealView& rv) {
     region_table(ui, sp, side);
     if (sp.have_real && step < static_cast<int>(rt.steps.size())) kernel_smaps(ui, rt.steps[step]);
   }
+  if (rv.runner().latency() || rv.runner().latency_busy()) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
   if (ImGui::CollapsingHeader("Real latency: the headline number")) latency_section(ui, rv);
 }
 
