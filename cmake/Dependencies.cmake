@@ -137,10 +137,12 @@ else()
   set(_im "${PP_IMGUI_SRC_DIR}")
   add_library(pp_imgui_web STATIC
     ${_im}/imgui.cpp ${_im}/imgui_draw.cpp ${_im}/imgui_tables.cpp ${_im}/imgui_widgets.cpp
-    ${_im}/imgui_demo.cpp ${_im}/misc/cpp/imgui_stdlib.cpp
+    ${_im}/misc/cpp/imgui_stdlib.cpp
     ${_im}/backends/imgui_impl_sdl.cpp ${_im}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(pp_imgui_web SYSTEM PUBLIC ${_im} ${_im}/backends ${_im}/misc/cpp)
   # WebGL2 is GLES 3: without this the backend picks GLES2/"#version 100".
+  # imgui_demo.cpp is left out: nothing calls ImGui::ShowDemoWindow (a call would now
+  # fail to link rather than quietly add ~100 KB of wasm to the page).
   target_compile_definitions(pp_imgui_web PUBLIC IMGUI_IMPL_OPENGL_ES3)
   target_compile_options(pp_imgui_web PRIVATE -w)
   target_link_libraries(pp_imgui_web PUBLIC pp::sdl2 pp::gl)
@@ -151,13 +153,43 @@ endif()
 # embeds them in the wasm under /fonts (no file system to read from). Any number of
 # targets may call pp_fonts_for(): the embedding lives on one interface target, so the
 # files are packed once however many libraries ask for them.
+#
+# The web build embeds subsets, made at build time from Debian's files with pyftsubset
+# (package fonttools): only the code points below (the UI's ImGui glyph ranges in
+# src/ui/ui.cpp, plus a little room: box drawing, blocks, U+FFFD), no hinting (stb_truetype
+# ignores it) and no OpenType layout tables (ImGui 1.86 neither shapes nor kerns).
+# 1.1 MB of fonts become ~100 KB (~50 KB gzipped). Glyphs outside the set draw as '?'.
+set(PP_FONT_UNICODES
+  "U+0020-007E,U+00A0-00FF,U+2010-2027,U+2030-203A,U+2190-21FF,U+2212,U+2248,U+2260-2265,U+23F8-23FA,U+2500-25FF,U+2713-2717,U+FFFD"
+  CACHE STRING "Code points kept in the web build's font subsets (pyftsubset --unicodes)")
 add_library(pp_fonts INTERFACE)
 if(PP_WEB)
+  find_program(PP_PYFTSUBSET pyftsubset PATHS /usr/bin)
+  if(NOT PP_PYFTSUBSET)
+    message(FATAL_ERROR "pinpages: pyftsubset is missing (Debian package fonttools); run scripts/lib/deps.sh")
+  endif()
+  set(_fdir "${CMAKE_BINARY_DIR}/pp_deps/fonts")
+  set(_subsets)
+  set(_embed)
+  foreach(_which SANS MONO)
+    get_filename_component(_name "${PP_FONT_${_which}}" NAME)
+    add_custom_command(OUTPUT "${_fdir}/${_name}"
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${_fdir}"
+      COMMAND "${PP_PYFTSUBSET}" "${PP_FONT_${_which}}" "--unicodes=${PP_FONT_UNICODES}"
+              "--output-file=${_fdir}/${_name}" --no-hinting --layout-features=
+              --drop-tables+=GSUB,GPOS,GDEF,kern,FFTM,MATH "--name-IDs=*" --notdef-outline
+      DEPENDS "${PP_FONT_${_which}}" "${CMAKE_CURRENT_LIST_FILE}"
+      COMMENT "font subset ${_name} (pyftsubset)" VERBATIM)
+    list(APPEND _subsets "${_fdir}/${_name}")
+    list(APPEND _embed "SHELL:--embed-file ${_fdir}/${_name}@/fonts/${_name}")
+  endforeach()
+  add_custom_target(pp_fonts_subset DEPENDS ${_subsets})
+  add_dependencies(pp_fonts pp_fonts_subset)
   target_compile_definitions(pp_fonts INTERFACE
     PP_FONT_SANS="/fonts/DejaVuSans.ttf" PP_FONT_MONO="/fonts/DejaVuSansMono.ttf")
-  target_link_options(pp_fonts INTERFACE
-    "SHELL:--embed-file ${PP_FONT_SANS}@/fonts/DejaVuSans.ttf"
-    "SHELL:--embed-file ${PP_FONT_MONO}@/fonts/DejaVuSansMono.ttf")
+  target_link_options(pp_fonts INTERFACE ${_embed})
+  # Relink when a subset changes.
+  set_property(TARGET pp_fonts PROPERTY INTERFACE_LINK_DEPENDS ${_subsets})
 else()
   target_compile_definitions(pp_fonts INTERFACE
     PP_FONT_SANS="${PP_FONT_SANS}" PP_FONT_MONO="${PP_FONT_MONO}")

@@ -22,6 +22,8 @@
     error: null,                 // message of a fatal error, or null
     module: null,                // the Emscripten module (for tests and debugging)
     frameCount: () => frameCountFn(),
+    // Milliseconds after navigation start (performance.now()), for tests/web/bench.mjs.
+    timing: { wasmDownloaded: null, firstFrame: null },
     // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
     narrate(text) {
       const n = $('narration');
@@ -74,24 +76,36 @@
     c.height = Math.max(1, Math.round(c.clientHeight * dpr));
   }
 
-  async function fetchWasm(url) {
-    const resp = await fetch(url);
+  // fetch() hands over decompressed bytes while Content-Length counts what travels
+  // (compressed when the server gzips): the expected size is the server's
+  // X-Decoded-Length when it sends one, Content-Length only for uncompressed responses,
+  // otherwise unknown (the bar then only counts megabytes).
+  async function fetchWasm(url, signal) {
+    const resp = await fetch(url, signal ? { signal } : undefined);
     if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
-    const total = Number(resp.headers.get('Content-Length')) || 0;
-    if (!resp.body || !total) {
+    const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
+    const total = Number(resp.headers.get('X-Decoded-Length')) ||
+                  (enc === 'identity' ? Number(resp.headers.get('Content-Length')) : 0) || 0;
+    if (!resp.body) {
       setStatus('Downloading pinpages…');
       return resp.arrayBuffer();
     }
     const reader = resp.body.getReader();
-    const buf = new Uint8Array(total);
+    let buf = new Uint8Array(total || 4 << 20);
     let got = 0;
+    const mb = (n) => (n / 1048576).toFixed(1);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (got + value.length > total) throw new Error('download larger than announced');
+      if (got + value.length > buf.length) {  // size unknown or announced wrongly: grow
+        const bigger = new Uint8Array(Math.max(buf.length * 2, got + value.length));
+        bigger.set(buf.subarray(0, got));
+        buf = bigger;
+      }
       buf.set(value, got);
       got += value.length;
-      setStatus(`Downloading pinpages… ${(got / 1048576).toFixed(1)} of ${(total / 1048576).toFixed(1)} MB`, got / total);
+      if (total) setStatus(`Downloading pinpages… ${mb(got)} of ${mb(total)} MB`, Math.min(1, got / total));
+      else setStatus(`Downloading pinpages… ${mb(got)} MB`);
     }
     return buf.buffer.slice(0, got);
   }
@@ -101,7 +115,19 @@
       fail('This browser does not support WebAssembly, so pinpages cannot run here.');
       return;
     }
+    // The served build starts downloading the wasm before the WebGL 2 check: creating a
+    // test context can take 100+ ms (software GL), the download runs meanwhile and is
+    // cancelled if the check fails.
+    const served = typeof createPinpages !== 'function';
+    const abort = typeof AbortController === 'function' ? new AbortController() : null;
+    let download = null;
+    if (served) {
+      setStatus('Downloading pinpages…', 0);
+      download = fetchWasm('pinpages.wasm', abort ? abort.signal : undefined);
+      download.catch(() => {});  // awaited below; a failure is reported there
+    }
     if (!hasWebGL2()) {
+      if (abort) abort.abort();
       fail('This browser cannot draw with WebGL 2, so pinpages cannot show its pages here.');
       return;
     }
@@ -121,6 +147,7 @@
       onAbort: (what) => fail(`pinpages stopped: ${what}`),
       onFatal: (msg) => fail(msg),
       onFirstFrame: () => {
+        api.timing.firstFrame = performance.now();
         api.started = true;
         $('status').hidden = true;
         canvas.focus();
@@ -129,11 +156,11 @@
       locateFile: (path) => path,
     };
 
-    if (typeof createPinpages !== 'function') {
+    if (served) {
       // Served build: pinpages.js + pinpages.wasm next to this page.
-      setStatus('Downloading pinpages…', 0);
-      const [wasm] = await Promise.all([fetchWasm('pinpages.wasm'), loadScript('pinpages.js')]);
+      const [wasm] = await Promise.all([download, loadScript('pinpages.js')]);
       Module.wasmBinary = wasm;
+      api.timing.wasmDownloaded = performance.now();
     }
     // Single-file build: createPinpages and the wasm are already inline.
     setStatus('Starting…');

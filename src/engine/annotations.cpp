@@ -74,7 +74,7 @@ std::string figure_caption(const std::string& set, char fig) {
   if (set == "mlockall") {
     if (fig == 'A') return "Just started: nothing in the address space is pinned yet; any page may be paged out.";
     if (fig == 'B') return "After mlockall(MCL_CURRENT | MCL_FUTURE): every page mapped now is pinned in RAM.";
-    if (fig == 'C') return "malloc() grows the heap; because of MCL_FUTURE the new pages are pinned the moment they appear.";
+    if (fig == 'C') return "malloc() grows the address space (the heap, or a fresh mapping for a big block); because of MCL_FUTURE the new pages are pinned the moment they appear.";
   }
   if (set == "mlock") {
     if (fig == 'A') return "Before mlock: the buffer in the read/write data segment is ordinary memory and can be paged out.";

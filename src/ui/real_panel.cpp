@@ -88,7 +88,7 @@ void objects_figure(Ui& ui, RealView& rv, const StepPair& sp, bool side) {
   const float bar_h = 14 * sc, label_w = 70 * sc;
   int shown = 0;
   const int max_rows = 60;  // a[0]..a[499]: the first ones, then one line for the rest
-  int hidden = 0, hidden_bad = 0;
+  int hidden = 0;
   for (const ObjectPair& o : sp.objects) {
     bool bad = side && sp.have_real && !o.agree();
     if (shown >= max_rows && !bad) {
@@ -123,7 +123,6 @@ void objects_figure(Ui& ui, RealView& rv, const StepPair& sp, bool side) {
       ImGui::TextDisabled("  locked %s, resident %s, swapped %s", grouped(o.model_locked).c_str(),
                           grouped(o.model_resident).c_str(), grouped(o.model_swapped).c_str());
     }
-    (void)hidden_bad;
     ImGui::PopID();
   }
   if (hidden) ImGui::TextDisabled("… %d more objects, all agreeing", hidden);

@@ -348,10 +348,7 @@ RealView::RealView() {
   if (const char* u = std::getenv("PINPAGES_REAL_UNPRIVILEGED")) unprivileged = *u && *u != '0';
   if (const char* l = std::getenv("PINPAGES_REAL_LATENCY")) {
     long long n = std::atoll(l);
-    if (n > 0) {
-      runner_.submit_latency(static_cast<u64>(n), real::kTutorialRecordBytes, base_opt);
-      latency_requested_ = true;
-    }
+    if (n > 0) runner_.submit_latency(static_cast<u64>(n), real::kTutorialRecordBytes, base_opt);
   }
 }
 

@@ -178,7 +178,6 @@ class RealView {
   std::string submitted_;  // key of the last submitted job
   std::shared_ptr<const RealRun> run_;
   std::map<int, StepPair> pairs_;
-  bool latency_requested_ = false;
   float panel_x_ = 0;
 };
 

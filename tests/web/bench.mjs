@@ -1,0 +1,244 @@
+// Speed benchmark of the served page (issue 5, "Speed"): prints numbers, judges nothing.
+// Exits non-zero only when the page does not load; a number over its budget is reported,
+// never a failure.
+//
+//   node tests/web/bench.mjs [--web build/web] [--out build/artifacts/bench-web.txt]
+//                            [--runs 3] [--frames 60] [--lesson mlockall]
+//
+//   1. transfer   every resource the page fetches, bytes on the wire (CDP
+//                 Network.loadingFinished.encodedDataLength: compressed body + headers)
+//                 and decoded body size; total. Budget: 600 KB gzipped.
+//   2. start-up   navigation → first frame on the canvas (loader.js records it) and
+//                 → interactive (first frame + window.pinpages.state() answers), over
+//                 --runs fresh page loads with the cache off. Budget: 1 s.
+//   3. frame CPU  #lesson=<id>, last step (tutorial figure C, ~125,000 pages): the UI's
+//                 own CPU time per frame from window.pinpages.state().frame_ms over
+//                 --frames new frames: mean, p95, max. Budget: 4 ms. If the hook has no
+//                 frame time, the time between requestAnimationFrame callbacks is
+//                 reported instead, and labelled as such.
+//
+// Same browser as the tests (tests/web/browser.mjs: Debian's chromium, software WebGL):
+// frame *intervals* reflect swiftshader, the UI's CPU time does not.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, watchConsole } from './browser.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const argv = process.argv.slice(2);
+const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
+const webDir = resolve(opt('web', join(root, 'build/web')));
+const outFile = resolve(opt('out', join(root, 'build/artifacts/bench-web.txt')));
+const runs = Math.max(1, Number(opt('runs', '3')));
+const nFrames = Math.max(5, Number(opt('frames', '60')));
+const lesson = opt('lesson', 'mlockall');
+const LOAD_TIMEOUT = 90_000;  // swiftshader on a busy 2-core machine is slow
+
+const BUDGET = { transferKB: 600, interactiveMs: 1000, frameMs: 4 };
+const lines = [];
+const say = (s = '') => { lines.push(s); console.log(s); };
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => (n == null || Number.isNaN(n) ? 'n/a' : `${n.toFixed(n < 10 ? 2 : 0)} ms`);
+const verdict = (ok) => (ok ? 'within budget' : 'OVER budget');
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => pct(xs, 50);
+
+const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
+const server = await startServer({ dir: webDir, listenPort: 0, log: false });
+const base = `http://127.0.0.1:${server.address().port}/`;
+// Let the server finish compressing the page's files (it starts when it starts listening),
+// as a long-running server would have: the first load should not pay for it.
+{
+  const { request } = await import('node:http');
+  for (const f of ['pinpages.wasm', 'pinpages.js']) {
+    await new Promise((res) => {
+      request(base + f, { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } }, (r) => { r.resume(); r.on('end', res); })
+        .on('error', res).end();
+    });
+  }
+}
+
+// Waits until the first frame is drawn (or the page reports an error) and the JS hook
+// answers; returns timings in ms since navigation start (performance.now() of the page).
+async function loadPage(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.pinpages && (window.pinpages.started || window.pinpages.error),
+    null, { timeout: LOAD_TIMEOUT });
+  const err = await page.evaluate(() => window.pinpages.error);
+  if (err) throw new Error(`page reported: ${err}`);
+  const interactive = await (await page.waitForFunction(() => {
+    const p = window.pinpages;
+    if (!p || !p.started) return false;
+    if (typeof p.state === 'function' && !p.state()) return false;  // the hook exists but has no UI yet
+    return performance.now();
+  }, null, { timeout: LOAD_TIMEOUT, polling: 'raf' })).jsonValue();
+  const t = await page.evaluate(() => ({
+    firstFrame: window.pinpages.timing ? window.pinpages.timing.firstFrame : null,
+    wasm: window.pinpages.timing ? window.pinpages.timing.wasmDownloaded : null,
+    dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
+    hook: typeof window.pinpages.state === 'function',
+  }));
+  return { ...t, interactive };
+}
+
+let exitCode = 0;
+const { ctx, close } = await launch();
+try {
+  say(`pinpages web benchmark — ${new Date().toISOString()}`);
+  say(`page: ${base} (files from ${webDir}), chromium headless, software WebGL (swiftshader)`);
+  say(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} ` +
+      '(other builds running on these CPUs slow every number below)');
+  say();
+
+  // ---- 1 + 2: transfer and start-up, fresh loads with the cache off
+  const loads = [];
+  let transfer = null;
+  for (let r = 0; r < runs; ++r) {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const reqs = new Map();
+    cdp.on('Network.requestWillBeSent', (e) => reqs.set(e.requestId, { url: e.request.url, decoded: 0 }));
+    cdp.on('Network.responseReceived', (e) => {
+      const q = reqs.get(e.requestId);
+      if (q) {
+        q.status = e.response.status;
+        q.mime = e.response.mimeType;
+        const h = Object.fromEntries(Object.entries(e.response.headers || {}).map(([k, v]) => [k.toLowerCase(), v]));
+        q.encoding = h['content-encoding'] || 'identity';
+      }
+    });
+    cdp.on('Network.dataReceived', (e) => { const q = reqs.get(e.requestId); if (q) q.decoded += e.dataLength; });
+    cdp.on('Network.loadingFinished', (e) => { const q = reqs.get(e.requestId); if (q) q.wire = e.encodedDataLength; });
+    let t;
+    try {
+      t = await loadPage(page, base);
+    } catch (e) {
+      writeFileSync(join(dirname(outFile), 'bench-web-console.txt'), con.all.join('\n') + '\n');
+      throw e;
+    }
+    await page.waitForTimeout(300);  // late requests (none expected) and loadingFinished events
+    loads.push(t);
+    if (r === 0) {
+      transfer = [...reqs.values()].filter((q) => !q.url.startsWith('data:'));
+    }
+    await cdp.detach().catch(() => {});
+    await page.close();
+  }
+
+  say('transfer (first load, cache off; wire = compressed body + HTTP headers)');
+  let wire = 0, decoded = 0;
+  for (const q of transfer) {
+    const name = q.url.startsWith(base) ? q.url.slice(base.length) || '/' : q.url;
+    wire += q.wire || 0;
+    decoded += q.decoded || 0;
+    say(`  ${name.padEnd(22)} ${String(q.wire ?? '?').padStart(9)} B on the wire  ` +
+        `${String(q.decoded).padStart(9)} B decoded  ${q.encoding}${q.status && q.status !== 200 ? `  HTTP ${q.status}` : ''}`);
+  }
+  say(`  ${'total'.padEnd(22)} ${String(wire).padStart(9)} B = ${kb(wire)} (${kb(decoded)} decoded), ` +
+      `${transfer.length} requests — budget ${BUDGET.transferKB} KB: ${verdict(wire <= BUDGET.transferKB * 1024)}`);
+  say();
+
+  say(`start-up (${runs} fresh load${runs > 1 ? 's' : ''}, ms after navigation start)`);
+  loads.forEach((t, i) => say(`  load ${i + 1}: first frame ${ms(t.firstFrame)}, interactive ${ms(t.interactive)}` +
+                              ` (DOMContentLoaded ${ms(t.dcl)}, wasm downloaded ${ms(t.wasm)})`));
+  const ff = loads.map((t) => t.firstFrame).filter((x) => x != null);
+  const ia = loads.map((t) => t.interactive);
+  if (!ff.length) say('  (loader.js records no first-frame time: window.pinpages.timing missing)');
+  say(`  median: first frame ${ff.length ? ms(median(ff)) : 'n/a'}, interactive ${ms(median(ia))} — ` +
+      `budget ${BUDGET.interactiveMs} ms: ${verdict(median(ia) <= BUDGET.interactiveMs)}` +
+      `${loads[0].hook ? '' : ' (no window.pinpages.state hook: interactive = first frame seen)'}`);
+  say();
+
+  // ---- 3: UI CPU time per frame at full tutorial scale
+  const page = await ctx.newPage();
+  const con = watchConsole(page);
+  await loadPage(page, `${base}#lesson=${encodeURIComponent(lesson)}`);
+  // The tutorial's full scale: the last step tagged with figure C (mlockall: 500 locked
+  // 1 MB records), else the step with the largest resident set.
+  const at = await page.evaluate(async (id) => {
+    const p = window.pinpages;
+    if (typeof p.state !== 'function') return { hook: false };
+    let s = p.state();
+    if (s && s.lesson !== id && s.lesson_id !== id && typeof p.lesson === 'function') { p.lesson(id); s = p.state(); }
+    if (!s || typeof p.go !== 'function') return { hook: true, state: !!s };
+    const size = (st) => {
+      const ps = (st && st.step_json && st.step_json.processes) || [];
+      return { rss: ps.reduce((a, q) => a + (q.vm_rss_kb || 0), 0) / 4, lck: ps.reduce((a, q) => a + (q.vm_lck_kb || 0), 0) / 4 };
+    };
+    let lastC = -1, biggest = 0, bestRss = -1;
+    for (let i = 0; i < (s.steps || 0); ++i) {
+      const st = p.go(i);
+      if (st && st.figure === 'C') lastC = i;
+      const r = size(st).rss;
+      if (r > bestRss) { bestRss = r; biggest = i; }
+    }
+    const pick = lastC >= 0 ? lastC : biggest;
+    s = p.go(Math.max(0, pick));
+    const z = size(s);
+    return { hook: true, state: true, lesson: s.lesson, step: s.step, steps: s.steps, figure: s.figure,
+             pages: z.rss, locked: z.lck, hasFrameMs: typeof s.frame_ms === 'number' };
+  }, lesson);
+  // Let the view of the new step be built (its first frames pay for the aggregation).
+  const settle = await page.evaluate(() => window.pinpages.frameCount());
+  await page.waitForFunction((k) => window.pinpages.frameCount() >= k + 10, settle, { timeout: LOAD_TIMEOUT });
+
+  const sample = await page.evaluate(async (n) => {
+    const p = window.pinpages;
+    const hook = typeof p.state === 'function' && p.state() && typeof p.state().frame_ms === 'number';
+    const cpu = [], interval = [];
+    let lastCount = p.frameCount(), lastT = performance.now();
+    const t0 = performance.now();
+    while (cpu.length < n && interval.length < n * 4 && performance.now() - t0 < 60000) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const c = p.frameCount();
+      const now = performance.now();
+      if (c === lastCount) continue;  // no new UI frame since the last callback
+      interval.push((now - lastT) / (c - lastCount));
+      lastCount = c;
+      lastT = now;
+      if (hook) cpu.push(p.state().frame_ms);  // the last frame's UI CPU time (C++ clock)
+      else cpu.push(null);
+    }
+    return { hook, cpu: hook ? cpu : [], interval };
+  }, nFrames);
+  await page.screenshot({ path: join(dirname(outFile), 'bench-web-last-step.png') });
+
+  const where = at.state
+    ? `lesson ${at.lesson}, step ${at.step + 1} of ${at.steps}${at.figure ? `, figure ${at.figure}` : ''}, ` +
+      `VmRSS ${at.pages.toLocaleString('en')} pages, VmLck ${at.locked.toLocaleString('en')} pages`
+    : `#lesson=${lesson} (no window.pinpages.state hook: could not go to the last step, measured the first)`;
+  say(`UI frame CPU time — ${where}`);
+  if (sample.hook && sample.cpu.length) {
+    say(`  window.pinpages.state().frame_ms over ${sample.cpu.length} frames: mean ${ms(mean(sample.cpu))}, ` +
+        `p95 ${ms(pct(sample.cpu, 95))}, max ${ms(Math.max(...sample.cpu))} — ` +
+        `budget ${BUDGET.frameMs} ms: ${verdict(pct(sample.cpu, 95) <= BUDGET.frameMs)}`);
+  } else {
+    say('  the JS hook reports no frame time: FALLBACK, time between requestAnimationFrame callbacks ' +
+        'per UI frame (includes GL work and swiftshader, so it overstates the UI\'s CPU time)');
+  }
+  if (sample.interval.length) {
+    say(`  frame interval (rAF, whole frame incl. swiftshader): mean ${ms(mean(sample.interval))}, ` +
+        `p95 ${ms(pct(sample.interval, 95))} over ${sample.interval.length} frames` +
+        `${sample.hook ? '' : ` — budget ${BUDGET.frameMs} ms: ${verdict(pct(sample.interval, 95) <= BUDGET.frameMs)}`}`);
+  }
+  if (con.errors.length) say(`  console errors: ${con.errors.slice(0, 3).join(' | ')}`);
+  await page.close();
+} catch (e) {
+  say(`benchmark failed: the page did not load: ${e.message}`);
+  exitCode = 1;
+} finally {
+  await close();
+  server.close();
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, lines.join('\n') + '\n');
+  console.log(`(written to ${outFile})`);
+}
+process.exit(exitCode);
