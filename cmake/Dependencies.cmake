@@ -146,6 +146,23 @@ else()
   target_compile_definitions(pp_imgui_web PUBLIC IMGUI_IMPL_OPENGL_ES3)
   target_compile_options(pp_imgui_web PRIVATE -w)
   target_link_libraries(pp_imgui_web PUBLIC pp::sdl2 pp::gl)
+
+  # Size vs speed: the web preset compiles for size (-Oz -flto in CMAKE_<LANG>_FLAGS_RELEASE,
+  # CMakePresets.json) so the page stays under 600 KB gzipped; the code that runs every
+  # frame (ImGui, the UI's windows, the model they query, the platform glue) is compiled
+  # -O2. Measured with tests/web/bench.mjs at mlockall figure C (busy 2-core machine, so
+  # roughly): wasm gzipped / UI frame CPU mean — all -Oz 485 KB / 1.7-2.0 ms, this mix
+  # 491 KB / 1.6-1.7 ms, all -O2 583 KB / 1.1-1.4 ms (too big for the budget).
+  # The UI targets are defined later (src/ui), so this runs when the top level is done.
+  set(PP_WEB_SPEED_TARGETS pp_imgui_web pp_ui pp_ui_views pp_core pp_app_glue)
+  function(_pp_web_speed_targets)
+    foreach(_t IN LISTS PP_WEB_SPEED_TARGETS)
+      if(TARGET ${_t})
+        target_compile_options(${_t} PRIVATE $<$<CONFIG:Release>:-O2>)
+      endif()
+    endforeach()
+  endfunction()
+  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _pp_web_speed_targets)
   add_library(pp::imgui ALIAS pp_imgui_web)
 endif()
 
@@ -159,16 +176,30 @@ endif()
 # src/ui/ui.cpp, plus a little room: box drawing, blocks, U+FFFD), no hinting (stb_truetype
 # ignores it) and no OpenType layout tables (ImGui 1.86 neither shapes nor kerns).
 # 1.1 MB of fonts become ~100 KB (~50 KB gzipped). Glyphs outside the set draw as '?'.
+# The ranges listed in src/ui/ui.cpp's glyph-range table ("0xAAAA, 0xBBBB," lines) are
+# added automatically, so widening them there widens the subset at the next build.
 set(PP_FONT_UNICODES
-  "U+0020-007E,U+00A0-00FF,U+2010-2027,U+2030-203A,U+2190-21FF,U+2212,U+2248,U+2260-2265,U+23F8-23FA,U+2500-25FF,U+2713-2717,U+FFFD"
-  CACHE STRING "Code points kept in the web build's font subsets (pyftsubset --unicodes)")
+  "U+0020-007E,U+00A0-00FF,U+2010-2027,U+2030-203A,U+2190-21FF,U+2212,U+2248,U+2260-2265,U+23F8-23FA,U+2500-25FF,U+2713-2717,U+FFFD")
 add_library(pp_fonts INTERFACE)
 if(PP_WEB)
+  set(_ui_ranges_src "${CMAKE_SOURCE_DIR}/src/ui/ui.cpp")
+  if(EXISTS "${_ui_ranges_src}")
+    set_property(DIRECTORY "${CMAKE_SOURCE_DIR}" APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_ui_ranges_src}")
+    file(STRINGS "${_ui_ranges_src}" _ui_range_lines REGEX "^[ \t]*0x[0-9A-Fa-f]+,[ \t]*0x[0-9A-Fa-f]+,")
+    foreach(_l IN LISTS _ui_range_lines)
+      if(_l MATCHES "0x([0-9A-Fa-f]+),[ \t]*0x([0-9A-Fa-f]+)")
+        string(APPEND PP_FONT_UNICODES ",U+${CMAKE_MATCH_1}-${CMAKE_MATCH_2}")
+      endif()
+    endforeach()
+  endif()
   find_program(PP_PYFTSUBSET pyftsubset PATHS /usr/bin)
   if(NOT PP_PYFTSUBSET)
     message(FATAL_ERROR "pinpages: pyftsubset is missing (Debian package fonttools); run scripts/lib/deps.sh")
   endif()
   set(_fdir "${CMAKE_BINARY_DIR}/pp_deps/fonts")
+  # Written only when the list changes, so a changed list (not every configure) remakes
+  # the subsets.
+  file(CONFIGURE OUTPUT "${_fdir}/unicodes.txt" CONTENT "${PP_FONT_UNICODES}\n")
   set(_subsets)
   set(_embed)
   foreach(_which SANS MONO)
@@ -178,7 +209,7 @@ if(PP_WEB)
       COMMAND "${PP_PYFTSUBSET}" "${PP_FONT_${_which}}" "--unicodes=${PP_FONT_UNICODES}"
               "--output-file=${_fdir}/${_name}" --no-hinting --layout-features=
               --drop-tables+=GSUB,GPOS,GDEF,kern,FFTM,MATH "--name-IDs=*" --notdef-outline
-      DEPENDS "${PP_FONT_${_which}}" "${CMAKE_CURRENT_LIST_FILE}"
+      DEPENDS "${PP_FONT_${_which}}" "${CMAKE_CURRENT_LIST_FILE}" "${_fdir}/unicodes.txt"
       COMMENT "font subset ${_name} (pyftsubset)" VERBATIM)
     list(APPEND _subsets "${_fdir}/${_name}")
     list(APPEND _embed "SHELL:--embed-file ${_fdir}/${_name}@/fonts/${_name}")

@@ -6,6 +6,7 @@
 #   apt packages ──► deb-src entry ──► apt-get source libsdl2 imgui ──► SDL2 for wasm
 #                                        (~/.cache/pinpages/src)        (~/.cache/pinpages/sdl2-wasm)
 #   npm ci (playwright-core, drives Debian's chromium) ──► <repo>/node_modules
+#   fonttools: pyftsubset, which cuts the web build's fonts down at build time
 #
 # Sourcing does not change the caller's shell options (scripts/test must keep going
 # after a failure); every function returns non-zero when it fails.
@@ -27,8 +28,8 @@ PP_APT_PACKAGES=(
   cmake ninja-build g++ pkg-config dpkg-dev
   emscripten node-acorn
   libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libgtest-dev libbenchmark-dev
-  fonts-dejavu-core
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev gcc
+  fonts-dejavu-core fonttools
   chromium chromium-driver xvfb xauth libgl1-mesa-dri
   nodejs
 )

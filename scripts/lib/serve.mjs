@@ -8,6 +8,7 @@
 // page's files are compressed in the background as soon as the server starts.
 //
 //   node scripts/lib/serve.mjs --dir build/web --port 8000 [--page index.html] [--quiet]
+//   node scripts/lib/serve.mjs --dir build/web --size-only   (prints the transfer size)
 import { createServer } from 'node:http';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -77,7 +78,7 @@ export function pageResources(dir, index = 'index.html') {
   let html = '';
   try { html = readFileSync(join(dir, index), 'utf8'); } catch { return []; }
   for (const m of html.matchAll(/\s(?:src|href)="([^"#?:]+)"/g)) files.push(m[1]);
-  if (/loader\.js/.test(html)) files.push('pinpages.js', 'pinpages.wasm');
+  if (/<script src="loader\.js">/.test(html)) files.push('pinpages.js', 'pinpages.wasm');
   return [...new Set(files)].filter((f) => {
     try { return statSync(join(dir, f)).isFile(); } catch { return false; }
   });
@@ -170,13 +171,23 @@ export function startServer({ dir = root, listenPort = port, listenHost = host, 
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 
+// One line per file the page fetches and the total, as served (gzip).
+export function describeTransfer(dir, index = 'index.html') {
+  const t = transferSize(dir, index);
+  return `transfer: ${kb(t.gzip)} gzipped (${kb(t.bytes)} uncompressed) — ` +
+    t.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  if (argv.includes('--size-only')) {
+    // scripts/test: the page's transfer size, no server.
+    console.log(describeTransfer(root, page));
+    process.exit(0);
+  }
   startServer().then((server) => {
     const { port: p } = server.address();
-    const t = transferSize(root, page);
     console.log(`pinpages is served at http://${host}:${p}/  (files from ${root}; Ctrl+C stops)`);
-    console.log(`transfer: ${kb(t.gzip)} gzipped (${kb(t.bytes)} uncompressed): ` +
-      t.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', '));
+    console.log(describeTransfer(root, page));
   }).catch((e) => {
     console.error(e.code === 'EADDRINUSE'
       ? `port ${port} is in use: try scripts/serve --port ${port + 1}`
