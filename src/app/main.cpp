@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <SDL.h>
+
 #include "app/commands.h"
 #include "app/platform.h"
 
@@ -14,6 +16,9 @@ int run_gui(const GuiOptions& opt) {
   so.step = opt.step;
   so.os = opt.os;
   so.zoom = opt.zoom;
+  so.fullscreen = [&p](bool on) {
+    if (p.window) SDL_SetWindowFullscreen(p.window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+  };
   std::string err;
   if (!init(p, PlatformOptions{}, err)) {
     std::fprintf(stderr, "pinpages: %s\n", err.c_str());

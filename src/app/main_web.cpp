@@ -21,6 +21,15 @@ pp::ui::StartOptions read_location() {
   const char* s = emscripten_run_script_string(
       "(location.search.slice(1) + '&' + location.hash.slice(1))");
   auto opt = pp::app::parse_start_options(s ? s : "");
+  // A key press is a user gesture, so the browser allows full screen from the next frame.
+  opt.fullscreen = [](bool on) {
+    EM_ASM({
+      const d = document;
+      if ($0 && !d.fullscreenElement && d.documentElement.requestFullscreen)
+        d.documentElement.requestFullscreen().catch(() => {});
+      else if (!$0 && d.fullscreenElement) d.exitFullscreen().catch(() => {});
+    }, on ? 1 : 0);
+  };
   return opt;
 }
 

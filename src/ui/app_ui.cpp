@@ -244,6 +244,7 @@ struct AppUi::Impl final : bridge::Target {
     for (const auto& b : builtin_lessons()) ui.hooks.lessons.emplace_back(b.id, b.title);
     ui.hooks.open_lesson = [this](const std::string& id) { open(id, os_pref); };
     ui.hooks.set_os = [this](OsKind k) { set_os(k == OsKind::Qnx ? "qnx" : "linux"); };
+    ui.hooks.fullscreen = [this](bool on) { if (opt.fullscreen) opt.fullscreen(on); };
     ui.hooks.run_sandbox = [this](const std::string& text) { run_sandbox(text); };
     ui.hooks.step_json = [this](const Step& s) { return ui.trace ? step_json(*ui.trace, s) : std::string("{}"); };
     ui.hooks.save_file = [](const std::string& n, const std::string& m, const std::vector<unsigned char>& b) {

@@ -7,6 +7,7 @@
 //                      (src/app)            (src/ui, one file per window)
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace pp::ui {
@@ -24,6 +25,8 @@ struct StartOptions {
   std::string os;       // "linux" / "qnx" / ""
   float zoom = 1.0f;
   bool embed = false;   // hide chrome (?embed=1)
+  // Asks the platform for a full-screen window (F / "Figure only"); empty = not offered.
+  std::function<void(bool on)> fullscreen;
 };
 
 class AppUi {

@@ -114,7 +114,10 @@ void draw_controls(Ui& ui, bool compact) {
   ImGui::Checkbox("[vdso]", &ui.show_kernel_pages);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the kernel's [vvar]/[vdso] pages in the figure");
   ImGui::SameLine();
-  if (ImGui::Button("Figure only (F)")) ui.figure_only = true;
+  if (ImGui::Button("Figure only (F)")) {
+    ui.figure_only = true;
+    if (ui.hooks.fullscreen) ui.hooks.fullscreen(true);
+  }
   ImGui::SameLine();
   if (ImGui::Button("Copy link") && ui.hooks.copy_link) ui.hooks.copy_link();
   ImGui::SameLine();

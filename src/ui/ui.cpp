@@ -171,6 +171,10 @@ void Ui::keyboard() {
   if (pressed(ImGuiKey_Home)) { playing = false; go(0); }
   if (pressed(ImGuiKey_End)) { playing = false; go(steps() - 1); }
   if (pressed(ImGuiKey_Space)) { playing = !playing; play_accum = 0; }
+  if (figure_only && pressed(ImGuiKey_Escape)) {
+    figure_only = false;
+    if (hooks.fullscreen) hooks.fullscreen(false);
+  }
   // Quiz from the keyboard: a digit picks an answer, Enter reveals.
   if (const Step* s = cur(); s && s->quiz && !quiz_revealed.count(step)) {
     for (ImWchar c : io.InputQueueCharacters)
@@ -182,7 +186,10 @@ void Ui::keyboard() {
   // Letters and +/- arrive as characters: independent of keyboard layout and backend.
   for (ImWchar c : io.InputQueueCharacters) {
     switch (c) {
-      case 'f': case 'F': figure_only = !figure_only; break;
+      case 'f': case 'F':
+        figure_only = !figure_only;
+        if (hooks.fullscreen) hooks.fullscreen(figure_only);
+        break;
       case 'p': case 'P': presenter = !presenter; break;
       case '+': case '=': fit = false; zoom = std::min(zoom * 1.25f, 4096.0f); break;
       case '-': case '_': fit = false; zoom = std::max(zoom / 1.25f, 0.05f); break;
@@ -271,7 +278,15 @@ void Ui::layout_and_draw() {
 
   if (figure_only) {
     float nh = line * 3.4f;  // caption + call + the first line of the narration
-    if (tile("Narration##fig", 0, 0, W, nh, ImGuiWindowFlags_NoTitleBar)) draw_narration(*this);
+    if (tile("Narration##fig", 0, 0, W, nh, ImGuiWindowFlags_NoTitleBar)) {
+      // A way back for touch screens, which have no F key.
+      if (ImGui::SmallButton("Back (F)")) {
+        figure_only = false;
+        if (hooks.fullscreen) hooks.fullscreen(false);
+      }
+      ImGui::SameLine();
+      draw_narration(*this);
+    }
     ImGui::End();
     if (tile("Address space", 0, nh, W, H - nh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
       draw_address_space(*this);

@@ -47,6 +47,7 @@ struct Selection {
 struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
   std::function<void(const std::string& id)> open_lesson;
   std::function<void(OsKind)> set_os;
+  std::function<void(bool on)> fullscreen;  // the platform's full screen, with figure-only
   std::function<void(const std::string& text)> run_sandbox;  // run a sandbox source
   std::function<std::string(const Step&)> step_json;         // engine's JSON of a step
   std::vector<std::pair<std::string, std::string>> lessons;  // (id, title) for the picker

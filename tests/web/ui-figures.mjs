@@ -205,6 +205,24 @@ test('presenter mode (P) on a devicePixelRatio-2 screen: larger, crisp text', as
   }
 });
 
+test('F: figure only, in browser full screen; F again restores both', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall&step=4');
+    await page.keyboard.press('KeyF');
+    await page.waitForFunction(() => window.pinpages.state().figure_only && document.fullscreenElement !== null,
+      null, { timeout: 20_000 });
+    await frames(page, 3);
+    await page.screenshot({ path: join(artifacts, 'fig-fullscreen-B.png') });
+    await page.keyboard.press('KeyF');
+    await page.waitForFunction(() => !window.pinpages.state().figure_only && document.fullscreenElement === null,
+      null, { timeout: 20_000 });
+    return 'F enters and leaves full screen with the figure-only view';
+  } finally {
+    await close();
+  }
+});
+
 test('benchmark: UI frame CPU time at full tutorial scale (prints, not timed)', async () => {
   const { ctx, close } = await launch();
   try {
