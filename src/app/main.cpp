@@ -3,11 +3,48 @@
 #include <memory>
 
 #include <SDL.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include "app/commands.h"
 #include "app/platform.h"
 
 namespace pp::app {
+
+namespace {
+// Under sudo the window has no reason to stay root: become the invoking user and keep
+// only CAP_IPC_LOCK, ambient, so the real-mode lab this process starts later can still
+// lock memory. Called after the window exists (the X connection was made as root).
+// PINPAGES_KEEP_ROOT=1 keeps root: only root can read /proc/kpageflags, which real mode
+// needs to see pages a forked child shares with a locking parent.
+void drop_gui_root() {
+  const char* su = std::getenv("SUDO_UID");
+  const char* sg = std::getenv("SUDO_GID");
+  if (geteuid() != 0 || !su || !sg || std::atoi(su) <= 0 || std::getenv("PINPAGES_KEEP_ROOT")) return;
+  const uid_t u = static_cast<uid_t>(std::atoi(su));
+  const gid_t g = static_cast<gid_t>(std::atoi(sg));
+  prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+  if (setgroups(0, nullptr) != 0 || setresgid(g, g, g) != 0 || setresuid(u, u, u) != 0) {
+    std::fprintf(stderr, "pinpages: staying root: could not switch to uid %d (%s)\n", int(u), std::strerror(errno));
+    return;
+  }
+  __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct d[2]{};
+  d[0].effective = d[0].permitted = d[0].inheritable = 1u << CAP_IPC_LOCK;
+  bool capped = syscall(SYS_capset, &h, d) == 0 &&
+                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_IPC_LOCK, 0, 0) == 0;
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);  // setuid cleared it; the lab's /proc reads need it
+  std::fprintf(stderr, "pinpages: sudo: the window runs as uid %d%s\n", int(u),
+               capped ? " with CAP_IPC_LOCK only" : " without CAP_IPC_LOCK (real mode will explain)");
+}
+}  // namespace
 
 int run_gui(const GuiOptions& opt) {
   Platform p;
@@ -25,6 +62,7 @@ int run_gui(const GuiOptions& opt) {
     shutdown(p);
     return 2;
   }
+  drop_gui_root();
   // Created after ImGui exists and destroyed before it goes away.
   auto ui = std::make_unique<pp::ui::AppUi>();
   p.ui = ui.get();
