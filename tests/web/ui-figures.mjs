@@ -189,6 +189,29 @@ test('embed (?embed=1) and phone viewport draw the figure', async () => {
   }
 });
 
+test('phone: pinch with two fingers zooms the figure, a tap on it steps', async () => {
+  const { ctx, close } = await launch([], { viewport: { width: 390, height: 780 }, hasTouch: true, isMobile: true });
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall&step=4', '?embed=1');
+    const s0 = await state(page);
+    const r = s0.figure_rect;
+    const cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    const cdp = await ctx.newCDPSession(page);
+    const touch = (type, pts) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: pts.map(([x, y]) => ({ x, y })) });
+    await touch('touchStart', [[cx - 40, cy], [cx + 40, cy]]);
+    for (let k = 1; k <= 5; k++) await touch('touchMove', [[cx - 40 - 16 * k, cy], [cx + 40 + 16 * k, cy]]);
+    await touch('touchEnd', []);
+    await frames(page, 3);
+    const s1 = await state(page);
+    assert(s1.zoom > s0.zoom * 1.5, `pinch: zoom ${s0.zoom} -> ${s1.zoom}`);
+    await page.touchscreen.tap(r.x + r.w * 0.8, r.y + r.h * 0.5);
+    await page.waitForFunction((k) => window.pinpages.state().step === k, s0.step + 1, { timeout: 20_000 });
+    return `pinch zoom ${s0.zoom.toFixed(2)} -> ${s1.zoom.toFixed(2)}, tap stepped ${s0.step} -> ${s0.step + 1}`;
+  } finally {
+    await close();
+  }
+});
+
 test('presenter mode (P) on a devicePixelRatio-2 screen: larger, crisp text', async () => {
   const { ctx, close } = await launch([], { deviceScaleFactor: 2 });
   try {
