@@ -179,6 +179,10 @@ class Runner final : public lang::VmHooks {
       if (n->figure) s.figure_caption = figure_caption(L_.meta.figure_set, *n->figure);
       s.quiz = n->quiz;
     }
+    // The start state needs words too: it is the first thing a student sees.
+    if (s.index == 0 && s.say.empty())
+      s.say = "The program has just been started: its code, libraries, data and stack are mapped, and main() "
+              "has not run yet. Press the right arrow (or Play) to run it one step at a time.";
     s.output = std::move(pd.output);
     s.events = std::move(pd.events);
     s.minflt = pd.minflt;
