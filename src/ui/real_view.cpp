@@ -249,6 +249,18 @@ void add_regions(StepPair& sp, int proc, const ProcReport* m, const ProcReport* 
   }
 }
 
+// The model's half of an object row; the kernel's half is filled in where it exists.
+static ObjectPair model_side(int proc, const ObjectReport& o) {
+  ObjectPair op;
+  op.proc = proc;
+  op.name = o.name;
+  op.pages = o.pages;
+  op.model_locked = o.locked_pages;
+  op.model_resident = o.resident_pages;
+  op.model_swapped = o.swapped_pages;
+  return op;
+}
+
 }  // namespace
 
 StepPair pair_step(const Trace& model, const Trace* real, int step, const real::CompareOptions& opt) {
@@ -260,16 +272,7 @@ StepPair pair_step(const Trace& model, const Trace* real, int step, const real::
   sp.err.model = err_text(m.err);
   if (!real || step >= static_cast<int>(real->steps.size())) {
     for (std::size_t p = 0; p < m.procs.size(); ++p) {
-      for (const ObjectReport& o : m.procs[p].objects) {
-        ObjectPair op;
-        op.proc = static_cast<int>(p);
-        op.name = o.name;
-        op.pages = o.pages;
-        op.model_locked = o.locked_pages;
-        op.model_resident = o.resident_pages;
-        op.model_swapped = o.swapped_pages;
-        sp.objects.push_back(op);
-      }
+      for (const ObjectReport& o : m.procs[p].objects) sp.objects.push_back(model_side(static_cast<int>(p), o));
     }
     return sp;
   }
@@ -304,13 +307,7 @@ StepPair pair_step(const Trace& model, const Trace* real, int step, const real::
     sp.procs.push_back(pp);
     if (mp) {
       for (const ObjectReport& o : mp->objects) {
-        ObjectPair op;
-        op.proc = static_cast<int>(p);
-        op.name = o.name;
-        op.pages = o.pages;
-        op.model_locked = o.locked_pages;
-        op.model_resident = o.resident_pages;
-        op.model_swapped = o.swapped_pages;
+        ObjectPair op = model_side(static_cast<int>(p), o);
         const ObjectReport* ro = nullptr;
         if (rp)
           for (const ObjectReport& x : rp->objects)

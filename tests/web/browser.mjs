@@ -79,3 +79,25 @@ export async function pixelStats(ctx, png) {
     await page.close();
   }
 }
+
+// Runs test cases in order, one line each, then the suite's summary line
+// "<label>: N passed, M failed" that scripts/test reads. Returns the exit code.
+export async function runCases(label, cases, { only = '', artifacts = '', after = () => {} } = {}) {
+  let passed = 0, failed = 0;
+  for (const c of cases) {
+    if (only && !c.name.includes(only)) continue;
+    const t0 = Date.now();
+    const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+    try {
+      const note = await c.fn();
+      passed++;
+      console.log(`PASS  ${c.name} (${secs()} s)${note ? ` — ${note}` : ''}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL  ${c.name} (${secs()} s)\n      ${String(e.message || e).split('\n').join('\n      ')}`);
+    }
+  }
+  after();
+  console.log(`${label}: ${passed} passed, ${failed} failed (screenshots in ${artifacts})`);
+  return failed ? 1 : 0;
+}

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, watchConsole } from './browser.mjs';
+import { launch, runCases, watchConsole } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -278,19 +278,4 @@ test('benchmark: UI frame CPU time at full tutorial scale (prints, not timed)', 
   }
 });
 
-let passed = 0, failed = 0;
-for (const c of cases) {
-  if (only && !c.name.includes(only)) continue;
-  const t0 = Date.now();
-  try {
-    const note = await c.fn();
-    passed++;
-    console.log(`PASS  ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? ` — ${note}` : ''}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL  ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n      ${String(e.message || e).split('\n').join('\n      ')}`);
-  }
-}
-if (server) server.close();
-console.log(`ui figure tests: ${passed} passed, ${failed} failed (screenshots in ${artifacts})`);
-process.exit(failed ? 1 : 0);
+process.exit(await runCases('ui figure tests', cases, { only, artifacts, after: () => server && server.close() }));
