@@ -41,9 +41,11 @@ int main(void)
     //@ step once
     //@ say Before the time-critical part starts, the program allocates all
     //@ say 500 records it will ever need. Each one is about 1 MB (1,024,144
-    //@ say bytes). glibc's malloc serves any request of 128 KiB or more with
-    //@ say a fresh mapping of its own; lying side by side, the 500 mappings
-    //@ say merge into one region of roughly 500 MB.
+    //@ say bytes). When the heap has no room for a request of 128 KiB or
+    //@ say more (glibc's mmap threshold, which starts there and rises once
+    //@ say the program frees such a block), malloc gives it a fresh mapping
+    //@ say of its own; lying side by side, the 500 mappings merge into one
+    //@ say region of roughly 500 MB.
     //@ say malloc only writes a small header at the start of each block, so
     //@ say almost none of those 500 MB is in RAM yet, and none is pinned.
     //@ expect VmLck == 0
@@ -70,8 +72,10 @@ int main(void)
 
     //@ figure B
     //@ say mlockall(MCL_CURRENT | MCL_FUTURE) pins every page that is mapped
-    //@ say right now: code, libraries, data, heap, stack and all 500 records.
-    //@ say Pinned pages stay in RAM: the kernel will not swap them out.
+    //@ say right now: code, libraries, data, heap, stack and all 500 records
+    //@ say (all but [vvar] and [vdso], two small regions the kernel provides
+    //@ say and never locks). Pinned pages stay in RAM: the kernel will not
+    //@ say page them out, neither to swap nor by dropping file pages.
     //@ say MCL_FUTURE also asks the kernel to pin whatever gets mapped later.
     //@ say VmLck, the kernel's count of locked memory, jumps from 0 to about
     //@ say half a gigabyte.
@@ -89,7 +93,7 @@ int main(void)
     // Real-time work goes here. It needs a scratch buffer of 1 MiB.
     //@ figure C
     //@ say The real-time work asks for 1 MiB more. A request this large does
-    //@ say not come from the heap: glibc maps a fresh region for it. Either
+    //@ say not fit in the heap, so glibc maps a fresh region for it. Either
     //@ say way new pages appear in the address space, and because of
     //@ say MCL_FUTURE the kernel pins them the moment they are mapped, and
     //@ say fills them with RAM at once.

@@ -19,7 +19,7 @@ int main(void)
     int i;
 
     //@ figure A
-    //@ say `buffer` is a global array of 2048 doubles, 16 KiB. It sits in the
+    //@ say `buffer` is a global array of 2048 doubles, `16 KiB`. It sits in the
     //@ say read/write data segment (.bss, the part that starts as zeros).
     //@ say Nothing has written to it yet, so most of its pages have no RAM
     //@ say yet, and nothing is pinned: any page of it that is in RAM may be
@@ -36,9 +36,11 @@ int main(void)
     //@ explain touched 5 pages (part of one, 3 whole ones, part of another),
     //@ explain and VmLck showed 20 kB. Look at where this run placed it.
     //@ figure B
-    //@ say mlock(buffer, 2048 * sizeof(double)) pins just this buffer. The
+    //@ say mlock(buffer, 2048 * sizeof(double)) pins this buffer. The
     //@ say kernel rounds the range out to whole pages, gives each page RAM
-    //@ say and marks it locked. The rest of the process stays unpinned.
+    //@ say and marks it locked, so whatever else shares the first and last
+    //@ say page of `buffer` is pinned with it. The rest of the process stays
+    //@ say unpinned.
     //@ say VmLck, the kernel's count of locked memory, grows to match.
     //@ expect ret == 0
     //@ expect buffer locked=all resident=all

@@ -41,7 +41,9 @@ int main(void)
 
     //@ quiz Only MCL_CURRENT was given. Is a region mapped afterwards pinned? | *No: MCL_CURRENT only covers what existed at the time of the call | Yes: mlockall locks the whole process for good | Yes, but only once it is touched
     //@ explain MCL_CURRENT is a snapshot. Memory that appears later (a new
-    //@ explain mmap, a bigger heap) is ordinary, pageable memory.
+    //@ explain mmap, a bigger heap) is ordinary, pageable memory. One
+    //@ explain exception: the region of the main stack is itself locked, so
+    //@ explain when the stack grows later its new pages are locked too.
     //@ say Now `later` is mapped, after the call.
     //@ expect later locked=none resident=none
     later = mmap(NULL, REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -122,8 +124,8 @@ int main(void)
     }
 
     //@ say The program writes the first 256 KiB (64 pages). Each page takes
-    //@ say a page fault, gets RAM, and is pinned from then on. The other
-    //@ say 192 pages are still not in RAM.
+    //@ say a page fault, gets RAM, and is pinned from then on. The rest of
+    //@ say `old` is still not in RAM.
     //@ expect old locked=64 resident=64
     //@ expect minflt >= 64
     memset(old, 1, 256 * 1024);

@@ -45,7 +45,8 @@ int main(void)
 
     //@ quiz munlock just unpinned q. Is a region mapped now still pinned? | No: unlocking anything ends MCL_FUTURE | *Yes: only munlockall (or a new mlockall without MCL_FUTURE) ends MCL_FUTURE | Only if it is touched
     //@ explain munlock works on one address range and leaves the MCL_FUTURE flag
-    //@ explain alone. The new region `r` is pinned like `q` was.
+    //@ explain alone. The new region `r` is pinned like `q` was. (exec ends
+    //@ explain MCL_FUTURE too: a new program starts with no locks at all.)
     //@ say A new region `r` is mapped after the munlock.
     //@ expect r locked=all resident=all
     //@ expect VmLck == 1M
@@ -64,7 +65,7 @@ int main(void)
     munmap(q, MIB);
     munmap(r, MIB);
 
-    //@ say Part 2: locks don't stack. `buf` is 4 pages (16 KiB), page-aligned.
+    //@ say Part 2: locks don't stack. `buf` is 4 pages (`16 KiB`), page-aligned.
     //@ expect buf locked=none resident=none
     buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 

@@ -64,7 +64,10 @@ int main(int argc, char *argv[])
     //@ explain has to call mlockall itself.
     //@ say fork makes a child process with a copy of the address space.
     //@ say To save time the copy is lazy: parent and child share the same
-    //@ say physical pages, marked read-only, until one of them writes.
+    //@ say physical pages, marked read-only, until one of them writes. The
+    //@ say child locks nothing (its VmLck is 0), yet the frames of `buf` it
+    //@ say shares still show as pinned: they are the parent's locked frames,
+    //@ say and the kernel keeps them in RAM for as long as the parent does.
     //@ expect child: VmLck == 0
     pid = fork();
     if (pid == -1) {
@@ -80,18 +83,25 @@ int main(int argc, char *argv[])
         fresh = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         printf("child: my memory is not locked\n");
         munmap(fresh, MIB);
+
+        //@ say The child now sleeps for a second before it exits. While it
+        //@ say sleeps it still maps the pages of `buf` it shares with the
+        //@ say parent, and the parent carries on.
+        sleep(1);
         exit(0);
     }
 
-    //@ quiz buf is locked and in RAM. Can the parent's next write to buf still take a page fault (a pause while the kernel fixes up the page)? | No: locked pages never fault | *Yes: since fork, the page is shared with the child and must be copied first | Only if the child has written to it
+    //@ quiz The child is still alive and still shares buf. buf is locked and in RAM. Can the parent's next write to buf take a page fault (a pause while the kernel fixes up the page)? | No: locked pages never fault | *Yes: fork made the shared page read-only, and the kernel must copy it first | Only if the child has written to it
     //@ explain mlock keeps pages in RAM, but it does not stop copy-on-write.
-    //@ explain After fork, the first write to a shared page faults so the
-    //@ explain kernel can give the writer its own copy. In a real-time loop
-    //@ explain that is an unexpected delay: avoid fork after locking, or
-    //@ explain write to the pages once before the time-critical part.
-    //@ say The parent writes one byte of buf: a page fault, although buf is
-    //@ say locked. The kernel copies the page (copy-on-write) and the
-    //@ say parent carries on with its own private, still locked, copy.
+    //@ explain fork marked every private page read-only in both processes.
+    //@ explain The first write to such a page faults; because the child still
+    //@ explain maps it, the kernel gives the parent a copy of its own. In a
+    //@ explain real-time loop that is an unexpected delay: avoid fork after
+    //@ explain locking, or write to the pages once before the time-critical part.
+    //@ say The parent writes one byte of buf while the child is alive: a page
+    //@ say fault, although buf is locked. The page is shared, so the kernel
+    //@ say copies it (copy-on-write): the parent gets a new frame, locked
+    //@ say like the old one, and the child keeps the original.
     //@ expect minflt >= 1
     //@ expect majflt == 0
     //@ expect buf locked=all resident=all
@@ -99,6 +109,15 @@ int main(int argc, char *argv[])
 
     //@ say The parent waits for the child to finish.
     waitpid(pid, &status, 0);
+
+    //@ say The parent writes to the second page of buf. One more fault (the
+    //@ say page is still read-only since fork), but this time no copy: the
+    //@ say child has exited, the parent is the page's only user, and the
+    //@ say kernel simply makes it writable again.
+    //@ expect minflt >= 1
+    //@ expect majflt == 0
+    //@ expect buf locked=all resident=all
+    buf[PAGE] = 2;
 
     fflush(stdout);
     //@ say Now the parent replaces its program with execl, asking for the

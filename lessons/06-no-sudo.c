@@ -63,7 +63,7 @@ int main(void)
     //@ say address space (VmSize: code, libraries, stack, heap) with the
     //@ say limit. Even a tiny program is a few MB, far above 64 KiB, so it
     //@ say fails with ENOMEM. The tutorial's 500 MB program has no chance
-    //@ say under the usual default limit (8 MiB here): hence sudo.
+    //@ say under the usual default limit of a few MiB: hence sudo.
     //@ expect ret == -1
     //@ expect errno == ENOMEM
     //@ expect VmLck == 16K

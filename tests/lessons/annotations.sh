@@ -1,10 +1,12 @@
 #!/bin/sh
 # Checks the //@ annotations of every lesson against the grammar of
 # lessons/README.md, without the interpreter (plain POSIX awk), so that a typo
-# in a lesson is caught even where pinpages is not built.
+# in a lesson is caught even where pinpages is not built. numbers.awk then
+# checks that every number the narration states is backed by a fact.
 # usage: annotations.sh LESSONS_DIR
 set -u
 DIR=${1:-lessons}
+HERE=$(cd "$(dirname "$0")" && pwd)
 status=0
 for f in "$DIR"/*.c; do
   [ -e "$f" ] || { echo "no lessons in $DIR"; exit 1; }
@@ -74,6 +76,6 @@ for f in "$DIR"/*.c; do
       if (figset == "mlock" && !(seen["A"] && seen["B"])) { printf "%s: figure set mlock needs figures A and B\n", file; bad++ }
       exit bad > 0
     }
-  ' "$f" && echo "ok   $f" || { echo "FAIL $f"; status=1; }
+  ' "$f" && awk -v file="$f" -f "$HERE/numbers.awk" "$f" "$f" && echo "ok   $f" || { echo "FAIL $f"; status=1; }
 done
 exit $status
