@@ -9,7 +9,9 @@
 //   frame, read-only   —                          refcount 1: reuse  (minor)
 //                                                 shared: COW copy   (minor)
 //   swap slot          swap-in     (major)        swap-in            (major)
-//   QNX reserved       map it      (minor)        map it writable    (minor)
+//                      + readahead of the slot's neighbours (page-cluster)
+//   read ahead, or     map it      (minor)        map it writable    (minor)
+//   QNX reserved
 #include <algorithm>
 
 #include "core/costs.h"
@@ -21,7 +23,35 @@ namespace {
 constexpr u64 kLeafShift = kPageShift + kLeafBits;
 constexpr u64 kReadaheadPages = 32;    // read_ahead_kb = 128
 constexpr u64 kFaultAroundPages = 16;  // fault_around_bytes = 64 KiB
+constexpr u64 kSwapClusterPages = 8;   // vm.page-cluster = 3: 2^3 pages per swap read
 }  // namespace
+
+// Swap readahead (swap_vma_readahead): the read that brings in the faulting page
+// also brings the swapped-out neighbours of its aligned cluster, in the same VMA,
+// into RAM. They are not mapped yet: the PTE holds the frame without the present
+// bit, so the first touch is a minor fault (do_swap_page finds the page in the swap
+// cache and counts PGMAJFAULT only on a miss). Only free frames are used: readahead
+// never makes the kernel reclaim.
+u64 Sys::swap_readahead(Proc& p, const Vma& v, u64 va) {
+  const u64 span = kSwapClusterPages << kPageShift;
+  const u64 w0 = std::max(v.start, va & ~(span - 1));
+  const u64 w1 = std::min(v.end, (va & ~(span - 1)) + span);
+  u64 got = 0;
+  for (u64 a = w0; a < w1; a += kPageSize) {
+    if (a == va) continue;
+    Leaf* L = p.pt.mut(a >> kLeafShift, false);
+    if (!L) continue;
+    std::uint32_t& e = L->e[(a >> kPageShift) & (kLeafPages - 1)];
+    if (pte::st(e) != pte::kSwap || s.swap.get(pte::idx(e)) != 1) continue;
+    std::uint32_t f = s.frames.alloc();
+    if (f == kNoIdx) break;
+    ev(EventKind::SwapIn, p.pid, a, 1, pte::idx(e));
+    s.swap.dec(pte::idx(e));
+    e = pte::make(pte::kFrame, f, 0);
+    ++got;
+  }
+  return got;
+}
 
 Proc* Sys::find(int pid) const {
   for (const auto& p : s.procs)
@@ -54,8 +84,21 @@ void Sys::ev(EventKind k, int pid, u64 va, u64 n, std::int64_t aux) {
       return;
     }
   }
-  // Bound the list: a pathological op must not produce millions of events.
-  if (r.events.size() >= 4096) return;
+  // Bound the list: a pathological op must not produce millions of events. Past the
+  // bound, pages still count (so per-kind totals match the fault counters): they go
+  // to one overflow event per kind and process, with no address (vaddr 0).
+  constexpr std::size_t kMaxEvents = 4096;
+  if (r.events.size() >= kMaxEvents) {
+    for (std::size_t i = kMaxEvents; i < r.events.size(); ++i) {
+      Event& o = r.events[i];
+      if (o.kind == k && o.pid == pid) {
+        o.npages += n ? n : 1;
+        return;
+      }
+    }
+    r.events.push_back(Event{k, pid, 0, n ? n : 1, 0});
+    return;
+  }
   r.events.push_back(Event{k, pid, va, n, aux});
 }
 
@@ -163,7 +206,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
       nf = alloc_frame(&p);
       return nf != kNoIdx && p.alive;
     };
-    if (st == pte::kFrame && !(e & pte::P)) {  // QNX: reserved, not yet mapped
+    if (st == pte::kFrame && !(e & pte::P)) {  // read ahead (Linux) or reserved (QNX)
       minor(costs::kMinorFaultUs);
       e |= pte::P | pte::A;
       if (!write) return done(0);
@@ -219,6 +262,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
       s.swap.dec(sl);
       e = pte::make(pte::kFrame, nf, pte::P | pte::A | (write ? pte::W | pte::D : 0u));
       nf = kNoIdx;
+      if (!q) swap_readahead(p, p.vmas[std::size_t(vi)], va);
       return done(0);
     }
     // st == none
@@ -423,6 +467,7 @@ int Sys::grow_stack(Proc& p, u64 addr) {
 
 bool Sys::touch_range(Proc& p, u64 addr, u64 len, bool write) {
   if (len == 0) return true;
+  r.cost_us += double(len) * costs::kTouchPerByteUs;
   u64 end = addr + len;
   if (end < addr) end = ~u64(0);
   u64 a = page_down(addr);

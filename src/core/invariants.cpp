@@ -53,7 +53,10 @@ std::string Machine::check() const {
         switch (pte::st(e)) {
           case pte::kFrame:
             if (pte::idx(e) >= s.frames.n) return who + "frame out of range at " + hex(va);
-            if (!q && !(e & pte::P)) return who + "non-present frame PTE (Linux) at " + hex(va);
+            // Linux: only a page read ahead from swap waits, unmapped, for its first touch.
+            if (!q && !(e & pte::P) && (e & ~(pte::kStateMask | (pte::kMaxIdx << pte::kIdxShift))))
+              return who + "non-present frame PTE with flags (Linux) at " + hex(va);
+            if (!q && !(e & pte::P) && it->file >= 0) return who + "non-present file PTE (Linux) at " + hex(va);
             ++fc[pte::idx(e)];
             break;
           case pte::kSwap:

@@ -213,6 +213,7 @@ struct Sys {
   // One page's fault, slow path. 0 ok, 1 process died, 2 SIGBUS.
   int fault_one(Proc& p, int vi, u64 va, bool write, int mode);
   int grow_stack(Proc& p, u64 addr);  // VMA index after growth, or -1
+  u64 swap_readahead(Proc& p, const Vma& v, u64 va);  // neighbours read in with va
 
   // ---- reclaim (reclaim.cpp)
   u64 reclaim(u64 want);         // frames freed

@@ -131,7 +131,20 @@ class Runner final : public lang::VmHooks {
     P_.stmt = p.cur_stmt;
   }
   void absorb(const OpResult& r) {
-    if (P_.events.size() < 4096) P_.events.insert(P_.events.end(), r.events.begin(), r.events.end());
+    // A step keeps its first 4096 events in full; later pages still count, folded into
+    // one event per kind and process without an address, so that the step's per-kind
+    // totals agree with its fault counters.
+    constexpr std::size_t kMaxEvents = 4096;
+    for (const Event& e : r.events) {
+      if (P_.events.size() < kMaxEvents) { P_.events.push_back(e); continue; }
+      bool folded = false;
+      for (std::size_t i = kMaxEvents; i < P_.events.size() && !folded; ++i)
+        if (P_.events[i].kind == e.kind && P_.events[i].pid == e.pid) {
+          P_.events[i].npages += e.npages ? e.npages : 1;
+          folded = true;
+        }
+      if (!folded) P_.events.push_back(Event{e.kind, e.pid, 0, e.npages ? e.npages : 1, 0});
+    }
     P_.minflt += r.minflt;
     P_.majflt += r.majflt;
     P_.cost += r.cost_us;

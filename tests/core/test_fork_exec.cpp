@@ -58,6 +58,37 @@ TEST(Fork, LockingDoesNotPreventCopyOnWrite) {
   EXPECT_TRUE(cow);
 }
 
+// do_wp_page: the first write after fork always faults (fork write-protected the
+// parent's PTEs), but the kernel copies only while another process still maps the
+// page (wp_can_reuse_anon_folio). Measured with pagemap: a new PFN while the child
+// lives, the same PFN once it has exited.
+TEST(Fork, WriteAfterTheChildExitedFaultsButReusesTheFrame) {
+  Fixture f;
+  u64 a = f.map(4 * P);
+  f.m.touch(f.pid, a, 4 * P, true);
+  ASSERT_EQ(f.m.mlockall(f.pid, mcl::CURRENT | mcl::FUTURE).err, 0);
+  int c = int(f.m.fork(f.pid).ret);
+  // Child alive: a copy.
+  u64 pfn0 = f.m.pagemap(f.pid, a).pfn_or_slot;
+  OpResult r = f.m.touch(f.pid, a, 1, true);
+  EXPECT_EQ(r.minflt, 1u);
+  EXPECT_NE(f.m.pagemap(f.pid, a).pfn_or_slot, pfn0);
+  bool cow = false;
+  for (auto& e : r.events) cow |= e.kind == EventKind::CowCopy;
+  EXPECT_TRUE(cow);
+  // Child gone: a fault, the same frame.
+  f.m.exit(c, 0);
+  f.m.wait(f.pid, c);
+  u64 pfn1 = f.m.pagemap(f.pid, a + P).pfn_or_slot;
+  r = f.m.touch(f.pid, a + P, 1, true);
+  EXPECT_EQ(r.minflt, 1u);
+  EXPECT_EQ(f.m.pagemap(f.pid, a + P).pfn_or_slot, pfn1);
+  cow = false;
+  for (auto& e : r.events) cow |= e.kind == EventKind::CowCopy;
+  EXPECT_FALSE(cow);
+  EXPECT_INV(f.m);
+}
+
 TEST(Fork, ChildMlockallCopiesEverySharedWritablePage) {
   Fixture f;
   u64 a = f.map(10 * P);

@@ -76,6 +76,10 @@ for f in "$DIR"/*.c; do
       if (figset == "mlock" && !(seen["A"] && seen["B"])) { printf "%s: figure set mlock needs figures A and B\n", file; bad++ }
       exit bad > 0
     }
-  ' "$f" && awk -v file="$f" -f "$HERE/numbers.awk" "$f" "$f" && echo "ok   $f" || { echo "FAIL $f"; status=1; }
+  ' "$f"
+  grammar=$?
+  awk -v file="$f" -f "$HERE/numbers.awk" "$f" "$f"
+  numbers=$?
+  if [ "$grammar" -eq 0 ] && [ "$numbers" -eq 0 ]; then echo "ok   $f"; else echo "FAIL $f"; status=1; fi
 done
 exit $status
