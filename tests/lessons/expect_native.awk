@@ -12,7 +12,8 @@
 #  - everything after an environment action in a later step than the first
 #    annotated one of main (`//@ sudo on` in mid-lesson: the shell can only
 #    set up the start);
-#  - RAM/swap facts (VmRSS, VmSwap, resident, swapped, majflt) from the first
+#  - RAM/swap facts (VmRSS, VmSwap, resident, swapped, and fault counts other
+#    than `== 0`) from the first
 #    `//@ pressure` on: the other program is modelled only;
 #  - swapped= facts (no swap on the test machine), and child: facts other
 #    than VmLck/VmRSS/VmSize.
@@ -69,7 +70,9 @@ function fact_code(ln, fact,    f, child, text, op, n, kv, i, k, v, want, obj, o
   if (f ~ /^(ret|minflt|majflt|errno)[ \t]/) {
     split(f, kv, /[ \t]+/)
     if (child) return "pp_skip(" ln ", " text ", \"child: is checked natively for VmLck/VmRSS/VmSize only\"); "
-    if (kv[1] == "majflt" && pressure_seen) return "pp_skip(" ln ", " text ", \"memory pressure is modelled only\"); "
+    # Under (modelled) pressure a fact that faults happen is modelled only; a fact
+    # that none happen is checked here too.
+    if ((kv[1] == "majflt" || kv[1] == "minflt") && pressure_seen && !(kv[2] == "==" && kv[3] == 0)) return "pp_skip(" ln ", " text ", \"memory pressure is modelled only\"); "
     return "pp_num(" ln ", " text ", " cstr(kv[1]) ", " cstr(kv[2]) ", " kv[3] "); "
   }
   # OBJ key=value ...
