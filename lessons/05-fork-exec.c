@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
     //@ say physical pages, marked read-only, until one of them writes. The
     //@ say child locks nothing (its VmLck is 0), yet the frames of `buf` it
     //@ say shares still show as pinned: they are the parent's locked frames,
-    //@ say and the kernel keeps them in RAM for as long as the parent does.
+    //@ say and the kernel keeps them in RAM while the parent keeps them locked.
     //@ expect child: VmLck == 0
     pid = fork();
     if (pid == -1) {
