@@ -13,8 +13,8 @@
 #    annotated one of main (`//@ sudo on` in mid-lesson: the shell can only
 #    set up the start);
 #  - RAM/swap facts (VmRSS, VmSwap, resident, swapped, and fault counts other
-#    than `== 0`) from the first
-#    `//@ pressure` on: the other program is modelled only;
+#    than `== 0`) from the first `//@ pressure` on: the other program is
+#    modelled only;
 #  - swapped= facts (no swap on the test machine), and child: facts other
 #    than VmLck/VmRSS/VmSize.
 # Limitation: an annotated statement nested inside another annotated
