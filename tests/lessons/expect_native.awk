@@ -65,7 +65,13 @@ function fact_code(ln, fact,    f, child, text, op, n, kv, i, k, v, want, obj, o
     split(f, kv, /[ \t]+/)
     op = kv[2]; v = kv[3]
     if ((kv[1] == "VmRSS" || kv[1] == "VmSwap") && pressure_seen) return "pp_skip(" ln ", " text ", \"memory pressure is modelled only\"); "
-    return "pp_status(" ln ", " text ", " child ", " cstr(kv[1]) ", " cstr(op) ", " bytes(v) "); "
+    if (child) {
+      # Checked by the child itself, right after the fork, so the parent never reads
+      # the status of a child that may already have exited.
+      cchecks = cchecks "pp_status(" ln ", " text ", 1, " cstr(kv[1]) ", " cstr(op) ", " bytes(v) "); "
+      return ""
+    }
+    return "pp_status(" ln ", " text ", 0, " cstr(kv[1]) ", " cstr(op) ", " bytes(v) "); "
   }
   if (f ~ /^(ret|minflt|majflt|errno)[ \t]/) {
     split(f, kv, /[ \t]+/)
@@ -124,7 +130,7 @@ BEGIN { inmain = 0; blocks = 0; npend = 0; nenv = 0; collecting = 0; env_changed
         else env_changed = 1
       }
     }
-    checks = ""
+    checks = ""; cchecks = ""
     for (i = 1; i <= npend; i++) checks = checks fact_code(pendln[i], pend[i])
     npend = 0; nenv = 0
     collecting = 1; depth_p = 0; depth_b = 0; buf = ""; nested = ""
@@ -137,7 +143,7 @@ BEGIN { inmain = 0; blocks = 0; npend = 0; nenv = 0; collecting = 0; env_changed
   depth_b += count(c, "{") - count(c, "}")
   t = trim(c)
   if (depth_p <= 0 && depth_b <= 0 && (t ~ /;$/ || t ~ /}$/)) {
-    print line " { if (!pp_forked_child) { " checks nested "} }"
+    print line " { if (!pp_forked_child) { " checks nested "} else { " cchecks "} }"
     collecting = 0
   } else {
     print line

@@ -7,7 +7,8 @@
  *     if (mlock(buffer, n) == -1) {   ──►  pp_step_begin(); if (mlock(buffer, n) == -1) {
  *         ...                              ...
  *     }                                    } { if (!pp_forked_child) { pp_obj(40, "buffer locked=all",
- *                                              PP_ADDR(buffer), PP_SIZE(buffer), "locked", -1); } }
+ *                                              PP_ADDR(buffer), PP_SIZE(buffer), "locked", -1); }
+ *                                              else { child: facts, checked by the new child } }
  *
  * The calls that matter are wrapped in macros (below) so that `ret` and
  * `errno` are those of the last call the statement made, and so that the size
@@ -148,11 +149,16 @@ static void pp_status(int line, const char *fact, int child, const char *field, 
 {
     char buf[96];
     long v;
-    if (child && pp_child <= 0) {
-        pp_report(line, fact, 0, "no child has been forked");
-        return;
+    pid_t pid = 0;
+    if (child && !pp_forked_child) {
+        /* A child: fact on a later step than the fork: read the child's status. */
+        if (pp_child <= 0) {
+            pp_report(line, fact, 0, "no child has been forked");
+            return;
+        }
+        pid = pp_child;
     }
-    v = pp_status_bytes(child ? pp_child : 0, field);
+    v = pp_status_bytes(pid, field);
     snprintf(buf, sizeof buf, "%s %ld kB", field, v / 1024);
     pp_report(line, fact, v >= 0 && pp_cmp(v, op, bytes), buf);
 }
