@@ -3,8 +3,8 @@
 //
 // The same calls on QNX Neutrino (the system under BlackBerry PlayBook OS),
 // which knows three levels of locking: unlocked, locked and superlocked.
-// The program also shows MAP_LAZY and the lazy stack, locks after fork and
-// exec, and two processes locking the same shared memory.
+// The program also shows MAP_LAZY and the lazy stack, locks after fork,
+// posix_spawn and exec, and two processes locking the same shared memory.
 // It compiles on Linux too (the QNX names are declared below), but only does
 // what it teaches on QNX, or in pinpages with `os=qnx`.
 
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -69,16 +70,17 @@ int main(int argc, char *argv[])
     char *fresh;
     char *lazy;
     char value;
+    char *spawn_args[3];
     int pid;
     int status;
     int ret;
 
     if (argc > 1) {
-        //@ say The program was replaced by exec: a fresh image of the same
-        //@ say program. Every lock, including the superlock, ended with the
-        //@ say old image.
+        //@ say A fresh image of this program, started by exec (which replaced
+        //@ say the old image) or by posix_spawn (in a new child). No lock
+        //@ say comes along, not even the superlock.
         //@ expect VmLck == 0
-        printf("after exec: %s\n", argv[1]);
+        printf("fresh image: %s\n", argv[1]);
         return 0;
     }
 
@@ -150,8 +152,8 @@ int main(int argc, char *argv[])
         //@ explain Locks from different processes add up: the region stays
         //@ explain locked while at least one of them holds a lock. (Within one
         //@ explain process they don't: one unlock undoes them all.)
-        //@ say The child unlocks. Its own count of locked memory (VmLck) drops
-        //@ say to 0, but the pages stay locked: the parent still holds its lock.
+        //@ say The child unlocks. Its own count of locked memory drops to 0,
+        //@ say but the pages stay locked: the parent still holds its lock.
         //@ expect ret == 0
         //@ expect VmLck == 0
         //@ expect shared locked=all
@@ -202,6 +204,25 @@ int main(int argc, char *argv[])
     //@ expect minflt == 0
     //@ expect majflt == 0
     fresh[0] = 1;
+
+    // ---- posix_spawn -----------------------------------------------------------
+    spawn_args[0] = argv[0];
+    spawn_args[1] = "spawned";
+    spawn_args[2] = NULL;
+
+    //@ say posix_spawn starts a program in a new child process (here this
+    //@ say program again). Like a child of fork, it starts with no locks:
+    //@ say the superlock belongs to this process alone.
+    //@ expect ret == 0
+    //@ expect child: VmLck == 0
+    ret = posix_spawn(&pid, argv[0], NULL, NULL, spawn_args, NULL);
+    if (ret != 0) {
+        printf("posix_spawn failed: %d\n", ret);
+        return 1;
+    }
+
+    //@ say The parent waits for it.
+    waitpid(pid, &status, 0);
 
     // ---- The stack --------------------------------------------------------------
     //@ say A function with a 64 KiB local array is called, in the

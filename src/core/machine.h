@@ -160,7 +160,7 @@ class Machine {
   OpResult set_cap_ipc_lock(int pid, bool have);
   OpResult procmgr_ability_io(int pid, bool allow);
   // procmgr_ability(): the ability words (domain | operation | PROCMGR_AID_*) up to and
-  // including PROCMGR_AID_EOL, QNX numbering. All applied, or none (ret -1, err).
+  // including PROCMGR_AID_EOL, QNX numbering. All applied, or none (ret = err = errno).
   OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words);
   OpResult thread_ctl_io(int pid);
   OpResult pressure(u64 bytes);

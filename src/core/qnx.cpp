@@ -31,7 +31,8 @@ std::uint8_t ability_bit(std::uint32_t aid) {
 
 OpResult& Sys::do_procmgr_ability(Proc& p, const std::vector<std::uint32_t>& words) {
   r.cost_us += costs::kSyscallUs;
-  auto fail = [&](int e) -> OpResult& { r.ret = -1; r.err = e; return r; };
+  // procmgr_ability() returns the error number itself (EOK = 0), not -1.
+  auto fail = [&](int e) -> OpResult& { r.ret = e; r.err = e; return r; };
   // Check the whole list first: procnto applies all of it or none.
   std::uint8_t named = 0;
   for (std::uint32_t w : words) {

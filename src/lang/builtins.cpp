@@ -394,6 +394,8 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       }
       return finish(v ? v : done->pid);
     }
+    case BI_posix_spawn: case BI_posix_spawnp: case BI_spawnl: case BI_spawnv:
+      return spawn_builtin(p, in);
     case BI_execl: case BI_execlp: case BI_execv: case BI_execvp: {
       std::string path;
       if (!cstr(0, path)) return false;

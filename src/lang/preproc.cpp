@@ -118,6 +118,8 @@ const char* kQnxOnly = R"(
 #define PROCMGR_AOP_INHERIT_NO 0x00800000u
 #define PROCMGR_ADN_ROOT 0x10000000u
 #define PROCMGR_ADN_NONROOT 0x20000000u
+#define P_WAIT 0
+#define P_NOWAIT 1
 )";
 
 // Linux calls and flags a QNX program cannot name: QNX's headers don't declare them.
@@ -127,7 +129,7 @@ const char* kHeaders[] = {
   "stdio.h", "stdlib.h", "string.h", "strings.h", "sys/mman.h", "sys/resource.h", "sys/wait.h",
   "sys/types.h", "sys/stat.h", "sys/time.h", "unistd.h", "errno.h", "fcntl.h", "stdint.h",
   "stddef.h", "stdbool.h", "limits.h", "inttypes.h", "time.h", "signal.h", "sched.h",
-  "sys/neutrino.h", "sys/procmgr.h", "malloc.h", "assert.h", "sys/syscall.h",
+  "sys/neutrino.h", "sys/procmgr.h", "malloc.h", "assert.h", "sys/syscall.h", "spawn.h", "process.h",
 };
 
 struct Macro {
