@@ -176,6 +176,9 @@ class Machine {
 
   // --- introspection for the UI (cheap enough to call every frame)
   const std::vector<Vma>& vmas(int pid) const;  // sorted by start; empty if no such pid
+  // The locking level of each of vmas(pid), same order (cheap: no page-table walk). The
+  // figure and its legend draw these; smaps() reports the same in SmapsEntry::level.
+  std::vector<LockLevel> lock_levels(int pid) const;
   PageInfo page(int pid, u64 vaddr) const;
   // Fills out[0..npages) for consecutive pages starting at page-aligned `start`.
   void page_range(int pid, u64 start, u64 npages, PageInfo* out) const;

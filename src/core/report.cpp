@@ -105,6 +105,13 @@ std::string flags_of(const Vma& v) {
 }
 }  // namespace
 
+std::vector<LockLevel> Machine::lock_levels(int pid) const {
+  std::vector<LockLevel> out;
+  if (const Proc* p = proc_of(*s_, pid))
+    for (const Vma& v : p->vmas) out.push_back(level_of(*p, v));
+  return out;
+}
+
 ProcStatus Machine::status(int pid) const {
   ProcStatus st;
   st.pid = pid;
