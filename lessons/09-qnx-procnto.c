@@ -4,8 +4,9 @@
 // On QNX the process manager, procnto, can be started with an option that
 // locks memory for every program on the system:
 //   procnto -ml   locks all memory of all programs (never paged; every page
-//                 is set up, but the first access still faults, and the
-//                 first write too: pages stay read-only until written),
+//                 outside lazy memory is set up, but the first access still
+//                 faults, and the first write too: pages stay read-only
+//                 until written),
 //   procnto -mL   superlocks it (no faults, except in lazy memory: MAP_LAZY
 //                 regions and thread stacks, which get memory on first use).
 // This machine was booted with -mL. The program below never calls mlock,
