@@ -5,8 +5,8 @@
 //   procnto -ml/-mL  a system policy: every mapping locked (superlocked) from birth,
 //                    whatever the program calls; munlock/munlockall cannot escape it
 //   no OOM killer    memory is set aside when it is promised: a mapping or mlock that
-//                    cannot be backed fails (ENOMEM / EAGAIN); only a MAP_LAZY (or lazy
-//                    stack) page that cannot be set up on first use raises SIGBUS
+//                    cannot be backed fails (ENOMEM / EAGAIN); a page that cannot be
+//                    set up when referenced (lazy, or back from swap/file) raises SIGBUS
 //   superlock+fork   the superlocked parent keeps its pages private and writable: the
 //                    child gets its copies at fork instead of sharing them copy-on-write
 #include <algorithm>

@@ -111,6 +111,21 @@ TEST(QnxRules, ALazyPageThatCannotBeInitialisedRaisesSigbusNotAnOomKill) {
   EXPECT_INV(f.m);
 }
 
+TEST(QnxRules, AnUnlockedPageThatCannotComeBackFromSwapRaisesSigbus) {
+  MachineConfig c = qcfg(QnxProcnto::Default, 32 * MiB);
+  c.swap_bytes = 8 * MiB;
+  Fixture f(c);
+  u64 a = f.map(12 * MiB);
+  f.m.touch(f.pid, a, 12 * MiB, true);
+  f.m.pressure(64 * MiB);  // pages go to swap until it is full; the hog keeps the RAM
+  ASSERT_GT(f.m.count_pages(f.pid, a, 12 * MiB).swapped, 0u);
+  OpResult r = f.m.touch(f.pid, a, 12 * MiB, true);
+  EXPECT_FALSE(f.st().alive);
+  EXPECT_EQ(f.st().exit_code, 128 + 7);
+  EXPECT_FALSE(has_event(r, EventKind::OomKill));
+  EXPECT_INV(f.m);
+}
+
 // ---- superlock: no faults at all
 
 TEST(QnxRules, TheStackIsLazyByDesignAndEachNewStackPageFaultsOnce) {
