@@ -3,8 +3,8 @@
 //
 // The same calls on QNX Neutrino (the system under BlackBerry PlayBook OS),
 // which knows three levels of locking: unlocked, locked and superlocked.
-// The program also shows MAP_LAZY, locks after fork and exec, and two
-// processes locking the same shared memory.
+// The program also shows MAP_LAZY and the lazy stack, locks after fork,
+// posix_spawn and exec, and two processes locking the same shared memory.
 // It compiles on Linux too (the QNX names are declared below), but only does
 // what it teaches on QNX, or in pinpages with `os=qnx`.
 
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -23,8 +24,8 @@
 // with QNX's values, so that any C compiler accepts this file.
 int ThreadCtl(int cmd, void *data);
 int procmgr_ability(pid_t pid, unsigned ability, ...);
-#define _NTO_TCTL_IO 14
-#define PROCMGR_ADN_ROOT 0x10000000u
+#define _NTO_TCTL_IO_PRIV 1
+#define PROCMGR_ADN_NONROOT 0x20000000u
 #define PROCMGR_AOP_ALLOW 0x00020000u
 #define PROCMGR_AID_IO 31u
 #define PROCMGR_AID_EOL 0xffffu
@@ -37,6 +38,30 @@ int procmgr_ability(pid_t pid, unsigned ability, ...);
 #define PAGE 4096
 #define SIZE (16 * PAGE)
 
+// A function with a big local array: its frame lies deeper in the stack than
+// anything the program used before.
+static void fill_stack(void)
+{
+    char frame[SIZE];
+
+    //@ quiz The process is superlocked. `frame` is a 64 KiB local array, on the stack, never used yet. Does filling it fault? | No: superlocking covers the whole address space | *Yes: the stack is lazy, its pages get memory on first use | Only the first page
+    //@ explain A QNX thread stack is lazy by default: its pages get memory
+    //@ explain only when first used, and that first use faults once per page,
+    //@ explain superlock or not. A real-time thread touches its deepest stack
+    //@ explain early (or is created with a non-lazy stack) so this happens
+    //@ explain before the time-critical part.
+    //@ say The stack is lazy, like a MAP_LAZY region: each page faults once,
+    //@ say on its first use. After that it is set up completely, the way a
+    //@ say superlocked page is.
+    //@ expect frame level=lazy locked=all
+    //@ expect minflt >= 8
+    memset(frame, 0, sizeof frame);
+
+    //@ say Filling it again takes no fault: the pages are ready now.
+    //@ expect minflt == 0
+    memset(frame, 1, sizeof frame);
+}
+
 int main(int argc, char *argv[])
 {
     char *plain;
@@ -44,16 +69,18 @@ int main(int argc, char *argv[])
     char *shared;
     char *fresh;
     char *lazy;
+    char value;
+    char *spawn_args[3];
     int pid;
     int status;
     int ret;
 
     if (argc > 1) {
-        //@ say The program was replaced by exec: a fresh image of the same
-        //@ say program. Every lock, including the superlock, ended with the
-        //@ say old image.
+        //@ say A fresh image of this program, started by exec (which replaced
+        //@ say the old image) or by posix_spawn (in a new child). No lock
+        //@ say comes along, not even the superlock.
         //@ expect VmLck == 0
-        printf("after exec: %s\n", argv[1]);
+        printf("fresh image: %s\n", argv[1]);
         return 0;
     }
 
@@ -74,21 +101,28 @@ int main(int argc, char *argv[])
     //@ say Level 2, locked. A second region, `pinned`, is mapped...
     pinned = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    //@ say ...and locked with mlock. It will never be paged out or in.
+    //@ say ...and locked with mlock. It will never be paged out or in: its
+    //@ say pages are set up now, but still without page-table entries.
     //@ expect ret == 0
-    //@ expect pinned locked=all
+    //@ expect pinned locked=all level=locked
     ret = mlock(pinned, SIZE);
 
-    //@ quiz `pinned` is locked. Does the first write to it cause a page fault? | No: locked memory never faults | *Yes: QNX maps locked pages read-only until the first write | Only if memory is short
-    //@ explain Locked only means "never paged". QNX still takes a fault on the
-    //@ explain first write to each page: the page is mapped read-only until
-    //@ explain then, so the system can notice the change (and give a private
-    //@ explain mapping its own copy). No disk is involved, but it is a delay.
-    //@ say The first write to a locked page faults anyway: QNX maps it
-    //@ say read-only until the first write, to keep track of changes.
+    //@ quiz `pinned` is locked. Does the first read of it cause a page fault? | No: locked memory never faults | *Yes: QNX still faults once per page, to keep usage statistics | Only if memory is short
+    //@ explain Locked only means "never paged". The first access to each page
+    //@ explain still faults, so that QNX can keep track of which pages are used
+    //@ explain and changed. No disk is involved, but it is a delay.
+    //@ say The first read of a locked page faults: QNX creates the
+    //@ say page-table entry now, to count the use.
     //@ expect minflt >= 1
     //@ expect majflt == 0
-    pinned[0] = 1;
+    value = pinned[0];
+
+    //@ say The first write faults once more: a page you mapped PROT_WRITE is
+    //@ say really read-only until then, so that a private page can be given
+    //@ say its own copy at the moment it changes.
+    //@ expect minflt >= 1
+    //@ expect majflt == 0
+    pinned[0] = value + 1;
 
     // ---- Two processes locking the same memory ------------------------------
     //@ say Now two processes and one shared region. The parent maps
@@ -100,8 +134,7 @@ int main(int argc, char *argv[])
     ret = mlock(shared, SIZE);
 
     //@ say fork: the child shares `shared` with its parent but, as on Linux,
-    //@ say inherits no locks at all. (The same holds for a child started with
-    //@ say posix_spawn or QNX's spawn.)
+    //@ say inherits no locks at all.
     //@ expect child: VmLck == 0
     pid = fork();
     if (pid == -1) {
@@ -119,8 +152,8 @@ int main(int argc, char *argv[])
         //@ explain Locks from different processes add up: the region stays
         //@ explain locked while at least one of them holds a lock. (Within one
         //@ explain process they don't: one unlock undoes them all.)
-        //@ say The child unlocks. Its own count of locked memory (VmLck) drops
-        //@ say to 0, but the pages stay locked: the parent still holds its lock.
+        //@ say The child unlocks. Its own count of locked memory drops to 0,
+        //@ say but the pages stay locked: the parent still holds its lock.
         //@ expect ret == 0
         //@ expect VmLck == 0
         //@ expect shared locked=all
@@ -137,22 +170,30 @@ int main(int argc, char *argv[])
     ret = munlock(shared, SIZE);
 
     // ---- Level 3: superlocked ------------------------------------------------
-    //@ say Level 3, superlocked, a QNX extension. It needs I/O privileges:
-    //@ say first the process keeps the PROCMGR_AID_IO ability...
+    //@ say Level 3, superlocked, a QNX extension. It comes with I/O
+    //@ say privilege, which needs the PROCMGR_AID_IO ability. Root has it
+    //@ say already; this call only keeps it for the day the program stops
+    //@ say being root (the non-root domain). procmgr_ability returns EOK, 0.
     //@ expect ret == 0
-    ret = procmgr_ability(0, PROCMGR_ADN_ROOT | PROCMGR_AOP_ALLOW | PROCMGR_AID_IO, PROCMGR_AID_EOL);
+    ret = procmgr_ability(0, PROCMGR_ADN_NONROOT | PROCMGR_AOP_ALLOW | PROCMGR_AID_IO, PROCMGR_AID_EOL);
 
-    //@ say ...then ThreadCtl(_NTO_TCTL_IO, 0) asks for I/O privilege. From
-    //@ say now on the whole address space is superlocked: every page is
-    //@ say set up, made private and given its final permissions at once.
-    //@ expect ret != -1
-    //@ expect plain locked=all
+    //@ say ThreadCtl(_NTO_TCTL_IO_PRIV, 0) asks for I/O privilege. From now
+    //@ say on the whole address space is superlocked: every page is set up,
+    //@ say made private and given its final permissions at once.
+    //@ expect ret == 0
+    //@ expect plain locked=all level=superlocked
     //@ expect VmLck > 0
-    ret = ThreadCtl(_NTO_TCTL_IO, 0);
+    ret = ThreadCtl(_NTO_TCTL_IO_PRIV, 0);
     if (ret == -1) {
         perror("ThreadCtl");
         return 1;
     }
+
+    //@ say `plain` took a fault on its first access while it was unlocked.
+    //@ say Superlocked now, its other pages are ready: writing all of them
+    //@ say takes no fault.
+    //@ expect minflt == 0
+    memset(plain, 2, SIZE);
 
     //@ say A region mapped now is ready the moment mmap returns...
     //@ expect fresh locked=all resident=all
@@ -164,19 +205,51 @@ int main(int argc, char *argv[])
     //@ expect majflt == 0
     fresh[0] = 1;
 
+    // ---- posix_spawn -----------------------------------------------------------
+    spawn_args[0] = argv[0];
+    spawn_args[1] = "spawned";
+    spawn_args[2] = NULL;
+
+    //@ say posix_spawn starts a program in a new child process (here this
+    //@ say program again). Like a child of fork, it starts with no locks:
+    //@ say the superlock belongs to this process alone.
+    //@ expect ret == 0
+    //@ expect child: VmLck == 0
+    ret = posix_spawn(&pid, argv[0], NULL, NULL, spawn_args, NULL);
+    if (ret != 0) {
+        printf("posix_spawn failed: %d\n", ret);
+        return 1;
+    }
+
+    //@ say The parent waits for it.
+    waitpid(pid, &status, 0);
+
+    // ---- The stack --------------------------------------------------------------
+    //@ say A function with a 64 KiB local array is called, in the
+    //@ say superlocked process.
+    fill_stack();
+
     // ---- MAP_LAZY ----------------------------------------------------------------
     //@ quiz The process is superlocked. A region is mapped with MAP_LAZY. Is it in RAM now? | *No: MAP_LAZY memory gets RAM only when first used, whatever the locking level | Yes: superlocking covers every mapping at once | Yes, but it is not locked
     //@ explain MAP_LAZY asks for memory to be set up only when it is first
-    //@ explain touched. That first touch faults, even when superlocked, so
-    //@ explain never touch a fresh MAP_LAZY area where you cannot afford to
-    //@ explain wait, such as with interrupts disabled or in an interrupt handler.
-    //@ say A MAP_LAZY region is mapped: it has no memory behind it yet.
-    //@ expect lazy resident=none
+    //@ explain referenced. That first reference faults, even when superlocked.
+    //@ explain Touching a fresh MAP_LAZY area with interrupts disabled or in
+    //@ explain an interrupt handler is a programmer error: the fault cannot
+    //@ explain be serviced there.
+    //@ say A MAP_LAZY region is mapped: it has no memory behind it yet, so
+    //@ say none of it counts as locked.
+    //@ expect lazy resident=none locked=none level=lazy
     lazy = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LAZY, -1, 0);
 
-    //@ say The first touch of a MAP_LAZY page faults, superlock or not.
-    //@ expect minflt >= 1
-    lazy[0] = 1;
+    //@ say The first reference to a MAP_LAZY page faults, superlock or not,
+    //@ say and sets the page up completely: here a read...
+    //@ expect minflt == 1
+    value = lazy[0];
+
+    //@ say ...so the write that follows takes no second fault.
+    //@ expect minflt == 0
+    //@ expect lazy locked=1
+    lazy[0] = value + 1;
 
     //@ say Last, exec: the program replaces itself with a new copy of
     //@ say itself. Locks last until unlock, exit or exec.

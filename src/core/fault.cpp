@@ -117,6 +117,7 @@ std::uint32_t Sys::alloc_frame(Proc* p) {
     std::uint32_t f = s.frames.alloc();
     if (f != kNoIdx) return f;
     if (reclaim(32)) continue;
+    if (qnx()) return kNoIdx;  // no OOM killer: the caller fails (ENOMEM) or raises SIGBUS
     if (!oom_kill(p)) return kNoIdx;
     if (p && !p->alive) return kNoIdx;
   }
@@ -189,6 +190,9 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
     r.cost_us += mode == 0 ? us : costs::kPopulatePerPageUs;
     if (counts) ev(mode == 1 ? EventKind::Populate : EventKind::MinorFault, p.pid, va, 1);
   };
+  // No frame: on Linux the OOM killer has run (1 = dead, or give up); on QNX the page
+  // cannot be initialised and the thread gets SIGBUS (2).
+  auto no_frame = [&]() { return done(q && p.alive ? 2 : 1); };
   auto major = [&](double us) {
     counted = true;
     if (counts) fault_count(p, true);
@@ -229,7 +233,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
         return done(0);
       }
       if (nf == kNoIdx) {
-        if (!need()) return done(1);
+        if (!need()) return no_frame();
         continue;  // the allocation may have reclaimed: look again
       }
       minor(costs::kMinorFaultUs + costs::kCowCopyUs);
@@ -242,7 +246,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
     if (st == pte::kZero) {
       if (!write) return done(0);
       if (nf == kNoIdx) {
-        if (!need()) return done(1);
+        if (!need()) return no_frame();
         continue;
       }
       minor(costs::kMinorFaultUs);
@@ -253,7 +257,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
     }
     if (st == pte::kSwap) {
       if (nf == kNoIdx) {
-        if (!need()) return done(1);
+        if (!need()) return no_frame();
         continue;
       }
       std::uint32_t sl = pte::idx(e);
@@ -274,7 +278,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
         return done(0);
       }
       if (nf == kNoIdx) {
-        if (!need()) return done(1);
+        if (!need()) return no_frame();
         continue;
       }
       minor(costs::kMinorFaultUs);
@@ -289,7 +293,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
     if (pi >= s.files[std::size_t(v.file)]->npages()) return done(2);  // past EOF: SIGBUS
     const bool private_write = write && !shared;
     if (private_write && nf == kNoIdx) {  // the copy's frame first (see cache_page)
-      if (!need()) return done(1);
+      if (!need()) return no_frame();
       continue;
     }
     bool maj = false;
@@ -338,6 +342,9 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
 
 bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
   const Vma& v0 = p.vmas[std::size_t(vi)];
+  // QNX superlock: the first reference to a lazy page sets it up completely (private,
+  // writable), so a read is not followed by a second fault on the first write.
+  if (qnx() && p.superlocked && v0.lazy && (v0.prot & prot::WRITE)) write = true;
   const bool anon_priv = v0.file < 0 && !v0.shared;
   const bool fast_anon = anon_priv && !qnx();
   const int pid = p.pid;

@@ -39,7 +39,9 @@ std::string Machine::check() const {
       if (v.start < prev_end) return who + "overlapping VMAs at " + hex(v.start);
       if (v.onfault && !v.locked) return who + "lf without lo at " + hex(v.start);
       prev_end = v.end;
-      if (v.locked) lck += v.pages();
+      if (v.locked && !v.lazy) lck += v.pages();
+      if (v.locked && v.lazy)  // QNX: only the pages a lazy region has been given
+        for (u64 va = v.start; va < v.end; va += kPageSize) lck += pte::st(p.pt.get(va >> kPageShift)) == pte::kFrame;
     }
     if (status(p.pid).vm_lck_kb != lck * 4) return who + "VmLck differs from the locked VMAs";
     for (const auto& [key, leaf] : p.pt.leaves) {

@@ -15,7 +15,10 @@
 
 namespace pp::detail {
 
-bool Sys::can_do_mlock(const Proc& p) const { return p.cap || p.rlim_cur != 0; }
+// QNX: the PROCMGR_AID_MEM_LOCK ability (root's by default), not RLIMIT_MEMLOCK.
+bool Sys::can_do_mlock(const Proc& p) const {
+  return qnx() ? qnx_has(p, kAbMemLock) : p.cap || p.rlim_cur != 0;
+}
 
 u64 Sys::populate_pages(const Proc& p, u64 start, u64 end) const {
   u64 n = 0;
@@ -105,28 +108,42 @@ void Sys::superlock(Proc& p) {
     }
   merge_around(p, 0, kTaskSize);
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
-    const Vma& v = p.vmas[k];
-    if (v.lazy || v.prot == prot::NONE || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso)
+    const Vma v = p.vmas[k];
+    if (v.prot == prot::NONE || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) continue;
+    const bool w = (v.prot & prot::WRITE) != 0;
+    if (!v.lazy) {
+      if (!access(p, int(k), v.start, v.end, w, 2)) return;
       continue;
-    if (!access(p, int(k), v.start, v.end, (v.prot & prot::WRITE) != 0, 2)) return;
+    }
+    // A lazy region stays lazy, but the pages it already has obey the new level.
+    for (u64 a = v.start; a < v.end && p.alive; a += kPageSize)
+      if (pte::st(p.pt.get(a >> kPageShift)) == pte::kFrame) access(p, int(k), a, a + kPageSize, w, 2);
   }
 }
 
 void Sys::apply_def_flags(Proc& p, Vma& v) {
-  if (p.def_locked || p.superlocked) {
+  if (lock_by_default(p)) {
     v.locked = true;
-    v.onfault = p.def_onfault && !p.superlocked;
+    v.onfault = p.def_locked && p.def_onfault && !p.superlocked;
   }
 }
 
-void Sys::after_map(Proc& p, u64 start, u64 end, bool populate_req) {
+bool Sys::after_map(Proc& p, u64 start, u64 end, bool populate_req) {
   if (!qnx()) {
     bool any_locked = false;
     for (const Vma& v : p.vmas)
       if (v.start < end && v.end > start && v.locked && !v.onfault) any_locked = true;
     if (populate_req || any_locked) populate(p, start, end);
-    return;
+    return true;
   }
+  // QNX has no OOM killer: what the mapping promises is set aside now, or it fails.
+  u64 need = 0;
+  for (const Vma& v : p.vmas) {
+    if (v.end <= start || v.start >= end) continue;
+    if (p.superlocked || v.locked || populate_req || (v.file < 0 && !v.shared))
+      need += qnx_init_need(p, std::max(start, v.start), std::min(end, v.end), p.superlocked);
+  }
+  if (!qnx_reserve(need)) return false;
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
     const Vma v = p.vmas[k];
     if (v.end <= start || v.start >= end || v.lazy) continue;
@@ -140,6 +157,7 @@ void Sys::after_map(Proc& p, u64 start, u64 end, bool populate_req) {
       qnx_lock_init(p, a0, a1);
     }
   }
+  return true;
 }
 
 OpResult& Sys::do_mlock(Proc& p, u64 addr, u64 len, bool onfault) {
@@ -165,6 +183,8 @@ OpResult& Sys::do_mlock(Proc& p, u64 addr, u64 len, bool onfault) {
   }
   if (end > kTaskSize || !range_mapped(p, start, end)) return fail(err::NOMEM);
   if (!onfault && populate_pages(p, start, end) > kPopulateCap) return fail(err::NOMEM);
+  // QNX: "some or all of the memory couldn't be locked" — nothing is changed.
+  if (qnx() && !p.superlocked && !qnx_reserve(qnx_init_need(p, start, end, false))) return fail(err::AGAIN);
   set_lock_flags(p, start, end, true, onfault);
   if (qnx()) {
     if (!onfault && !p.superlocked) qnx_lock_init(p, start, end);
@@ -185,6 +205,8 @@ OpResult& Sys::do_munlock(Proc& p, u64 addr, u64 len) {
   if (end < start) return fail(err::INVAL);
   if (end == start) { r.ret = 0; return r; }
   if (end > kTaskSize || !range_mapped(p, start, end)) return fail(err::NOMEM);
+  // QNX: superlocked, or locked by procnto's policy, the memory stays at its level.
+  if (qnx() && (p.superlocked || qnx_policy())) { r.ret = 0; return r; }
   set_lock_flags(p, start, end, false, false);
   r.ret = 0;
   return r;
@@ -195,6 +217,7 @@ OpResult& Sys::do_mlockall(Proc& p, int flags) {
   auto fail = [&](int e) -> OpResult& { r.ret = -1; r.err = e; return r; };
   if (!flags || (flags & ~(mcl::CURRENT | mcl::FUTURE | mcl::ONFAULT)) || flags == mcl::ONFAULT)
     return fail(err::INVAL);
+  if (qnx() && (flags & mcl::ONFAULT)) return fail(err::INVAL);  // Linux-only flag
   if (!can_do_mlock(p)) return fail(err::PERM);
   if ((flags & mcl::CURRENT) && !p.cap && !qnx()) {
     // The whole VmSize is compared with the limit (mm->total_vm).
@@ -203,6 +226,8 @@ OpResult& Sys::do_mlockall(Proc& p, int flags) {
   }
   if ((flags & mcl::CURRENT) && !(flags & mcl::ONFAULT) && populate_pages(p, 0, kTaskSize) > kPopulateCap)
     return fail(err::NOMEM);
+  if (qnx() && (flags & mcl::CURRENT) && !p.superlocked && !qnx_reserve(qnx_init_need(p, 0, kTaskSize, false)))
+    return fail(err::AGAIN);
   p.def_locked = flags & mcl::FUTURE;
   p.def_onfault = (flags & mcl::FUTURE) && (flags & mcl::ONFAULT);
   p.mcl = flags;
@@ -230,6 +255,7 @@ OpResult& Sys::do_munlockall(Proc& p) {
   r.cost_us += costs::kSyscallUs;
   p.def_locked = p.def_onfault = false;
   p.mcl = 0;
+  if (qnx() && (p.superlocked || qnx_policy())) { r.ret = 0; return r; }  // see do_munlock
   for (Vma& v : p.vmas) {
     if (!v.locked) continue;
     v.locked = v.onfault = false;

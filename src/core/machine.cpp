@@ -119,6 +119,7 @@ OpResult Machine::open(int pid, const std::string& path, u64 size_if_created) {
 OpResult Machine::madvise(int pid, u64 addr, u64 len, int advice) { PP_OP(pid, k.do_madvise(p, addr, len, advice)) }
 OpResult Machine::mlock(int pid, u64 addr, u64 len) { PP_OP(pid, k.do_mlock(p, addr, len, false)) }
 OpResult Machine::mlock2(int pid, u64 addr, u64 len, int flags) {
+  if (s_->cfg.os == OsKind::Qnx) return is_live(*s_, pid) ? bad(err::NOSYS) : bad(err::SRCH);  // Linux-only
   if (flags & ~kMlockOnfault) return is_live(*s_, pid) ? bad(err::INVAL) : bad(err::SRCH);
   PP_OP(pid, k.do_mlock(p, addr, len, flags & kMlockOnfault))
 }
@@ -133,14 +134,16 @@ OpResult Machine::setrlimit_memlock(int pid, u64 cur, u64 max) {
 }
 OpResult Machine::set_cap_ipc_lock(int pid, bool have) { PP_OP(pid, p.cap = have; r.ret = 0) }
 OpResult Machine::procmgr_ability_io(int pid, bool allow) {
+  // PROCMGR_AOP_ALLOW/DENY | PROCMGR_AID_IO in the caller's current domain.
+  return procmgr_ability(pid, {allow ? 0x00020000u | 31u : 0x00010000u | 31u});
+}
+OpResult Machine::procmgr_ability(int pid, const std::vector<std::uint32_t>& words) {
   if (s_->cfg.os != OsKind::Qnx) return is_live(*s_, pid) ? bad(err::NOSYS) : bad(err::SRCH);
-  PP_OP(pid, if (allow && !p.cap) { r.ret = -1; r.err = err::PERM; }
-             else { p.qnx_ability = allow; r.ret = 0; })
+  PP_OP(pid, k.do_procmgr_ability(p, words))
 }
 OpResult Machine::thread_ctl_io(int pid) {
   if (s_->cfg.os != OsKind::Qnx) return is_live(*s_, pid) ? bad(err::NOSYS) : bad(err::SRCH);
-  PP_OP(pid, if (!p.qnx_ability) { r.ret = -1; r.err = err::PERM; }
-             else { k.superlock(p); r.ret = 0; })
+  PP_OP(pid, k.do_thread_ctl_io(p))
 }
 OpResult Machine::pressure(u64 bytes) {
   OpResult r;

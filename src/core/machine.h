@@ -111,12 +111,17 @@ struct PagemapEntry {
 //   or free (refs 0).
 // - Shared anonymous memory is a shmem object (name "/dev/zero (deleted)"); its pages
 //   are never reclaimed by the model and count as RssFile.
-// - QNX personality: same layout and reports. Rss counts frames allocated to the
-//   process even before their PTE exists (QNX allocates at map time); pagemap's
-//   `present` tells whether the PTE exists. A superlocked process shows every VMA as
-//   locked (lo), so VmLck = VmSize − 32 kB as after mlockall. There is no zero page.
-//   RLIMIT_MEMLOCK is not enforced (QNX uses the PROCMGR_AID_MEM_LOCK ability; root has
-//   it); without CAP_IPC_LOCK (= not root) and with RLIMIT_MEMLOCK 0, mlock is EPERM.
+// - QNX personality (docs/QNX.md): the same layout, with QNX's names (ldqnx-64.so.2,
+//   libc.so.5, "/dev/shmem (anonymous)" for shared anonymous memory) and no [vvar]/[vdso].
+//   Rss counts frames allocated to the process even before their PTE exists (QNX
+//   allocates at map time); pagemap's `present` tells whether the PTE exists. There is
+//   no zero page and no OOM killer: a mapping, mlock or fork whose memory cannot be set
+//   aside fails (ENOMEM / EAGAIN); a lazy page that cannot be set up raises SIGBUS
+//   (exit_code 135). The stack is lazy, like QNX thread stacks by default. Locking
+//   needs the PROCMGR_AID_MEM_LOCK ability, superlocking (thread_ctl_io) PROCMGR_AID_IO;
+//   root holds both, RLIMIT_MEMLOCK plays no part. A superlocked process shows every
+//   VMA as locked; lazy regions count in VmLck only for the pages they have been given.
+//   mlock2 is ENOSYS and MCL_ONFAULT EINVAL (Linux-only).
 class Machine {
  public:
   explicit Machine(MachineConfig cfg = {});
@@ -154,6 +159,9 @@ class Machine {
   OpResult setrlimit_memlock(int pid, u64 cur, u64 max);
   OpResult set_cap_ipc_lock(int pid, bool have);
   OpResult procmgr_ability_io(int pid, bool allow);
+  // procmgr_ability(): the ability words (domain | operation | PROCMGR_AID_*) up to and
+  // including PROCMGR_AID_EOL, QNX numbering. All applied, or none (ret = err = errno).
+  OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words);
   OpResult thread_ctl_io(int pid);
   OpResult pressure(u64 bytes);
 
@@ -168,6 +176,9 @@ class Machine {
 
   // --- introspection for the UI (cheap enough to call every frame)
   const std::vector<Vma>& vmas(int pid) const;  // sorted by start; empty if no such pid
+  // The locking level of each of vmas(pid), same order (cheap: no page-table walk). The
+  // figure and its legend draw these; smaps() reports the same in SmapsEntry::level.
+  std::vector<LockLevel> lock_levels(int pid) const;
   PageInfo page(int pid, u64 vaddr) const;
   // Fills out[0..npages) for consecutive pages starting at page-aligned `start`.
   void page_range(int pid, u64 start, u64 npages, PageInfo* out) const;

@@ -54,6 +54,9 @@ class ModelOs final : public Os {
   OpResult set_cap_ipc_lock(int pid, bool have) override { return m_.set_cap_ipc_lock(pid, have); }
   OpResult procmgr_ability_io(int pid, bool allow) override { return m_.procmgr_ability_io(pid, allow); }
   OpResult thread_ctl_io(int pid) override { return m_.thread_ctl_io(pid); }
+  OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words) override {
+    return m_.procmgr_ability(pid, words);
+  }
   OpResult pressure(u64 bytes) override { return m_.pressure(bytes); }
   std::vector<int> pids() const override { return m_.pids(); }
   ProcStatus status(int pid) const override { return m_.status(pid); }

@@ -85,4 +85,15 @@ const char* event_name(EventKind k) {
   return "?";
 }
 
+const char* lock_level_name(LockLevel l) {
+  switch (l) {
+    case LockLevel::Unlocked: return "unlocked";
+    case LockLevel::Locked: return "locked";
+    case LockLevel::OnFault: return "onfault";
+    case LockLevel::Superlocked: return "superlocked";
+    case LockLevel::Lazy: return "lazy";
+  }
+  return "unlocked";
+}
+
 }  // namespace pp

@@ -114,6 +114,12 @@ struct ProcStatus {
   bool cap_ipc_lock = true;
 };
 
+// How a region is locked, for the figure and its legend. Linux: Unlocked, Locked or
+// OnFault (lo lf). QNX: Unlocked, Locked, Superlocked, or Lazy (MAP_LAZY, and the lazy
+// stack: nothing until first referenced, then the process's level).
+enum class LockLevel : std::uint8_t { Unlocked, Locked, OnFault, Superlocked, Lazy };
+const char* lock_level_name(LockLevel l);  // "unlocked", "locked", "onfault", "superlocked", "lazy"
+
 // One VMA as /proc/PID/smaps shows it.
 struct SmapsEntry {
   u64 start = 0, end = 0;
@@ -122,6 +128,7 @@ struct SmapsEntry {
   u64 size_kb = 0, rss_kb = 0, pss_kb = 0, locked_kb = 0, swap_kb = 0, anon_kb = 0;
   std::string vmflags;  // "rd wr mr mw me ac lo"
   bool locked = false, onfault = false;
+  LockLevel level = LockLevel::Unlocked;  // the model's level (real mode: from lo/lf)
 };
 
 // Page counts for a byte range (a lesson object): every page touching the range counts.
@@ -173,7 +180,16 @@ class Os {
 
   // QNX Neutrino.
   virtual OpResult procmgr_ability_io(int pid, bool allow) = 0;
-  virtual OpResult thread_ctl_io(int pid) = 0;  // ThreadCtl(_NTO_TCTL_IO, 0)
+  virtual OpResult thread_ctl_io(int pid) = 0;  // ThreadCtl(_NTO_TCTL_IO[_PRIV], 0)
+  // procmgr_ability(): the list of ability words up to PROCMGR_AID_EOL (QNX numbering).
+  // Only the model knows QNX: anything else says ENOSYS.
+  virtual OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words) {
+    (void)pid; (void)words;
+    OpResult r;
+    r.ret = -1;
+    r.err = err::NOSYS;
+    return r;
+  }
 
   // Another process wants `bytes` of memory (0 releases it). Drives reclaim.
   virtual OpResult pressure(u64 bytes) = 0;

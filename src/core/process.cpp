@@ -20,6 +20,10 @@ namespace {
 constexpr const char* kLibc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
 constexpr const char* kLd = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
 constexpr u64 kLibcFile = 0x1d3000, kLdFile = 0x35000;
+// QNX Neutrino 7 (x86_64): the runtime linker and the C library. The model keeps the
+// Linux layout and sizes; only the names and the missing [vvar]/[vdso] differ.
+constexpr const char* kQnxLibc = "/lib/libc.so.5";
+constexpr const char* kQnxLd = "/usr/lib/ldqnx-64.so.2";
 constexpr int kMaxProcs = 1024;  // keeps frame refcounts (u16) far from overflow
 }  // namespace
 
@@ -84,7 +88,9 @@ void Sys::build_image(Proc& p, const ImageSpec& img) {
   // Clamp absurd image sizes so that the layout stays below the mmap area.
   const bool ok = fsize < (1ull << 40) && bss < (1ull << 40);
   int img_id = file_id(img.path.empty() ? "/a.out" : img.path, ok ? fsize : text, true);
-  int libc = file_id(kLibc, kLibcFile, true), ld = file_id(kLd, kLdFile, true);
+  const char* const libc_path = qnx() ? kQnxLibc : kLibc;
+  const char* const ld_path = qnx() ? kQnxLd : kLd;
+  int libc = file_id(libc_path, kLibcFile, true), ld = file_id(ld_path, kLdFile, true);
   auto add = [&](u64 start, u64 len, int prot, VmaKind kind, std::string name, int file,
                  u64 off) {
     if (!len) return;
@@ -121,21 +127,23 @@ void Sys::build_image(Proc& p, const ImageSpec& img) {
   const int R = prot::READ, RW = prot::READ | prot::WRITE, RX = prot::READ | prot::EXEC;
   u64 l = 0x7ffff7dd4000ull;
   add(l - 0x3000, 0x3000, RW, VmaKind::Anon, "", -1, 0);
-  add(l, 0x26000, R, VmaKind::Lib, kLibc, libc, 0);
-  add(l + 0x26000, 0x155000, RX, VmaKind::Lib, kLibc, libc, 0x26000);
-  add(l + 0x17b000, 0x53000, R, VmaKind::Lib, kLibc, libc, 0x17b000);
-  add(l + 0x1ce000, 0x4000, R, VmaKind::Lib, kLibc, libc, 0x1cd000);
-  add(l + 0x1d2000, 0x2000, RW, VmaKind::Lib, kLibc, libc, 0x1d1000);
+  add(l, 0x26000, R, VmaKind::Lib, libc_path, libc, 0);
+  add(l + 0x26000, 0x155000, RX, VmaKind::Lib, libc_path, libc, 0x26000);
+  add(l + 0x17b000, 0x53000, R, VmaKind::Lib, libc_path, libc, 0x17b000);
+  add(l + 0x1ce000, 0x4000, R, VmaKind::Lib, libc_path, libc, 0x1cd000);
+  add(l + 0x1d2000, 0x2000, RW, VmaKind::Lib, libc_path, libc, 0x1d1000);
   add(l + 0x1d4000, 0xd000, RW, VmaKind::Anon, "", -1, 0);
-  add(0x7ffff7fc1000ull, 0x4000, R, VmaKind::Vvar, "[vvar]", -1, 0);
-  add(0x7ffff7fc5000ull, 0x2000, R, VmaKind::Vvar, "[vvar_vclock]", -1, 0);
-  add(0x7ffff7fc7000ull, 0x2000, RX, VmaKind::Vdso, "[vdso]", -1, 0);
+  if (!qnx()) {  // QNX has no vDSO
+    add(0x7ffff7fc1000ull, 0x4000, R, VmaKind::Vvar, "[vvar]", -1, 0);
+    add(0x7ffff7fc5000ull, 0x2000, R, VmaKind::Vvar, "[vvar_vclock]", -1, 0);
+    add(0x7ffff7fc7000ull, 0x2000, RX, VmaKind::Vdso, "[vdso]", -1, 0);
+  }
   u64 d = 0x7ffff7fc9000ull;
-  add(d, 0x1000, R, VmaKind::Lib, kLd, ld, 0);
-  add(d + 0x1000, 0x27000, RX, VmaKind::Lib, kLd, ld, 0x1000);
-  add(d + 0x28000, 0xa000, R, VmaKind::Lib, kLd, ld, 0x28000);
-  add(d + 0x32000, 0x2000, R, VmaKind::Lib, kLd, ld, 0x31000);
-  add(d + 0x34000, 0x2000, RW, VmaKind::Lib, kLd, ld, 0x33000);
+  add(d, 0x1000, R, VmaKind::Lib, ld_path, ld, 0);
+  add(d + 0x1000, 0x27000, RX, VmaKind::Lib, ld_path, ld, 0x1000);
+  add(d + 0x28000, 0xa000, R, VmaKind::Lib, ld_path, ld, 0x28000);
+  add(d + 0x32000, 0x2000, R, VmaKind::Lib, ld_path, ld, 0x31000);
+  add(d + 0x34000, 0x2000, RW, VmaKind::Lib, ld_path, ld, 0x33000);
   add(kStackTop - 0x21000, 0x21000, RW, VmaKind::Stack, "[stack]", -1, 0);
   std::sort(p.vmas.begin(), p.vmas.end(), [](const Vma& x, const Vma& y) { return x.start < y.start; });
   p.layout.stack_top = kStackTop - 0x1000;
@@ -169,8 +177,9 @@ void Sys::build_image(Proc& p, const ImageSpec& img) {
       Leaf* L = p.pt.mut(q >> (kPageShift + kLeafBits), false);
       if (L) L->e[(q >> kPageShift) & (kLeafPages - 1)] &= ~pte::W;
     }
+  // procnto -mL / -ml: a system policy, not an mlockall() of the program's (no MCL_*).
   if (qnx() && s.cfg.procnto == QnxProcnto::SuperlockAll) superlock(p);
-  else if (qnx() && s.cfg.procnto == QnxProcnto::LockAll) do_mlockall(p, mcl::CURRENT | mcl::FUTURE);
+  else if (qnx() && s.cfg.procnto == QnxProcnto::LockAll) qnx_policy_lock(p);
 }
 
 int Sys::do_spawn(const ImageSpec& img, ImageLayout* out) {
@@ -198,6 +207,10 @@ OpResult& Sys::do_fork(Proc& parent) {
   int alive = 0;
   for (const auto& sp : s.procs) alive += sp->alive;
   if (alive >= kMaxProcs) { r.ret = -1; r.err = err::AGAIN; return r; }
+  // QNX: a superlocked parent's pages stay ready, so the child's copies are made now.
+  if (qnx() && parent.superlocked && !qnx_reserve(qnx_fork_need(parent))) {
+    r.ret = -1; r.err = err::NOMEM; return r;
+  }
   auto c = std::make_shared<Proc>();
   Proc& ch = *c;
   ch.pid = s.next_pid++;
@@ -207,6 +220,9 @@ OpResult& Sys::do_fork(Proc& parent) {
   ch.rlim_cur = parent.rlim_cur;
   ch.rlim_max = parent.rlim_max;
   ch.cap = parent.cap;
+  ch.qnx_ab_root = parent.qnx_ab_root;
+  ch.qnx_ab_user = parent.qnx_ab_user;
+  ch.qnx_ab_lock = parent.qnx_ab_lock;
   ch.start_brk = parent.start_brk;
   ch.brk = parent.brk;
   ch.arena = parent.arena;  // shared until either side mallocs
@@ -262,9 +278,9 @@ OpResult& Sys::do_fork(Proc& parent) {
   s.procs.push_back(std::move(c));  // the State holds the only reference (see do_spawn)
   ev(EventKind::ProcessCreate, ch.pid, 0, 0, ch.pid);
   r.cost_us += costs::kForkBaseUs + double(copied) * costs::kForkPerPteUs;
+  if (qnx() && parent.superlocked) qnx_fork_ready(parent, *s.procs.back());
   if (qnx() && s.cfg.procnto == QnxProcnto::SuperlockAll) superlock(*s.procs.back());
-  else if (qnx() && s.cfg.procnto == QnxProcnto::LockAll)
-    do_mlockall(*s.procs.back(), mcl::CURRENT | mcl::FUTURE);
+  else if (qnx() && s.cfg.procnto == QnxProcnto::LockAll) qnx_policy_lock(*s.procs.back());
   r.ret = ch.pid;
   r.err = err::OK;
   return r;
@@ -337,7 +353,7 @@ OpResult& Sys::do_pressure(u64 bytes) {
         continue;
       }
       if (reclaim(want - s.hog->size())) continue;
-      if (!oom_kill(nullptr)) break;
+      if (qnx() || !oom_kill(nullptr)) break;  // QNX: no OOM killer, the hog gets less
     }
   }
   r.ret = i64(s.hog->size() << kPageShift);

@@ -8,7 +8,8 @@
 //
 // QNX personality: the same numbers, where Rss counts frames allocated to the process
 // even before their PTE exists (QNX allocates at map time), and a superlocked process
-// shows every VMA as locked.
+// shows every VMA as locked. A lazy region (MAP_LAZY, the stack) counts as locked only
+// for the pages it has been given: an untouched lazy page is not in RAM.
 #include <algorithm>
 
 #include "core/state.h"
@@ -51,6 +52,20 @@ void each_pte(const Proc& p, u64 a, u64 b, F&& f, bool all = false) {
   }
 }
 
+// Pages of a lazy (QNX) region that have memory behind them.
+u64 lazy_backed(const Proc& p, u64 a, u64 b) {
+  u64 n = 0;
+  each_pte(p, a, b, [&](u64, std::uint32_t e) { n += pte::st(e) == pte::kFrame; });
+  return n;
+}
+
+LockLevel level_of(const Proc& p, const Vma& v) {
+  if (v.lazy) return LockLevel::Lazy;
+  if (p.superlocked) return LockLevel::Superlocked;
+  if (!v.locked) return LockLevel::Unlocked;
+  return v.onfault ? LockLevel::OnFault : LockLevel::Locked;
+}
+
 u64 mapcount(const State& s, std::uint32_t e) {
   u64 refs = s.frames.get(pte::idx(e));
   if (e & pte::FILE) refs = refs > 1 ? refs - 1 : 1;  // minus the page cache's reference
@@ -90,6 +105,13 @@ std::string flags_of(const Vma& v) {
 }
 }  // namespace
 
+std::vector<LockLevel> Machine::lock_levels(int pid) const {
+  std::vector<LockLevel> out;
+  if (const Proc* p = proc_of(*s_, pid))
+    for (const Vma& v : p->vmas) out.push_back(level_of(*p, v));
+  return out;
+}
+
 ProcStatus Machine::status(int pid) const {
   ProcStatus st;
   st.pid = pid;
@@ -101,7 +123,7 @@ ProcStatus Machine::status(int pid) const {
   u64 size = 0, lck = 0, anon = 0, file = 0, swp = 0;
   for (const Vma& v : p->vmas) {
     size += v.pages();
-    if (v.locked) lck += v.pages();
+    if (v.locked) lck += v.lazy ? lazy_backed(*p, v.start, v.end) : v.pages();
     each_pte(*p, v.start, v.end, [&](u64, std::uint32_t e) {
       switch (pte::st(e)) {
         case pte::kFrame: ((e & pte::FILE) ? file : anon)++; break;
@@ -156,6 +178,7 @@ std::vector<SmapsEntry> Machine::smaps(int pid) const {
     e.vmflags = flags_of(v);
     e.locked = v.locked;
     e.onfault = v.onfault;
+    e.level = level_of(*p, v);
     out.push_back(std::move(e));
   }
   return out;
@@ -172,7 +195,7 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
   for (const Vma& v : p->vmas) {
     if (v.end <= a || v.start >= b) continue;
     u64 lo = std::max(a, v.start), hi = std::min(b, v.end);
-    if (v.locked && !v.onfault) c.locked += (hi - lo) >> kPageShift;
+    if (v.locked && !v.onfault) c.locked += v.lazy ? lazy_backed(*p, lo, hi) : (hi - lo) >> kPageShift;
     auto visit = [&](u64 va, std::uint32_t e) {
       std::uint32_t st = pte::st(e);
       bool res = st == pte::kFrame || st == pte::kZero || (st == pte::kNone && file_cached(*s_, v, va));

@@ -149,7 +149,10 @@ struct Proc {
   u64 start_brk = 0, brk = 0;
   std::shared_ptr<Arena> arena;
   std::vector<int> fds;             // fd 3 + i → file id
-  bool qnx_ability = false, superlocked = false;
+  bool superlocked = false;
+  // QNX abilities (procmgr_ability) of the root and the non-root domain, one bit per
+  // modelled ability (kAbIo, kAbMemLock): root holds both by default, non-root neither.
+  std::uint8_t qnx_ab_root = 3, qnx_ab_user = 0, qnx_ab_lock = 0;  // lock: PROCMGR_AOP_LOCK
   ImageLayout layout;
 };
 
@@ -236,8 +239,24 @@ struct Sys {
   void qnx_init_pages(Proc& p, int vi, bool present);  // QNX: allocate (and map) all pages
   void superlock(Proc& p);
   void apply_def_flags(Proc& p, Vma& v);  // MCL_FUTURE / superlock for a new mapping
-  void after_map(Proc& p, u64 start, u64 end, bool populate_req);
+  bool after_map(Proc& p, u64 start, u64 end, bool populate_req);  // false: QNX ENOMEM
   void qnx_lock_init(Proc& p, u64 start, u64 end);  // QNX "locked": initialise, no PTEs
+
+  // ---- QNX rules (qnx.cpp)
+  static constexpr std::uint8_t kAbIo = 1, kAbMemLock = 2;
+  bool qnx_has(const Proc& p, std::uint8_t ab) const { return (p.cap ? p.qnx_ab_root : p.qnx_ab_user) & ab; }
+  OpResult& do_procmgr_ability(Proc& p, const std::vector<std::uint32_t>& words);
+  OpResult& do_thread_ctl_io(Proc& p);  // ThreadCtl(_NTO_TCTL_IO[_PRIV]): superlock
+  // Mappings get locked at birth: mlockall(MCL_FUTURE), superlock, or procnto -ml/-mL.
+  bool lock_by_default(const Proc& p) const;
+  bool qnx_policy() const { return qnx() && s.cfg.procnto != QnxProcnto::Default; }
+  // Frames that initialising [start, end) would take (privatise: superlock's copies).
+  u64 qnx_init_need(const Proc& p, u64 start, u64 end, bool privatise) const;
+  bool qnx_reserve(u64 frames);  // reclaims until `frames` are free; false if it cannot
+  void qnx_settle(Proc& p, u64 start, u64 end);  // bring [start,end) to the process's level
+  void qnx_policy_lock(Proc& p);                 // procnto -ml: lock every mapping
+  u64 qnx_fork_need(const Proc& parent) const;   // frames an eager fork copy takes
+  void qnx_fork_ready(Proc& parent, Proc& child);  // superlocked parent keeps pages writable
   OpResult& do_mlock(Proc& p, u64 addr, u64 len, bool onfault);
   OpResult& do_munlock(Proc& p, u64 addr, u64 len);
   OpResult& do_mlockall(Proc& p, int flags);

@@ -182,7 +182,7 @@ OpResult& Sys::do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, 
     if (off + len < off) return fail(err::OVERFLOW_);
   }
   if ((flags & mapf::LOCKED) && !can_do_mlock(p)) return fail(err::PERM);
-  bool locked = (flags & mapf::LOCKED) || p.def_locked || p.superlocked;
+  bool locked = (flags & mapf::LOCKED) || lock_by_default(p);
   bool onfault = !(flags & mapf::LOCKED) && p.def_locked && p.def_onfault && !p.superlocked;
   if (locked && !p.cap && !qnx()) {
     u64 limit = p.rlim_cur == kRlimInfinity ? ~u64(0) : p.rlim_cur >> kPageShift;
@@ -220,7 +220,7 @@ OpResult& Sys::do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, 
     // Shared anonymous memory is a shmem object: fork shares it, it has a page cache.
     fid = int(s.files.size());
     auto f = std::make_shared<File>();
-    f->path = "/dev/zero (deleted)";
+    f->path = qnx() ? "/dev/shmem (anonymous)" : "/dev/zero (deleted)";
     f->size = len;
     f->shmem = true;
     f->cache.resize(len >> kPageShift);
@@ -239,7 +239,10 @@ OpResult& Sys::do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, 
   if (locked) ev(EventKind::Lock, p.pid, start, len >> kPageShift);
   merge_around(p, start, start + len);
   r.ret = i64(start);
-  after_map(p, start, start + len, (flags & mapf::POPULATE) != 0);
+  if (!after_map(p, start, start + len, (flags & mapf::POPULATE) != 0)) {
+    unmap_range(p, start, start + len);  // QNX: the memory could not be set aside
+    return fail(err::NOMEM);
+  }
   return r;
 }
 
@@ -289,7 +292,8 @@ OpResult& Sys::do_mprotect(Proc& p, u64 addr, u64 len, int prot) {
       repopulate.emplace_back(v.start, v.end);
   }
   merge_around(p, addr, end);
-  for (auto [a, b] : repopulate) populate(p, a, b);
+  // QNX sets the pages up at their level (no faults counted), not by populating.
+  for (auto [a, b] : repopulate) qnx() ? qnx_settle(p, a, b) : populate(p, a, b);
   r.ret = 0;
   return r;
 }
@@ -310,7 +314,7 @@ bool Sys::do_brk(Proc& p, u64 newbrk) {
   for (const Vma& v : p.vmas)
     if (v.start < newend + (1ull << 20) && v.end > oldend) return false;
   if (newend > kTaskSize) return false;
-  bool locked = p.def_locked || p.superlocked;
+  bool locked = lock_by_default(p);
   if (locked && (grow >> kPageShift) > kPopulateCap) return false;
   if (locked && !p.cap && !qnx()) {
     u64 limit = p.rlim_cur == kRlimInfinity ? ~u64(0) : p.rlim_cur >> kPageShift;
@@ -336,8 +340,11 @@ bool Sys::do_brk(Proc& p, u64 newbrk) {
     ev(EventKind::VmaCreate, p.pid, oldend, grow >> kPageShift);
   }
   if (locked) ev(EventKind::Lock, p.pid, oldend, grow >> kPageShift);
+  if (!after_map(p, oldend, newend, false)) {
+    unmap_range(p, oldend, newend);
+    return false;
+  }
   p.brk = newbrk;
-  after_map(p, oldend, newend, false);
   return p.alive;
 }
 

@@ -203,14 +203,20 @@ bool parse_note(const lang::Annotation& a, FileNotes& file, StepNotes& step, std
         auto v = w[2] == "0" ? std::optional<i64>(0) : errno_value(w[2]);
         if (!v) return bad("unknown errno name '" + w[2] + "'", rest_col);
         f.kind = ExpectFact::Errno; f.value = *v;
+      } else if (head == "signal") {
+        // The signal that ended the process: 0 while it lives or after a normal exit.
+        if (f.op != "==" && f.op != "!=") return bad("signal can only be compared with == or !=", rest_col);
+        std::optional<i64> v = w[2] == "SIGBUS" ? 7 : w[2] == "SIGKILL" ? 9 : w[2] == "SIGSEGV" ? 11 : parse_int(w[2]);
+        if (!v) return bad("unknown signal '" + w[2] + "' (SIGBUS, SIGKILL, SIGSEGV or a number)", rest_col);
+        f.kind = ExpectFact::Signal; f.value = *v;
       } else {
-        return bad("unknown quantity '" + head + "' in //@ expect (VmLck, VmRSS, VmSize, VmSwap, ret, errno, minflt, majflt)", rest_col);
+        return bad("unknown quantity '" + head + "' in //@ expect (VmLck, VmRSS, VmSize, VmSwap, ret, errno, minflt, majflt, signal)", rest_col);
       }
       step.expects.push_back(f);
       return true;
     }
     bool quantity = head == "VmLck" || head == "VmRSS" || head == "VmSize" || head == "VmSwap" || head == "ret" ||
-                    head == "errno" || head == "minflt" || head == "majflt";
+                    head == "errno" || head == "minflt" || head == "majflt" || head == "signal";
     if (quantity) {
       if (w.size() != 3) return bad("expected '" + head + " <op> <value>' in //@ expect", rest_col);
       return bad("unknown operator '" + w[1] + "' (use == != < <= > >=)", rest_col + (int)body.find(w[1]) + (f.child ? (int)(rest.size() - body.size()) : 0));
@@ -224,9 +230,13 @@ bool parse_note(const lang::Annotation& a, FileNotes& file, StepNotes& step, std
       ExpectFact::Cond c;
       c.what = w[i].substr(0, eq);
       std::string v = w[i].substr(eq + 1);
-      if (c.what != "locked" && c.what != "resident" && c.what != "swapped")
-        return bad("unknown page state '" + c.what + "' (locked, resident, swapped)", rest_col);
-      if (v == "all") c.mode = 0;
+      if (c.what != "locked" && c.what != "resident" && c.what != "swapped" && c.what != "level")
+        return bad("unknown page state '" + c.what + "' (locked, resident, swapped, level)", rest_col);
+      if (c.what == "level") {
+        if (v != "unlocked" && v != "locked" && v != "onfault" && v != "superlocked" && v != "lazy")
+          return bad("unknown level '" + v + "' (unlocked, locked, onfault, superlocked, lazy)", rest_col);
+        c.name = v;
+      } else if (v == "all") c.mode = 0;
       else if (v == "none") c.mode = 1;
       else if (auto n = parse_int(v); n && *n >= 0) { c.mode = 2; c.n = (u64)*n; }
       else return bad("expected all, none or a page count, got '" + v + "'", rest_col);

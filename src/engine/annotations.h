@@ -24,15 +24,17 @@ struct ExpectFact {
   std::string text;            // as written (for failure messages)
   int line = 0, col = 0;
   bool child = false;          // "child:" prefix
-  enum Kind { Object, Field, Ret, Errno, Minflt, Majflt } kind = Object;
+  enum Kind { Object, Field, Ret, Errno, Minflt, Majflt, Signal } kind = Object;
   // Object: name + conditions
   std::string object;
-  struct Cond { std::string what; int mode = 0; u64 n = 0; };  // mode 0 all, 1 none, 2 exactly n pages
+  // mode 0 all, 1 none, 2 exactly n pages; what == "level": every region holding the
+  // object is at locking level `name` (lock_level_name)
+  struct Cond { std::string what; int mode = 0; u64 n = 0; std::string name; };
   std::vector<Cond> conds;
   // Field / Ret / Errno / faults: "<field> <op> <value>"
   std::string field;           // VmLck VmRSS VmSize VmSwap
   std::string op;              // == != < <= > >=
-  i64 value = 0;               // bytes for fields, number otherwise, errno number
+  i64 value = 0;               // bytes for fields, number otherwise, errno / signal number
 };
 
 struct EnvAction {

@@ -34,7 +34,7 @@ u64 count_events(const Step& s, EventKind k) {
   return n;
 }
 
-void print_step(const Step& s) {
+void print_step(const Step& s, OsKind os) {
   std::printf("step %d  line %d  pid %d  %s\n", s.index, s.line, s.pid, s.index == 0 ? "(process started)" : s.source.c_str());
   if (!s.call.empty()) {
     std::printf("    %s -> %lld", s.call.c_str(), (long long)s.ret);
@@ -61,10 +61,11 @@ void print_step(const Step& s) {
   std::printf("%llu faults", (unsigned long long)(s.minflt + s.majflt));
   if (s.majflt) std::printf(" (%llu major)", (unsigned long long)s.majflt);
   std::printf(", %.0f us\n", s.cost_us);
+  const QuantityLabels lb = quantity_labels(os);
   for (const ProcReport& p : s.procs) {
-    std::printf("    pid %d%s: VmLck %llu kB  VmRSS %llu kB  VmSize %llu kB%s\n", p.status.pid, p.status.alive ? "" : " (exited)",
-                (unsigned long long)p.status.vm_lck_kb, (unsigned long long)p.status.vm_rss_kb,
-                (unsigned long long)p.status.vm_size_kb,
+    std::printf("    pid %d%s: %s %llu kB  %s %llu kB  %s %llu kB%s\n", p.status.pid, p.status.alive ? "" : " (exited)",
+                lb.lck, (unsigned long long)p.status.vm_lck_kb, lb.rss, (unsigned long long)p.status.vm_rss_kb,
+                lb.size, (unsigned long long)p.status.vm_size_kb,
                 (p.status.mcl & mcl::FUTURE) ? "  MCL_FUTURE" : "");
   }
 }
@@ -130,7 +131,7 @@ int lesson_run_command(const std::vector<std::string>& args) {
   if (!json && !t.steps.empty()) std::printf("%s — %s\n\n", t.meta.file.c_str(), t.meta.title.c_str());
   for (const Step& s : t.steps) {
     if (json) std::printf("%s\n", step_json(t, s).c_str());
-    else print_step(s);
+    else print_step(s, t.meta.machine.os);
   }
   std::fflush(stdout);
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());

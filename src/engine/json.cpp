@@ -63,9 +63,14 @@ std::string step_json(const Trace& t, const Step& s) {
     json regions = json::array();
     for (const SmapsEntry& r : p.regions) {
       regions.push_back({{"start", hex(r.start)}, {"end", hex(r.end)}, {"perms", r.perms}, {"name", r.name},
-                         {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb}});
+                         {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb},
+                         {"level", lock_level_name(r.level)}});
     }
     pj["regions"] = regions;
+    if (t.meta.machine.os == OsKind::Qnx) {  // not /proc names: say what the numbers are
+      QuantityLabels l = quantity_labels(OsKind::Qnx);
+      pj["labels"] = {{"vm_lck_kb", l.lck}, {"vm_rss_kb", l.rss}, {"vm_size_kb", l.size}, {"vm_swap_kb", l.swap}};
+    }
     json objs = json::array();
     for (const ObjectReport& o : p.objects) {
       objs.push_back({{"name", o.name}, {"addr", hex(o.addr)}, {"bytes", o.bytes}, {"pages", o.pages},
@@ -76,7 +81,6 @@ std::string step_json(const Trace& t, const Step& s) {
     procs.push_back(pj);
   }
   j["processes"] = procs;
-  (void)t;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

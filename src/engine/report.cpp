@@ -217,6 +217,11 @@ std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int 
       return compare((i64)step.minflt, f.op, f.value) ? "" : "minflt is " + std::to_string(step.minflt);
     case ExpectFact::Majflt:
       return compare((i64)step.majflt, f.op, f.value) ? "" : "majflt is " + std::to_string(step.majflt);
+    case ExpectFact::Signal: {
+      ProcStatus st = os.status(pid);
+      i64 sig = !st.alive && st.exit_code > 128 ? st.exit_code - 128 : 0;
+      return compare(sig, f.op, f.value) ? "" : "signal is " + std::to_string(sig);
+    }
     case ExpectFact::Field: {
       ProcStatus st = os.status(pid);
       u64 v = f.field == "VmLck" ? st.vm_lck_kb : f.field == "VmRSS" ? st.vm_rss_kb
@@ -231,6 +236,12 @@ std::string check_fact(lang::Vm& vm, const ExpectFact& f, const Step& step, int 
       PageCounts c = object_pages(vm, m, pid, r.addr, r.bytes);
       std::string bad;
       for (const auto& cond : f.conds) {
+        if (cond.what == "level") {
+          for (const SmapsEntry& e : os.smaps(pid))
+            if (e.start < r.addr + r.bytes && e.end > r.addr && cond.name != lock_level_name(e.level))
+              bad += (bad.empty() ? "" : ", ") + std::string("level ") + lock_level_name(e.level);
+          continue;
+        }
         u64 have = cond.what == "locked" ? c.locked : cond.what == "resident" ? c.resident : c.swapped;
         bool ok = cond.mode == 0 ? have == c.pages : cond.mode == 1 ? have == 0 : have == cond.n;
         if (!ok) bad += (bad.empty() ? "" : ", ") + cond.what + " " + std::to_string(have) + " of " + std::to_string(c.pages) + " pages";

@@ -47,6 +47,20 @@ struct ObjectReport {
   u64 pages = 0, resident_pages = 0, locked_pages = 0, swapped_pages = 0;
 };
 
+// On-screen names of a process's quantities (ProcStatus). Linux: the fields of
+// /proc/PID/status. QNX has no /proc/PID/status, so there the numbers are labelled as
+// what they are: the model's own counts.
+struct QuantityLabels {
+  const char* lck;   // vm_lck_kb
+  const char* rss;   // vm_rss_kb
+  const char* size;  // vm_size_kb
+  const char* swap;  // vm_swap_kb
+};
+inline QuantityLabels quantity_labels(OsKind os) {
+  if (os == OsKind::Qnx) return {"locked (model)", "in RAM (model)", "mapped (model)", "swapped (model)"};
+  return {"VmLck", "VmRSS", "VmSize", "VmSwap"};
+}
+
 struct ProcReport {
   ProcStatus status;
   std::vector<SmapsEntry> regions;

@@ -316,23 +316,31 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (!write_mem(p, uarg(1), rl, 16)) return false;
       return finish(0);
     }
+    // ---------------------------------------------------------------- QNX Neutrino
     case BI_ThreadCtl: {
-      if (arg(0) != 14) { p.err = err::INVAL; return finish(-1); }
+      // _NTO_TCTL_IO_PRIV (1) and the older _NTO_TCTL_IO (14): I/O privilege, which
+      // superlocks the process. Other commands are not modelled.
+      if (arg(0) != 1 && arg(0) != 14) { p.err = err::INVAL; return finish(-1); }
       OpResult r = os_.thread_ctl_io(p.pid);
       std::int64_t v = os_call(r);
       return finish(r.err ? -1 : v);
     }
     case BI_procmgr_ability: {
-      // procmgr_ability(pid, op|ability, ..., PROCMGR_AID_EOL): returns EOK or an errno.
-      for (int i = 1; i < n; i++) {
-        u64 v = uarg(i);
-        if ((v & 0xffff) == 14) {
-          OpResult r = os_.procmgr_ability_io(p.pid, (v & 0x00020000) != 0);
-          os_call(r);
-          if (r.err) return finish(r.err);
-        }
+      // procmgr_ability(pid, domain|op|id, [lower, upper if SUBRANGE,] ..., PROCMGR_AID_EOL):
+      // returns EOK or an errno (not -1).
+      if (arg(0) != 0 && arg(0) != p.pid) return finish(err::PERM);  // other processes: not modelled
+      std::vector<std::uint32_t> words;
+      int i = 1;
+      for (; i < n; i++) {
+        std::uint32_t w = (std::uint32_t)uarg(i);
+        words.push_back(w);
+        if ((w & 0xffff) == 0xffff) break;
+        if (w & 0x00040000) i += 2;  // PROCMGR_AOP_SUBRANGE: lower and upper follow
       }
-      return finish(0);
+      if (i >= n) { fail("procmgr_ability: the list must end with PROCMGR_AID_EOL"); return false; }
+      OpResult r = os_.procmgr_ability(p.pid, words);
+      os_call(r);
+      return finish(r.err);
     }
     // ---------------------------------------------------------------- processes
     case BI_getpid: return finish(p.pid);
@@ -386,6 +394,8 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       }
       return finish(v ? v : done->pid);
     }
+    case BI_posix_spawn: case BI_posix_spawnp: case BI_spawnl: case BI_spawnv:
+      return spawn_builtin(p, in);
     case BI_execl: case BI_execlp: case BI_execv: case BI_execvp: {
       std::string path;
       if (!cstr(0, path)) return false;

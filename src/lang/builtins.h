@@ -14,7 +14,7 @@ namespace pp::lang {
   X(mmap) X(munmap) X(mprotect) X(open) X(close) X(ftruncate) X(unlink) X(madvise) X(mincore) \
   X(mlock) X(mlock2) X(munlock) X(mlockall) X(munlockall) X(brk) X(sbrk) \
   X(fork) X(wait) X(waitpid) X(getpid) X(getppid) X(getuid) X(geteuid) \
-  X(execl) X(execlp) X(execv) X(execvp) \
+  X(execl) X(execlp) X(execv) X(execvp) X(posix_spawn) X(posix_spawnp) X(spawnl) X(spawnv) \
   X(setrlimit) X(getrlimit) X(sleep) X(usleep) X(nanosleep) X(clock_gettime) X(time) \
   X(sysconf) X(getpagesize) X(ThreadCtl) X(procmgr_ability) \
   X(__zero) X(__initcopy)

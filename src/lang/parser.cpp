@@ -42,6 +42,9 @@ pid_t fork(void); pid_t wait(int *status); pid_t waitpid(pid_t pid, int *status,
 pid_t getpid(void); pid_t getppid(void); uid_t getuid(void); uid_t geteuid(void);
 int execl(const char *path, const char *arg, ...); int execlp(const char *file, const char *arg, ...);
 int execv(const char *path, char *const argv[]); int execvp(const char *file, char *const argv[]);
+int posix_spawn(pid_t *pid, const char *path, const void *file_actions, const void *attrp, char *const argv[], char *const envp[]);
+int posix_spawnp(pid_t *pid, const char *file, const void *file_actions, const void *attrp, char *const argv[], char *const envp[]);
+int spawnl(int mode, const char *path, const char *arg0, ...); int spawnv(int mode, const char *path, char *const argv[]);
 int setrlimit(int res, const struct rlimit *rl); int getrlimit(int res, struct rlimit *rl);
 unsigned int sleep(unsigned int s); int usleep(useconds_t us); int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_gettime(clockid_t clk, struct timespec *ts); time_t time(time_t *t);

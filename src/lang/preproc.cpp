@@ -7,8 +7,8 @@
 namespace pp::lang {
 namespace {
 
-// System-header constants, Linux x86-64 numbering (core/os.h), plus the QNX ones
-// the QNX lessons use. Always defined: gcc checks the lessons' #includes.
+// System-header constants, Linux x86-64 numbering (core/os.h). The ones only one
+// system's headers have are in kLinuxOnly / kQnxOnly below.
 const char* kPredefined = R"(
 #define NULL ((void *)0)
 #define EXIT_SUCCESS 0
@@ -29,8 +29,6 @@ const char* kPredefined = R"(
 #define MAP_FAILED ((void *) -1)
 #define MCL_CURRENT 1
 #define MCL_FUTURE 2
-#define MCL_ONFAULT 4
-#define MLOCK_ONFAULT 1
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1
 #define MADV_SEQUENTIAL 2
@@ -89,28 +87,49 @@ const char* kPredefined = R"(
 #define true 1
 #define false 0
 #define bool _Bool
-#define _NTO_TCTL_IO 14
-#define PROCMGR_ADN_ROOT 0x80000000
-#define PROCMGR_ADN_NONROOT 0x40000000
-#define PROCMGR_AOP_DENY 0x00010000
-#define PROCMGR_AOP_ALLOW 0x00020000
-#define PROCMGR_AOP_SUBRANGE 0x00040000
-#define PROCMGR_AOP_LOCK 0x00080000
-#define PROCMGR_AOP_INHERIT_YES 0x00100000
-#define PROCMGR_AOP_INHERIT_NO 0x00200000
-#define PROCMGR_AID_EOL 0
-#define PROCMGR_AID_IO 14
-#define PROCMGR_AID_MEM_LOCK 31
-#define PROCMGR_AID_MEM_SPECIAL 34
 #define __x86_64__ 1
 #define __STDC__ 1
 )";
+
+// Linux-only: lock-on-fault (Linux 4.4).
+const char* kLinuxOnly = R"(
+#define __linux__ 1
+#define __linux 1
+#define __unix__ 1
+#define MCL_ONFAULT 4
+#define MLOCK_ONFAULT 1
+)";
+
+// QNX Neutrino <sys/neutrino.h> and <sys/procmgr.h>, with QNX's values.
+const char* kQnxOnly = R"(
+#define __QNX__ 1
+#define __QNXNTO__ 1
+#define _NTO_TCTL_IO_PRIV 1
+#define _NTO_TCTL_IO 14
+#define PROCMGR_AID_MEM_SPECIAL 17u
+#define PROCMGR_AID_MEM_LOCK 20u
+#define PROCMGR_AID_IO 31u
+#define PROCMGR_AID_EOL 0xffffu
+#define PROCMGR_AOP_DENY 0x00010000u
+#define PROCMGR_AOP_ALLOW 0x00020000u
+#define PROCMGR_AOP_SUBRANGE 0x00040000u
+#define PROCMGR_AOP_LOCK 0x00080000u
+#define PROCMGR_AOP_INHERIT_YES 0x00400000u
+#define PROCMGR_AOP_INHERIT_NO 0x00800000u
+#define PROCMGR_ADN_ROOT 0x10000000u
+#define PROCMGR_ADN_NONROOT 0x20000000u
+#define P_WAIT 0
+#define P_NOWAIT 1
+)";
+
+// Linux calls and flags a QNX program cannot name: QNX's headers don't declare them.
+const char* kLinuxOnlyNames[] = {"mlock2", "MCL_ONFAULT", "MLOCK_ONFAULT"};
 
 const char* kHeaders[] = {
   "stdio.h", "stdlib.h", "string.h", "strings.h", "sys/mman.h", "sys/resource.h", "sys/wait.h",
   "sys/types.h", "sys/stat.h", "sys/time.h", "unistd.h", "errno.h", "fcntl.h", "stdint.h",
   "stddef.h", "stdbool.h", "limits.h", "inttypes.h", "time.h", "signal.h", "sched.h",
-  "sys/neutrino.h", "sys/procmgr.h", "malloc.h", "assert.h", "sys/syscall.h",
+  "sys/neutrino.h", "sys/procmgr.h", "malloc.h", "assert.h", "sys/syscall.h", "spawn.h", "process.h",
 };
 
 struct Macro {
@@ -414,13 +433,18 @@ bool known_header(const std::string& name) {
 std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions& opt) {
   Pre p;
   {
-    LexResult pre = lex(std::string(kPredefined) + (opt.qnx ? "#define __QNX__ 1\n#define __QNXNTO__ 1\n"
-                                                            : "#define __linux__ 1\n#define __linux 1\n#define __unix__ 1\n"));
+    LexResult pre = lex(std::string(kPredefined) + (opt.qnx ? kQnxOnly : kLinuxOnly));
     Pre boot;
     boot.run(pre.toks);
     p.macros = std::move(boot.macros);
   }
   p.run(in);
+  if (opt.qnx)
+    for (const Token& t : p.out)
+      for (const char* n : kLinuxOnlyNames)
+        if (t.k == Tk::Ident && t.text == n)
+          Pre::fail(t, std::string("'") + n + "' is Linux-only: QNX Neutrino's headers do not declare it" +
+                           (t.text == "mlock2" ? " (use mlock)" : " (QNX has no lock-on-fault)"));
   return std::move(p.out);
 }
 

@@ -98,7 +98,9 @@ bool Vm::touch(Proc& p, u64 addr, u64 n, bool write) {
     // The model refused the access (unmapped, PROT_NONE, SIGBUS...): the process dies.
     ProcStatus st = os_.status(p.pid);
     if (!st.alive) {
-      hooks_.on_output(p, r.err == err::FAULT ? "Segmentation fault\n" : "Bus error\n");
+      // The signal the model delivered names the message (SIGBUS: past the end of a
+      // file, or a QNX page that could not be initialised).
+      hooks_.on_output(p, st.exit_code == 128 + 7 ? "Bus error\n" : "Segmentation fault\n");
       p.st = PState::Exited;
       p.exit_status = st.exit_code >= 128 ? st.exit_code - 128 : (st.exit_code & 0xff) << 8;
       hooks_.on_exit(p);

@@ -132,6 +132,7 @@ class Vm {
   friend struct BuiltinCall;
   void exec_one(Proc& p);
   bool builtin(Proc& p, const Ins& in);  // false: blocked, retry the instruction later
+  bool spawn_builtin(Proc& p, const Ins& in);  // posix_spawn, spawnl, spawnv (builtins_spawn.cpp)
   void call(Proc& p, int func, int nargs, int ret_pc);
   void setup_image(Proc& p, const std::vector<std::string>& argv);
   void exit_proc(Proc& p, int code, bool signal);

@@ -85,6 +85,7 @@ std::vector<SmapsEntry> parse_smaps(const std::string& text) {
         if (w == "lo") e.locked = true;
         if (w == "lf") e.onfault = true;
       }
+      e.level = e.locked ? (e.onfault ? LockLevel::OnFault : LockLevel::Locked) : LockLevel::Unlocked;
     }
   }
   return out;

@@ -317,7 +317,8 @@ void draw_address_space(Ui& ui) {
     char hdr[160];
     std::snprintf(hdr, sizeof hdr, "PID %d%s", pv.pid, pv.pid == sv->procs[0].pid ? "" : " (child)");
     dl->AddText(ImVec2(c.cx, origin.y + 2), pal.text, hdr);
-    std::snprintf(hdr, sizeof hdr, "VmLck %s  VmRSS %s", human_kb(pv.status.vm_lck_kb).c_str(),
+    const QuantityLabels lb = quantity_labels(ui.os);
+    std::snprintf(hdr, sizeof hdr, "%s %s  %s %s", lb.lck, human_kb(pv.status.vm_lck_kb).c_str(), lb.rss,
                   human_kb(pv.status.vm_rss_kb).c_str());
     dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
     if (pv.status.mcl) {

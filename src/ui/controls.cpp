@@ -110,9 +110,11 @@ void draw_controls(Ui& ui, bool compact) {
     ui.fit = false;
   ImGui::SameLine();
   if (ImGui::Checkbox("fit (0)", &ui.fit)) ui.pan_y = 0;
-  ImGui::SameLine();
-  ImGui::Checkbox("[vdso]", &ui.show_kernel_pages);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the kernel's [vvar]/[vdso] pages in the figure");
+  if (ui.os != OsKind::Qnx) {  // Linux's vDSO: QNX has none
+    ImGui::SameLine();
+    ImGui::Checkbox("[vdso]", &ui.show_kernel_pages);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the kernel's [vvar]/[vdso] pages in the figure");
+  }
   ImGui::SameLine();
   if (ImGui::Button("Figure only (F)")) {
     ui.figure_only = true;

@@ -100,7 +100,9 @@ void draw_faults(Ui& ui) {
   ImVec2 sz(avail.x, h);
   chart(ui, "##flt", "faults per step (blue minor, red major, log)", se.minflt, se.majflt, pal.resident, pal.bad, true,
         true, 0, sz, "");
-  chart(ui, "##mem", "VmLck (pinned colour) and VmRSS (blue), MiB", se.lck_kb, se.rss_kb, pal.pinned, pal.resident,
+  const QuantityLabels lb = quantity_labels(ui.os);
+  const std::string mem_title = std::string(lb.lck) + " (pinned colour) and " + lb.rss + " (blue), MiB";
+  chart(ui, "##mem", mem_title.c_str(), se.lck_kb, se.rss_kb, pal.pinned, pal.resident,
         false, false, 0, sz, " MiB");
   chart(ui, "##lat", "modelled time per step vs deadline (dashed), \xC2\xB5s, log", se.cost_us, {}, pal.text, 0, true,
         true, ui.deadline_us, sz, " \xC2\xB5s");

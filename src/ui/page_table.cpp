@@ -51,9 +51,11 @@ void draw_page_table(Ui& ui) {
   for (const ProcReport& pr : s->procs) {
     const ProcStatus& st = pr.status;
     char hdr[256];
-    std::snprintf(hdr, sizeof hdr, "PID %d%s   VmSize %s  VmRSS %s  VmLck %s  VmSwap %s  faults %llu/%llu###pid%d",
-                  st.pid, st.alive ? "" : " (exited)", human_kb(st.vm_size_kb).c_str(), human_kb(st.vm_rss_kb).c_str(),
-                  human_kb(st.vm_lck_kb).c_str(), human_kb(st.vm_swap_kb).c_str(),
+    const QuantityLabels lb = quantity_labels(ui.os);
+    std::snprintf(hdr, sizeof hdr, "PID %d%s   %s %s  %s %s  %s %s  %s %s  faults %llu/%llu###pid%d",
+                  st.pid, st.alive ? "" : " (exited)", lb.size, human_kb(st.vm_size_kb).c_str(), lb.rss,
+                  human_kb(st.vm_rss_kb).c_str(), lb.lck, human_kb(st.vm_lck_kb).c_str(), lb.swap,
+                  human_kb(st.vm_swap_kb).c_str(),
                   static_cast<unsigned long long>(st.minflt), static_cast<unsigned long long>(st.majflt), st.pid);
     if (!ImGui::CollapsingHeader(hdr, ImGuiTreeNodeFlags_DefaultOpen)) continue;
     ImGui::PushID(st.pid);

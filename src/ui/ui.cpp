@@ -430,8 +430,9 @@ std::string what_changed(const Step& s, const Step* prev) {
     auto fmt = [](long long kb) {
       return (kb >= 0 ? "+" : "-") + human_kb(static_cast<u64>(kb < 0 ? -kb : kb));
     };
-    if (dl) parts.push_back("VmLck " + fmt(dl));
-    if (dr) parts.push_back("VmRSS " + fmt(dr));
+    const QuantityLabels lb = quantity_labels(s.machine ? s.machine->config().os : OsKind::Linux);
+    if (dl) parts.push_back(std::string(lb.lck) + " " + fmt(dl));
+    if (dr) parts.push_back(std::string(lb.rss) + " " + fmt(dr));
   }
   std::string r;
   for (size_t i = 0; i < parts.size(); ++i) r += (i ? ", " : "") + parts[i];

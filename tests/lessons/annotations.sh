@@ -55,7 +55,8 @@ for f in "$DIR"/*.c; do
         if (e ~ ("^(VmLck|VmRSS|VmSize|VmSwap)[ \t]+" op "[ \t]*[0-9]+[KMG]?$")) { }
         else if (e ~ ("^(ret|minflt|majflt)[ \t]+" op "[ \t]*-?[0-9]+$")) { }
         else if (e ~ /^errno[ \t]+==[ \t]*(0|E[A-Z0-9]+)$/) { }
-        else if (e ~ /^[A-Za-z_][A-Za-z_0-9]*(\[[0-9]+\])?([ \t]+(locked|resident|swapped)=(all|none|[0-9]+))+$/) { }
+        else if (e ~ /^signal[ \t]+(==|!=)[ \t]*(0|SIG[A-Z]+|[0-9]+)$/) { }
+        else if (e ~ /^[A-Za-z_][A-Za-z_0-9]*(\[[0-9]+\])?([ \t]+((locked|resident|swapped)=(all|none|[0-9]+)|level=(unlocked|locked|onfault|superlocked|lazy)))+$/) { }
         else err("expect: not a known fact")
         expects++
       } else if (kw == "sudo") {
