@@ -141,7 +141,7 @@ struct AppUi::Impl final : bridge::Target {
     int keep = static_cast<int>(t->steps.size()) - 1;
     while (keep > 0) {
       bool alive = false;
-      for (const auto& p : t->steps[keep].procs) alive |= p.status.alive && !p.regions.empty();
+      for (const auto& p : t->at(keep).procs) alive |= p.status.alive && !p.regions.empty();
       if (alive) break;
       --keep;
     }
