@@ -77,7 +77,7 @@ void usage_run() {
                "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
                "  --max-steps N     stop after N steps (default 1000000)\n"
                "  --max-seconds S   stop a run that takes longer than S seconds (default 1.5; 0: no limit)\n"
-               "  --history-mb MB   bytes of history kept; older steps are recomputed (default 128)\n");
+               "  --history-mb MB   bytes of history kept; older steps are recomputed (default 96)\n");
 }
 
 // Parses the shared options; returns false (after a message) on a bad argument.
@@ -146,7 +146,9 @@ int lesson_run_command(const std::vector<std::string>& args) {
   Trace t = run_lesson(file, text, o);
   if (!json && !t.steps.empty()) std::printf("%s — %s\n\n", t.meta.file.c_str(), t.meta.title.c_str());
   for (int i = 0; i < int(t.steps.size()); i++) {
-    const Step& s = t.at(i, false);  // recomputed from a checkpoint if the history dropped it
+    // JSON has every region and object: recomputed from a checkpoint if the history
+    // dropped them. The text needs only the record and its events.
+    const Step& s = json || t.steps[std::size_t(i)].events_dropped ? t.at(i, false) : t.steps[std::size_t(i)];
     if (json) std::printf("%s\n", step_json(t, s).c_str());
     else print_step(s);
   }

@@ -13,6 +13,7 @@ std::size_t step_record_bytes(const Step& s) {
     for (const auto& c : s.quiz->choices) b += sizeof(c) + str(c);
   }
   b += s.procs.capacity() * sizeof(ProcReport);
+  if (s.dropped) b += s.events.capacity() * sizeof(Event);  // the few a dropped step keeps
   return b;
 }
 
@@ -28,7 +29,13 @@ std::size_t step_full_bytes(const Step& s) {
 
 void drop_full(Step& s) {
   s.machine.reset();
-  std::vector<Event>().swap(s.events);
+  // A few events are kept: `pinpages run` prints a step from them without a replay.
+  if (s.events.size() > 16) {
+    std::vector<Event>().swap(s.events);
+    s.events_dropped = true;
+  } else {
+    s.events.shrink_to_fit();
+  }
   for (ProcReport& p : s.procs) {
     std::vector<SmapsEntry>().swap(p.regions);
     std::vector<ObjectReport>().swap(p.objects);
@@ -72,7 +79,7 @@ void History::materialize(Trace& t, int i, bool machine) {
   const Checkpoint& c = *(it - 1);
   // A window around i, leaning forward (play, the CLI) but with a few steps behind (step back).
   int lo = std::max(c.step, i - 8), hi = std::min<int>(int(t.steps.size()), i + (machine ? 56 : 4096));
-  std::vector<Step> got = replay_steps(*L_, opt_, c, lo, hi, i, budget() / 8, stop_icount_, machine);
+  std::vector<Step> got = replay_steps(*L_, opt_, c, lo, hi, i, budget() / 16, stop_icount_, machine);
   ++replays_;
   Window w;
   w.trace = &t;
@@ -86,6 +93,7 @@ void History::materialize(Trace& t, int i, bool machine) {
     // The record part stays as the first run made it; the recomputed part comes back.
     if (s.machine) d.machine = std::move(s.machine);
     d.events = std::move(s.events);
+    d.events_dropped = false;
     for (std::size_t k = 0; k < d.procs.size() && k < s.procs.size(); ++k) {
       d.procs[k].regions = std::move(s.procs[k].regions);
       d.procs[k].objects = std::move(s.procs[k].objects);
@@ -95,7 +103,7 @@ void History::materialize(Trace& t, int i, bool machine) {
   }
   win_bytes_ += w.bytes;
   windows_.push_back(std::move(w));
-  while (windows_.size() > 1 && win_bytes_ > budget() / 4) evict_oldest(t);
+  while (windows_.size() > 1 && win_bytes_ > budget() / 8) evict_oldest(t);
 }
 
 const Step& Trace::at(int i, bool machine) const {

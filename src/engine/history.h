@@ -6,7 +6,7 @@
 //
 // The run is deterministic, so a replay from a checkpoint gives back exactly the steps
 // the first run made. Budget (RunOptions::history_bytes = B): full steps B/4, checkpoints
-// B/4 (thinned to every other one when over), recomputed windows B/4, and the records
+// B/4 (thinned to every other one when over), recomputed windows B/8, and the records
 // every step keeps B/2 (past that the run stops and says why).
 #pragma once
 
@@ -55,6 +55,13 @@ std::size_t step_full_bytes(const Step& s);
 // Drops the recomputable part of a step (snapshot, events, regions, objects).
 void drop_full(Step& s);
 
+// What the first run kept (benchmarks print it).
+struct HistoryStats {
+  int steps = 0, full_steps = 0;        // all steps; those recorded with their full part
+  std::size_t record_bytes = 0;         // Σ step_record_bytes
+  std::size_t full_bytes = 0;           // full parts of the full steps, snapshots included
+};
+
 class History {
  public:
   History(std::shared_ptr<CompiledLesson> lesson, const RunOptions& opt);
@@ -66,6 +73,7 @@ class History {
   std::size_t checkpoint_bytes() const { return ckpt_bytes_; }
   std::size_t checkpoints() const { return ckpts_.size(); }
   void set_stop_icount(u64 n) { stop_icount_ = n; }  // the first run stopped on a VM error here
+  HistoryStats stats;
 
   // --- afterwards: makes t.steps[i] full again (no-op when it is)
   void materialize(Trace& t, int i, bool machine);

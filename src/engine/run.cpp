@@ -278,12 +278,17 @@ class Runner final : public lang::VmHooks {
   // Bytes of history: past a quarter of the budget, later steps keep their records only.
   void account(const Step& s) {
     record_bytes_ += step_record_bytes(s);
+    HistoryStats& st = H_->stats;
+    st.steps = nsteps_ + 1;
+    st.record_bytes = record_bytes_;
     if (!full_) return;
+    st.full_steps = nsteps_ + 1;
     full_bytes_ += step_full_bytes(s);
     if (s.machine) {
       full_bytes_ += last_snap_ ? s.machine->bytes_beyond(*last_snap_) : s.machine->deep_bytes();
       last_snap_ = s.machine;
     }
+    st.full_bytes = full_bytes_;
     if (full_bytes_ > H_->budget() / 4) {
       full_ = false;
       last_snap_.reset();

@@ -25,7 +25,7 @@ struct RunOptions {
   // Bytes of history (snapshots, reports, checkpoints) kept; older steps beyond it are
   // recomputed on demand. The records every step keeps count too: a run whose records
   // alone outgrow it stops with a diagnostic.
-  u64 history_bytes = 128ull << 20;
+  u64 history_bytes = 96ull << 20;
   bool check_invariants = false;   // Machine::check() after every op (tests)
 };
 

@@ -75,9 +75,9 @@ struct Step {
   double wall_us = 0;         // host time the interpreter + model spent on it (benchmarks)
   std::vector<ProcReport> procs;  // parent first, then children
   std::shared_ptr<const Machine> machine;  // model snapshot after the step (null in real mode)
-  // The history dropped this step's snapshot, events and the regions/objects of its
-  // reports (status stays); Trace::at() brings them back.
-  bool dropped = false;
+  // The history dropped this step's snapshot and the regions/objects of its reports
+  // (status stays), and its events when there were many; Trace::at() brings them back.
+  bool dropped = false, events_dropped = false;
 };
 
 class History;  // checkpoints of a model run (engine/history.h)

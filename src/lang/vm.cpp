@@ -321,7 +321,7 @@ void Vm::run() {
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   double spent = run_seconds_;
-  u64 next_check = icount_ + 256;
+  u64 next_check = icount_ + 64;
   while (cur_ && !stopped_) {
     Proc& p = *cur_;
     if (p.st != PState::Ready) { schedule(); continue; }
@@ -330,10 +330,10 @@ void Vm::run() {
       fail("the lesson ran more than " + std::to_string(lim_.max_instructions) +
            " instructions (an endless loop?); stopped");
     }
-    // The clock is read every 256 instructions: an
+    // The clock is read every 64 instructions: an
     // endless loop stops within the budget without paying for a clock per instruction.
     if (lim_.max_seconds > 0 && icount_ >= next_check && !error_) {
-      next_check = icount_ + 256;
+      next_check = icount_ + 64;
       run_seconds_ = spent + std::chrono::duration<double>(Clock::now() - t0).count();
       if (run_seconds_ > lim_.max_seconds) {
         char buf[32];
