@@ -170,7 +170,7 @@ class Runner final : public lang::VmHooks {
     c.total_output = total_output_;
     c.bytes = sizeof(Checkpoint) + (last_ckpt_ ? c.machine.bytes_beyond(*last_ckpt_) : c.machine.deep_bytes());
     for (const lang::Proc& p : c.vm.procs)
-      c.bytes += sizeof(p) + p.blocks.size() * 64 + p.mem.entries() * 48 + p.vs.capacity() * 8 +
+      c.bytes += sizeof(p) + p.blocks.size() * 64 + p.mem.chunks() * 64 + p.vs.capacity() * 8 +
                  p.frames.capacity() * sizeof(lang::Frame);
     last_ckpt_ = std::make_shared<Machine>(c.machine);
     last_ckpt_step_ = nsteps_;
