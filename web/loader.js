@@ -1,8 +1,9 @@
 // pinpages page loader: checks the browser can run the app, downloads the wasm with a
 // progress bar, starts the Emscripten module and exposes window.pinpages (see README.md).
 //
-//   check WebAssembly + WebGL2 ──► fetch pinpages.wasm (progress) ──► createPinpages(Module)
-//        └─ missing: readable error       └─ single-file build: wasm is already inline
+//   check WebAssembly + WebGL2 ──► fetch + compile pinpages.wasm while it streams (progress)
+//        └─ missing: readable error  ──► createPinpages(Module) instantiates the compiled module
+//                                         └─ single-file build: wasm is already inline
 'use strict';
 
 (function () {
@@ -23,7 +24,7 @@
     module: null,                // the Emscripten module (for tests and debugging)
     frameCount: () => frameCountFn(),
     // Milliseconds after navigation start (performance.now()), for tests/web/bench.mjs.
-    timing: { wasmDownloaded: null, firstFrame: null },
+    timing: { wasmDownloaded: null, firstFrame: null, marks: {} },
     // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
     narrate(text) {
       const n = $('narration');
@@ -110,6 +111,38 @@
     return buf.buffer.slice(0, got);
   }
 
+  // Streaming compilation: the wasm compiles while it downloads. The body passes
+  // through a counting stream (the progress bar) on its way to the compiler.
+  async function compileWasm(url, signal) {
+    const resp = await fetch(url, signal ? { signal } : undefined);
+    if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
+    const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
+    const total = Number(resp.headers.get('X-Decoded-Length')) ||
+                  (enc === 'identity' ? Number(resp.headers.get('Content-Length')) : 0) || 0;
+    const mb = (n) => (n / 1048576).toFixed(1);
+    let got = 0;
+    const reader = resp.body.getReader();
+    const counted = new ReadableStream({
+      async pull(ctl) {
+        const { done, value } = await reader.read();
+        if (done) {
+          api.timing.wasmDownloaded = performance.now();
+          ctl.close();
+          return;
+        }
+        got += value.length;
+        if (total) setStatus(`Downloading pinpages… ${mb(got)} of ${mb(total)} MB`, Math.min(1, got / total));
+        else setStatus(`Downloading pinpages… ${mb(got)} MB`);
+        ctl.enqueue(value);
+      },
+      cancel(why) { reader.cancel(why); },
+    });
+    const mod = await WebAssembly.compileStreaming(
+      new Response(counted, { headers: { 'Content-Type': 'application/wasm' } }));
+    api.timing.marks.compiled = performance.now();
+    return mod;
+  }
+
   async function start() {
     if (!hasWasm()) {
       fail('This browser does not support WebAssembly, so pinpages cannot run here.');
@@ -120,11 +153,18 @@
     // cancelled if the check fails.
     const served = typeof createPinpages !== 'function';
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
-    let download = null;
+    const streaming = typeof WebAssembly.compileStreaming === 'function' && typeof ReadableStream === 'function' &&
+                      typeof Response === 'function';
+    let download = null, compiled = null;
     if (served) {
       setStatus('Downloading pinpages…', 0);
-      download = fetchWasm('pinpages.wasm', abort ? abort.signal : undefined);
-      download.catch(() => {});  // awaited below; a failure is reported there
+      if (streaming) {
+        compiled = compileWasm('pinpages.wasm', abort ? abort.signal : undefined);
+        compiled.catch(() => {});  // awaited below; a failure is reported there
+      } else {
+        download = fetchWasm('pinpages.wasm', abort ? abort.signal : undefined);
+        download.catch(() => {});
+      }
     }
     if (!hasWebGL2()) {
       if (abort) abort.abort();
@@ -146,6 +186,9 @@
       printErr: (t) => console.warn(t),
       onAbort: (what) => fail(`pinpages stopped: ${what}`),
       onFatal: (msg) => fail(msg),
+      // Start-up milestones ("compiled", "instantiated", "main", "platform", "ui",
+      // "lesson", "first frame"): ms after navigation start.
+      onMark: (name) => { api.timing.marks[name] = performance.now(); },
       onFirstFrame: () => {
         api.timing.firstFrame = performance.now();
         api.started = true;
@@ -156,7 +199,18 @@
       locateFile: (path) => path,
     };
 
-    if (served) {
+    if (served && compiled) {
+      // The module compiled while downloading; Emscripten only instantiates it.
+      await loadScript('pinpages.js');
+      const mod = await compiled;
+      Module.instantiateWasm = (imports, receive) => {
+        WebAssembly.instantiate(mod, imports).then((inst) => {
+          api.timing.marks.instantiated = performance.now();
+          receive(inst, mod);
+        }, (e) => fail(`cannot start pinpages: ${e && e.message ? e.message : e}`));
+        return {};  // exports arrive through receive()
+      };
+    } else if (served) {
       // Served build: pinpages.js + pinpages.wasm next to this page.
       const [wasm] = await Promise.all([download, loadScript('pinpages.js')]);
       Module.wasmBinary = wasm;

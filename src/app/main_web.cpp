@@ -4,6 +4,7 @@
 //   Module.onFatal(msg)    called when start-up fails (shown on the page)
 //   _pp_frame_count()      frames rendered so far (window.pinpages.frameCount())
 //   _pp_reload_location()  re-read ?lesson=…#step=… after a hashchange
+//   Module.onMark(name)    start-up milestones (window.pinpages.timing.marks, bench.mjs)
 #include <emscripten.h>
 
 #include <memory>
@@ -16,6 +17,11 @@ namespace {
 
 pp::app::Platform g_platform;
 std::unique_ptr<pp::ui::AppUi> g_ui;
+
+// Start-up milestones for the page's timing breakdown.
+void mark(const char* what) {
+  EM_ASM({ if (Module['onMark']) Module['onMark'](UTF8ToString($0)); }, what);
+}
 
 pp::ui::StartOptions read_location() {
   const char* s = emscripten_run_script_string(
@@ -36,6 +42,7 @@ pp::ui::StartOptions read_location() {
 void tick() {
   pp::app::frame(g_platform);
   if (g_platform.frames == 1) {
+    mark("first frame");
     EM_ASM({ if (Module['onFirstFrame']) Module['onFirstFrame'](); });
   }
 }
@@ -50,14 +57,18 @@ EMSCRIPTEN_KEEPALIVE void pp_reload_location() {
 }
 
 int main() {
+  mark("main");
   std::string err;
   if (!pp::app::init(g_platform, pp::app::PlatformOptions{}, err)) {
     EM_ASM({ if (Module['onFatal']) Module['onFatal'](UTF8ToString($0)); }, err.c_str());
     return 1;
   }
+  mark("platform");
   g_ui = std::make_unique<pp::ui::AppUi>();
   g_platform.ui = g_ui.get();
+  mark("ui");
   g_ui->start(read_location());
+  mark("lesson");
   // fps 0 = requestAnimationFrame; true = main never returns, so globals stay alive.
   emscripten_set_main_loop(tick, 0, true);
   return 0;

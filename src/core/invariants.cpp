@@ -163,6 +163,53 @@ void Machine::collect_chunks(std::vector<const void*>& seen, std::size_t& bytes)
   }
 }
 
+namespace {
+template <class A>
+std::size_t chunks_beyond(const A& a, const A& b) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.chunks.size(); ++i)
+    if (i >= b.chunks.size() || a.chunks[i] != b.chunks[i]) n += sizeof(*a.chunks[i]);
+  return n;
+}
+std::size_t proc_beyond(const Proc& p, const Proc* q) {
+  if (q == &p) return 0;
+  std::size_t b = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.capacity() * 24 + p.fds.capacity() * 4;
+  // Leaves are sorted by key in both tables: one merge walk finds the new ones.
+  std::size_t j = 0;
+  for (const auto& [key, leaf] : p.pt.leaves) {
+    while (q && j < q->pt.leaves.size() && q->pt.leaves[j].first < key) ++j;
+    bool shared = q && j < q->pt.leaves.size() && q->pt.leaves[j].first == key && q->pt.leaves[j].second == leaf;
+    if (!shared) b += sizeof(Leaf);
+  }
+  if (p.arena && (!q || q->arena != p.arena))
+    b += sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) + p.arena->mmaps.capacity() * sizeof(MmapChunk);
+  return b;
+}
+}  // namespace
+
+std::size_t Machine::bytes_beyond(const Machine& prev) const {
+  const State& s = *s_;
+  const State& t = *prev.s_;
+  if (&s == &t) return 0;
+  std::size_t b = sizeof(State) + (s.frames.ref.chunks.size() + s.swap.ref.chunks.size()) * 16 +
+                  (s.procs.size() + s.files.size()) * 16;
+  b += chunks_beyond(s.frames.ref, t.frames.ref) + chunks_beyond(s.swap.ref, t.swap.ref);
+  for (std::size_t i = 0; i < s.files.size(); ++i) {
+    const File* g = i < t.files.size() ? t.files[i].get() : nullptr;
+    if (g == s.files[i].get()) continue;
+    b += sizeof(File) + s.files[i]->cache.chunks.size() * 16;
+    b += g ? chunks_beyond(s.files[i]->cache, g->cache) : s.files[i]->cache.chunks.size() * 4096;
+  }
+  if (s.hog && s.hog != t.hog) b += s.hog->size() * 4;
+  for (const auto& pp : s.procs) {
+    const Proc* q = nullptr;
+    for (const auto& qq : t.procs)
+      if (qq->pid == pp->pid) q = qq.get();
+    b += proc_beyond(*pp, q);
+  }
+  return b;
+}
+
 std::size_t Machine::deep_bytes() const {
   std::vector<const void*> seen;
   std::size_t bytes = 0;

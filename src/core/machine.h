@@ -187,6 +187,9 @@ class Machine {
   std::uint32_t swap_slots() const;
   std::uint32_t swap_free() const;
   std::vector<FrameOwner> frame_owners() const;       // one per frame
+  // The subset of `frames` held by some locked mapping (as FrameOwner::locked says),
+  // sorted. Costs what the locked mappings hold, not what RAM holds.
+  std::vector<std::uint32_t> locked_frames(std::vector<std::uint32_t> frames) const;
   std::vector<FrameOwner> swap_owners() const;        // one per swap slot
   u64 pressure_bytes() const;                         // held by the outside "hog"
 
@@ -195,6 +198,9 @@ class Machine {
   std::size_t deep_bytes() const;   // bytes a full copy of the state would take
   // Adds the distinct heap chunks this state references (for history memory accounting).
   void collect_chunks(std::vector<const void*>& seen, std::size_t& bytes) const;
+  // Bytes this state holds that `prev` does not share: what keeping this snapshot next
+  // to `prev` costs. Compares chunk pointers position by position (no allocation).
+  std::size_t bytes_beyond(const Machine& prev) const;
 
  private:
   struct State;

@@ -86,10 +86,15 @@ struct Mal {
     }
     // Best fit among free chunks (glibc's bins give nearly this).
     std::size_t best = A->chunks.size();
-    for (std::size_t i = 0; i < A->chunks.size(); ++i) {
+    for (std::size_t i = 0; A->maybe_free && i < A->chunks.size(); ++i) {
       const Chunk& c = A->chunks[i];
       if (!c.used && c.size >= nb && (best == A->chunks.size() || c.size < A->chunks[best].size))
         best = i;
+    }
+    if (best == A->chunks.size() && A->maybe_free) {
+      bool any = false;
+      for (const Chunk& c : A->chunks) any |= !c.used;
+      A->maybe_free = any;
     }
     u64 addr;
     if (best < A->chunks.size()) {
@@ -100,6 +105,7 @@ struct Mal {
         Chunk rest{c.addr + nb, c.size - nb, false};
         c.size = nb;
         A->chunks.insert(A->chunks.begin() + std::ptrdiff_t(best) + 1, rest);
+        A->maybe_free = true;
         k.touch_range(p, rest.addr + 8, 8, true);
       }
     } else {
@@ -147,6 +153,7 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
   if (ptr == 0) return r;
   if (!p.arena || ptr < 16) { r.ret = -1; r.err = err::INVAL; return r; }
   Arena& A = arena_mut(p);
+  A.maybe_free = true;  // recounted by the next malloc that finds none
   u64 c = ptr - 16;
   for (std::size_t i = 0; i < A.mmaps.size(); ++i) {
     if (A.mmaps[i].addr != c) continue;
@@ -218,6 +225,7 @@ OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
     i = std::size_t(it - A0.chunks.begin());
     old_usable = it->size - kSizeSz;
     Arena& A = arena_mut(p);
+    A.maybe_free = true;
     Chunk& ch = A.chunks[i];
     if (nb <= ch.size) {  // shrink in place
       if (ch.size - nb >= kMinSize) {

@@ -334,6 +334,34 @@ std::vector<FrameOwner> Machine::frame_owners() const {
   return out;
 }
 
+std::vector<std::uint32_t> Machine::locked_frames(std::vector<std::uint32_t> frames) const {
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+  std::vector<std::uint32_t> out;
+  if (frames.empty()) return out;
+  const State& s = *s_;
+  auto hit = [&](std::uint32_t f) {
+    if (std::binary_search(frames.begin(), frames.end(), f)) out.push_back(f);
+  };
+  for (const auto& pp : s.procs) {
+    const Proc& p = *pp;
+    for (const Vma& v : p.vmas) {
+      if (!(v.locked || p.superlocked)) continue;
+      each_pte(p, v.start, v.end, [&](u64, std::uint32_t e) {
+        if (pte::st(e) == pte::kFrame) hit(pte::idx(e));
+      });
+      if (v.file < 0 || v.onfault) continue;
+      const File& f = *s.files[std::size_t(v.file)];
+      u64 first = v.file_off >> kPageShift;
+      for (u64 k = first; k < first + v.pages() && k < f.cache.size; ++k)
+        if (std::uint32_t c = f.cache.get(k)) hit((c & ~File::kDirty) - 1);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<FrameOwner> Machine::swap_owners() const {
   const State& s = *s_;
   std::vector<FrameOwner> out(s.swap.n);

@@ -133,6 +133,9 @@ struct Arena {
   u64 mmap_threshold = 128 * 1024;    // M_MMAP_THRESHOLD (dynamic)
   u64 trim_threshold = 128 * 1024;    // M_TRIM_THRESHOLD (dynamic: 2 × mmap threshold)
   u64 top_pad = 128 * 1024;           // M_TOP_PAD default
+  // False only when no chunk below top is free: malloc then skips the best-fit scan, so
+  // a program that only allocates costs O(1) per call, not O(live chunks).
+  bool maybe_free = false;
 };
 
 struct Proc {

@@ -2,6 +2,7 @@
 #include "engine/cli.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -73,7 +74,11 @@ void print_step(const Step& s, OsKind os) {
 void usage_run() {
   std::fprintf(stderr,
                "usage: pinpages run LESSON [--json] [--os linux|qnx] [--ram SIZE] [--swap SIZE] [--max-steps N]\n"
-               "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n");
+               "                    [--max-seconds S] [--history-mb MB]\n"
+               "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
+               "  --max-steps N     stop after N steps (default 1000000)\n"
+               "  --max-seconds S   stop a run that takes longer than S seconds (default 1.5; 0: no limit)\n"
+               "  --history-mb MB   bytes of history kept; older steps are recomputed (default 96)\n");
 }
 
 // Parses the shared options; returns false (after a message) on a bad argument.
@@ -101,6 +106,18 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
       if (!value(v)) return false;
       o.max_steps = std::atoi(v.c_str());
       if (o.max_steps <= 0) { std::fprintf(stderr, "pinpages: bad --max-steps\n"); return false; }
+    } else if (a == "--max-seconds") {
+      if (!value(v)) return false;
+      char* end = nullptr;
+      double d = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(d >= 0) || d > 1e6) { std::fprintf(stderr, "pinpages: bad --max-seconds '%s'\n", v.c_str()); return false; }
+      o.max_seconds = d;
+    } else if (a == "--history-mb") {
+      if (!value(v)) return false;
+      char* end = nullptr;
+      long long mb = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || mb < 1 || mb > (1ll << 20)) { std::fprintf(stderr, "pinpages: bad --history-mb '%s'\n", v.c_str()); return false; }
+      o.history_bytes = u64(mb) << 20;
     } else if (a == "--check-invariants") {
       o.check_invariants = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -129,7 +146,10 @@ int lesson_run_command(const std::vector<std::string>& args) {
   }
   Trace t = run_lesson(file, text, o);
   if (!json && !t.steps.empty()) std::printf("%s — %s\n\n", t.meta.file.c_str(), t.meta.title.c_str());
-  for (const Step& s : t.steps) {
+  for (int i = 0; i < int(t.steps.size()); i++) {
+    // JSON has every region and object: recomputed from a checkpoint if the history
+    // dropped them. The text needs only the record and its events.
+    const Step& s = json || t.steps[std::size_t(i)].events_dropped ? t.at(i, false) : t.steps[std::size_t(i)];
     if (json) std::printf("%s\n", step_json(t, s).c_str());
     else print_step(s, t.meta.machine.os);
   }

@@ -71,13 +71,21 @@ PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 l
   if (!m || c.locked >= c.pages || c.resident == 0 || vm.live_processes() < 2 || len == 0) return c;
   u64 first = addr & ~(kPageSize - 1), last = (addr + len - 1) & ~(kPageSize - 1);
   if ((last - first) / kPageSize > (1u << 20)) return c;
-  std::vector<FrameOwner> owners = m->frame_owners();
+  // Only the frames of this range are looked up: nothing here grows with RAM size.
+  u64 n = (last - first) / kPageSize + 1;
+  std::vector<PageInfo> pages(n);
+  m->page_range(pid, first, n, pages.data());
+  auto frame_of = [](const PageInfo& pi) {
+    return pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
+  };
+  std::vector<std::uint32_t> frames;
+  for (const PageInfo& pi : pages)
+    if (!pi.locked && frame_of(pi) >= 0) frames.push_back(std::uint32_t(frame_of(pi)));
+  std::vector<std::uint32_t> held = m->locked_frames(std::move(frames));
   u64 locked = 0;
-  for (u64 va = first;; va += kPageSize) {
-    PageInfo pi = m->page(pid, va);
-    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
-    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) locked++;
-    if (va == last) break;
+  for (const PageInfo& pi : pages) {
+    std::int64_t f = frame_of(pi);
+    if (pi.locked || (f >= 0 && std::binary_search(held.begin(), held.end(), std::uint32_t(f)))) locked++;
   }
   c.locked = std::max(c.locked, locked);
   return c;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/model_os.h"
+#include "engine/history.h"
 #include "engine/lesson.h"
 #include "engine/report.h"
 #include "engine/run.h"
@@ -19,39 +20,45 @@ namespace pp {
 
 namespace {
 
-struct Pending {
-  bool open = false;
-  bool active = false, forced = false, with_notes = false;
-  int pid = 0, stmt = -1;
-  std::vector<std::string> calls;  // distinct call texts, in order
-  std::vector<int> repeats;
-  bool more_calls = false;
-  i64 ret = 0;
-  int err = 0;
-  std::string output;
-  std::vector<Event> events;
-  u64 minflt = 0, majflt = 0;
-  double cost = 0;
-};
+using Pending = PendingStep;
 
 class Runner final : public lang::VmHooks {
  public:
-  Runner(CompiledLesson& L, Os& os, const RunOptions& opt, Trace& t)
-      : L_(L), os_(os), opt_(opt), T_(t), model_(dynamic_cast<ModelOs*>(&os)) {}
+  Runner(CompiledLesson& L, Os& os, const RunOptions& opt, Trace& t, History* h = nullptr)
+      : L_(L), os_(os), opt_(opt), T_(t), model_(dynamic_cast<ModelOs*>(&os)), H_(h) {}
 
   void run() {
-    lang::VmLimits lim;
-    lim.max_instructions = opt_.max_instructions;
-    vm_ = std::make_unique<lang::Vm>(*L_.prog, L_.code, os_, *this, lim);
+    vm_ = std::make_unique<lang::Vm>(*L_.prog, L_.code, os_, *this, limits());
     // Step 0: the process as it starts, before main's first statement.
     P_ = Pending{};
     P_.open = true; P_.forced = true; P_.with_notes = true; P_.stmt = -1;
     if (!vm_->start({L_.meta.id})) { finish_error(); return; }
     P_.pid = vm_->current() ? vm_->current()->pid : 0;
     flush();
-    vm_->run();
+    if (H_) take_checkpoint();
+    run_vm();
     flush();
     finish_error();
+    if (H_ && vm_->error()) H_->set_stop_icount(vm_->instructions());
+  }
+
+  // Continues from `c`; keeps the full steps with index in [lo, hi) (see replay_steps).
+  std::vector<Step> replay(const Checkpoint& c, int lo, int hi, int need, std::size_t max_bytes, u64 stop_icount,
+                           bool machines) {
+    win_machines_ = machines;
+    lang::VmLimits lim = limits();
+    lim.max_seconds = 0;  // the first run's stop (if any) is replayed by instruction count
+    if (stop_icount) lim.max_instructions = stop_icount - 1;
+    vm_ = std::make_unique<lang::Vm>(*L_.prog, L_.code, os_, *this, lim);
+    vm_->restore(c.vm);
+    P_ = c.pending;
+    total_output_ = c.total_output;
+    nsteps_ = c.step;
+    win_lo_ = lo; win_hi_ = hi; win_need_ = need; win_max_ = max_bytes;
+    replaying_ = true;
+    vm_->run();
+    flush();
+    return std::move(window_);
   }
 
   // --- VmHooks
@@ -150,25 +157,53 @@ class Runner final : public lang::VmHooks {
     P_.cost += r.cost_us;
   }
 
-  void flush() {
-    if (!P_.open) return;
-    Pending pd = std::move(P_);
-    P_ = Pending{};
-    if (!pd.active && !pd.forced) return;
-    if ((int)T_.steps.size() >= opt_.max_steps) {
-      if (!T_.truncated) {
-        T_.truncated = true;
-        int line = pd.stmt >= 0 ? L_.prog->stmts[pd.stmt].line : 1;
-        int col = pd.stmt >= 0 ? L_.prog->stmts[pd.stmt].col : 1;
-        T_.errors.push_back(make_diag(L_.meta.file, L_.lines, line, col,
-                                      "step limit reached: the lesson made more than " + std::to_string(opt_.max_steps) +
-                                          " steps (a runaway loop? mark it //@ step once)"));
-      }
-      if (vm_) vm_->stop();
-      return;
+  lang::VmLimits limits() const {
+    lang::VmLimits lim;
+    lim.max_instructions = opt_.max_instructions;
+    lim.max_seconds = opt_.max_seconds;
+    return lim;
+  }
+
+  // Runs the VM, stopping between two instructions whenever a checkpoint is due.
+  void run_vm() {
+    for (;;) {
+      vm_->run();
+      if (!ckpt_due_) break;
+      ckpt_due_ = false;
+      take_checkpoint();
     }
+  }
+
+  void take_checkpoint() {
+    Checkpoint c;
+    c.step = nsteps_;
+    c.machine = model_->machine();
+    c.vm = vm_->save();
+    c.pending = P_;
+    c.total_output = total_output_;
+    c.bytes = sizeof(Checkpoint) + (last_ckpt_ ? c.machine.bytes_beyond(*last_ckpt_) : c.machine.deep_bytes());
+    for (const lang::Proc& p : c.vm.procs)
+      c.bytes += sizeof(p) + p.blocks.size() * 64 + p.mem.chunks() * 64 + p.vs.capacity() * 8 +
+                 p.frames.capacity() * sizeof(lang::Frame);
+    last_ckpt_ = std::make_shared<Machine>(c.machine);
+    last_ckpt_step_ = nsteps_;
+    H_->add_checkpoint(std::move(c));
+  }
+
+  // Stops the run (like the step limit) with a diagnostic at the pending statement.
+  void stop_with(const Pending& pd, const std::string& why) {
+    if (!T_.truncated) {
+      T_.truncated = true;
+      int line = pd.stmt >= 0 ? L_.prog->stmts[pd.stmt].line : 1;
+      int col = pd.stmt >= 0 ? L_.prog->stmts[pd.stmt].col : 1;
+      T_.errors.push_back(make_diag(L_.meta.file, L_.lines, line, col, why));
+    }
+    if (vm_) vm_->stop();
+  }
+
+  Step make_record(Pending& pd, const StepNotes* n) {
     Step s;
-    s.index = (int)T_.steps.size();
+    s.index = nsteps_;
     s.pid = pd.pid;
     if (pd.stmt >= 0) {
       const auto& si = L_.prog->stmts[pd.stmt];
@@ -184,8 +219,6 @@ class Runner final : public lang::VmHooks {
     if (pd.more_calls) s.call += "; ...";
     s.ret = pd.ret;
     s.err = pd.err;
-    const StepNotes* n = nullptr;
-    if (pd.with_notes) n = pd.stmt >= 0 ? &L_.notes[pd.stmt] : &L_.start_notes;
     if (n) {
       for (const auto& x : n->say) s.say += (s.say.empty() ? "" : " ") + x;
       s.figure = n->figure;
@@ -201,11 +234,38 @@ class Runner final : public lang::VmHooks {
     s.minflt = pd.minflt;
     s.majflt = pd.majflt;
     s.cost_us = pd.cost;
+    return s;
+  }
+
+  // The full part of a step: reports with regions and objects, and the model snapshot.
+  void add_full(Step& s, bool machine = true) {
+    const Machine* mach = model_ ? &model_->machine() : nullptr;
+    for (int pid : os_.pids()) s.procs.push_back(proc_report(*vm_, pid, mach));
+    if (model_ && machine) s.machine = std::make_shared<const Machine>(model_->machine());
+  }
+
+  void flush() {
+    if (!P_.open) return;
+    Pending pd = std::move(P_);
+    P_ = Pending{};
+    if (!pd.active && !pd.forced) return;
+    if (nsteps_ >= opt_.max_steps) {
+      stop_with(pd, "step limit reached: the lesson made more than " + std::to_string(opt_.max_steps) +
+                        " steps (a runaway loop? mark it //@ step once)");
+      return;
+    }
+    const StepNotes* n = nullptr;
+    if (pd.with_notes) n = pd.stmt >= 0 ? &L_.notes[pd.stmt] : &L_.start_notes;
+    if (replaying_) { replay_flush(pd, n); return; }
+    Step s = make_record(pd, n);
     auto now = std::chrono::steady_clock::now();
     s.wall_us = std::chrono::duration<double, std::micro>(now - last_flush_).count();
     const Machine* mach = model_ ? &model_->machine() : nullptr;
-    for (int pid : os_.pids()) s.procs.push_back(proc_report(*vm_, pid, mach));
-    if (model_) s.machine = std::make_shared<const Machine>(model_->machine());
+    if (full_) add_full(s);
+    else {
+      for (int pid : os_.pids()) { ProcReport r; r.status = os_.status(pid); s.procs.push_back(std::move(r)); }
+      drop_full(s);
+    }
     if (n) {
       for (const ExpectFact& f : n->expects) {
         std::string why = check_fact(*vm_, f, s, pd.pid, mach);
@@ -218,8 +278,50 @@ class Runner final : public lang::VmHooks {
       std::string c = model_->machine().check();
       if (!c.empty()) T_.errors.push_back(make_diag(L_.meta.file, L_.lines, s.line, s.col, "model invariant broken: " + c));
     }
+    if (H_) account(s);
     T_.steps.push_back(std::move(s));
+    ++nsteps_;
+    if (H_ && !full_ && nsteps_ - last_ckpt_step_ >= H_->spacing()) { ckpt_due_ = true; vm_->pause(); }
+    if (H_ && record_bytes_ > H_->budget() / 2)
+      stop_with(pd, "history limit reached: " + std::to_string(nsteps_) + " steps fill the " +
+                        std::to_string(H_->budget() >> 20) + " MB of history this run may keep (--history-mb)");
     last_flush_ = std::chrono::steady_clock::now();  // reports/snapshot count for this step
+  }
+
+  // Bytes of history: past a quarter of the budget, later steps keep their records only.
+  void account(const Step& s) {
+    record_bytes_ += step_record_bytes(s);
+    HistoryStats& st = H_->stats;
+    st.steps = nsteps_ + 1;
+    st.record_bytes = record_bytes_;
+    if (!full_) return;
+    st.full_steps = nsteps_ + 1;
+    full_bytes_ += step_full_bytes(s);
+    if (s.machine) {
+      full_bytes_ += last_snap_ ? s.machine->bytes_beyond(*last_snap_) : s.machine->deep_bytes();
+      last_snap_ = s.machine;
+    }
+    st.full_bytes = full_bytes_;
+    if (full_bytes_ > H_->budget() / 4) {
+      full_ = false;
+      last_snap_.reset();
+      ckpt_due_ = true;  // the first step without a full part needs a checkpoint before it
+      vm_->pause();
+    }
+  }
+
+  // Replay: only the steps of the window are built in full; the others are counted.
+  void replay_flush(Pending& pd, const StepNotes* n) {
+    int idx = nsteps_;
+    if (idx >= win_lo_ && idx < win_hi_) {
+      Step s = make_record(pd, n);
+      add_full(s, win_machines_);
+      win_bytes_ += step_full_bytes(s) + (s.machine && !window_.empty() && window_.back().machine
+                                              ? s.machine->bytes_beyond(*window_.back().machine) : 0);
+      window_.push_back(std::move(s));
+    }
+    ++nsteps_;
+    if (nsteps_ >= win_hi_ || (idx >= win_need_ && win_bytes_ > win_max_)) vm_->stop();
   }
 
   void finish_error() {
@@ -235,17 +337,29 @@ class Runner final : public lang::VmHooks {
   Trace& T_;
   ModelOs* model_;
   std::unique_ptr<lang::Vm> vm_;
+  History* H_ = nullptr;
   Pending P_;
   std::size_t total_output_ = 0;
+  int nsteps_ = 0;
+  // recording
+  bool full_ = true, ckpt_due_ = false;
+  std::size_t record_bytes_ = 0, full_bytes_ = 0;
+  std::shared_ptr<const Machine> last_snap_, last_ckpt_;
+  int last_ckpt_step_ = 0;
+  // replaying
+  bool replaying_ = false, win_machines_ = true;
+  int win_lo_ = 0, win_hi_ = 0, win_need_ = 0;
+  std::size_t win_max_ = 0, win_bytes_ = 0;
+  std::vector<Step> window_;
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };
 
-Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt) {
+Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt, History* h = nullptr) {
   Trace t;
   t.meta = L.meta;
   if (!L.errors.empty()) { t.errors = L.errors; return t; }
   try {
-    Runner r(L, os, opt, t);
+    Runner r(L, os, opt, t, h);
     r.run();
   } catch (const std::exception& e) {
     t.errors.push_back(make_diag(L.meta.file, L.lines, 1, 1, std::string("internal error: ") + e.what()));
@@ -255,13 +369,26 @@ Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt) {
 
 }  // namespace
 
+std::vector<Step> replay_steps(CompiledLesson& L, const RunOptions& opt, const Checkpoint& c, int lo, int hi,
+                               int need, std::size_t max_bytes, u64 stop_icount, bool machines) {
+  ModelOs os(c.machine);
+  Trace scratch;
+  try {
+    Runner r(L, os, opt, scratch);
+    return r.replay(c, lo, hi, need, max_bytes, stop_icount, machines);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 Trace run_lesson_on(Os& os, const std::string& file, const std::string& text, const RunOptions& opt) {
   CompiledLesson L = compile_lesson(file, text, os.kind());
   return run_compiled(L, os, opt);
 }
 
 Trace run_lesson(const std::string& file, const std::string& text, const RunOptions& opt) {
-  CompiledLesson L = compile_lesson(file, text, opt.os);
+  auto Lp = std::make_shared<CompiledLesson>(compile_lesson(file, text, opt.os));
+  CompiledLesson& L = *Lp;
   MachineConfig cfg = L.meta.machine;
   if (opt.os) cfg.os = *opt.os;
   if (opt.ram_bytes) cfg.ram_bytes = *opt.ram_bytes;
@@ -276,8 +403,10 @@ Trace run_lesson(const std::string& file, const std::string& text, const RunOpti
   }
   L.meta.machine = cfg;
   ModelOs os(cfg);
-  Trace t = run_compiled(L, os, opt);
+  auto h = std::make_shared<History>(Lp, opt);
+  Trace t = run_compiled(L, os, opt, h.get());
   t.meta.machine = cfg;
+  if (h->checkpoints()) t.history = std::move(h);
   return t;
 }
 

@@ -19,8 +19,13 @@ struct RunOptions {
   std::optional<OsKind> os;        // override //@ machine os=
   std::optional<u64> ram_bytes;    // override //@ machine ram=
   std::optional<u64> swap_bytes;   // override //@ machine swap=
-  int max_steps = 20000;           // runaway programs stop here with a diagnostic
-  u64 max_instructions = 200'000'000;
+  int max_steps = 1'000'000;       // runaway programs stop here with a diagnostic
+  u64 max_instructions = 2'000'000'000;
+  double max_seconds = 1.5;        // host time for the whole run (0: none); endless loops
+  // Bytes of history (snapshots, reports, checkpoints) kept; older steps beyond it are
+  // recomputed on demand. The records every step keeps count too: a run whose records
+  // alone outgrow it stops with a diagnostic.
+  u64 history_bytes = 96ull << 20;
   bool check_invariants = false;   // Machine::check() after every op (tests)
 };
 

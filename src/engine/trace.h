@@ -10,7 +10,10 @@
 //                                            └─ step N  ...
 //
 // A step's Machine snapshot shares unchanged chunks with its neighbours, so 1,000
-// steps of the tutorial's 125,000-page program fit in tens of MB.
+// steps of the tutorial's 125,000-page program fit in tens of MB. A long run is bounded
+// by bytes instead: past the budget a step keeps only its small record (line, call,
+// faults, status, output), and its snapshot, regions, objects and events are recomputed
+// on demand by re-running from the nearest checkpoint (Trace::at).
 #pragma once
 
 #include <cstdint>
@@ -86,7 +89,12 @@ struct Step {
   double wall_us = 0;         // host time the interpreter + model spent on it (benchmarks)
   std::vector<ProcReport> procs;  // parent first, then children
   std::shared_ptr<const Machine> machine;  // model snapshot after the step (null in real mode)
+  // The history dropped this step's snapshot and the regions/objects of its reports
+  // (status stays), and its events when there were many; Trace::at() brings them back.
+  bool dropped = false, events_dropped = false;
 };
+
+class History;  // checkpoints of a model run (engine/history.h)
 
 struct LessonMeta {
   std::string file;       // path as given
@@ -104,6 +112,13 @@ struct Trace {
   std::vector<Diagnostic> errors;  // non-empty: the run stopped early with these
   std::vector<std::string> expect_failures;  // //@ expect facts that did not hold
   bool truncated = false;        // hit the step limit
+  std::shared_ptr<History> history;  // model runs: recomputes dropped steps
+
+  // Step i, complete: recomputed from the nearest checkpoint if the history dropped it
+  // (the run is deterministic). Use this, not steps[i], for machine/events/regions.
+  // Without `machine` the snapshot may stay null (reports and events only: cheaper, so
+  // a reader walking every step gets long windows).
+  const Step& at(int i, bool machine = true) const;
 };
 
 }  // namespace pp

@@ -18,14 +18,32 @@ Memory::Buf& Memory::writable(Page& p) {
   return *p.data;
 }
 
+const Memory::Page* Memory::find(std::uint64_t pg) const {
+  auto it = chunks_.find(pg / kChunkPages);
+  return it == chunks_.end() ? nullptr : &(*it->second)[pg % kChunkPages];
+}
+
+Memory::Page& Memory::page_mut(std::uint64_t pg) {
+  auto& c = chunks_[pg / kChunkPages];
+  if (!c) c = std::make_shared<Chunk>();
+  else if (c.use_count() > 1) c = std::make_shared<Chunk>(*c);  // shared with a copy
+  return (*c)[pg % kChunkPages];
+}
+
+void Memory::set(Page& slot, Page v) {
+  entries_ -= !slot.zero();
+  entries_ += !v.zero();
+  slot = std::move(v);
+}
+
 void Memory::read(std::uint64_t addr, void* out, std::uint64_t n) const {
   auto* o = static_cast<std::uint8_t*>(out);
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
-    auto it = pages_.find(pg);
-    if (it == pages_.end()) std::memset(o, 0, k);
-    else if (!it->second.data) std::memset(o, it->second.fill, k);
-    else std::memcpy(o, it->second.data->data() + off, k);
+    const Page* p = find(pg);
+    if (!p) std::memset(o, 0, k);
+    else if (!p->data) std::memset(o, p->fill, k);
+    else std::memcpy(o, p->data->data() + off, k);
     o += k; addr += k; n -= k;
   }
 }
@@ -34,10 +52,16 @@ void Memory::write(std::uint64_t addr, const void* in, std::uint64_t n) {
   auto* i = static_cast<const std::uint8_t*>(in);
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
-    Page& p = pages_[pg];
-    bool same = !p.data;
-    for (std::uint64_t j = 0; same && j < k; j++) same = i[j] == p.fill;
-    if (!same) std::memcpy(writable(p).data() + off, i, k);
+    const Page* cur = find(pg);
+    std::uint8_t f = cur ? cur->fill : 0;
+    bool same = !cur || !cur->data;
+    for (std::uint64_t j = 0; same && j < k; j++) same = i[j] == f;
+    if (!same) {
+      Page& p = page_mut(pg);
+      bool was_zero = p.zero();
+      std::memcpy(writable(p).data() + off, i, k);
+      entries_ += was_zero;
+    }
     i += k; addr += k; n -= k;
   }
 }
@@ -45,12 +69,15 @@ void Memory::write(std::uint64_t addr, const void* in, std::uint64_t n) {
 void Memory::fill(std::uint64_t addr, std::uint8_t byte, std::uint64_t n) {
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
+    const Page* cur = find(pg);
     if (k == kPage) {
-      if (byte == 0) pages_.erase(pg);
-      else pages_[pg] = Page{byte, nullptr};
-    } else {
-      Page& p = pages_[pg];
-      if (p.data || p.fill != byte) std::memset(writable(p).data() + off, byte, k);
+      bool already = cur ? !cur->data && cur->fill == byte : byte == 0;
+      if (!already) set(page_mut(pg), Page{byte, nullptr});
+    } else if (cur ? (cur->data || cur->fill != byte) : byte != 0) {
+      Page& p = page_mut(pg);
+      bool was_zero = p.zero();
+      std::memset(writable(p).data() + off, byte, k);
+      entries_ += was_zero;
     }
     addr += k; n -= k;
   }
@@ -81,7 +108,8 @@ void Memory::drop(std::uint64_t addr, std::uint64_t n) { fill(addr, 0, n); }
 
 std::size_t Memory::buffers() const {
   std::size_t b = 0;
-  for (auto& [k, p] : pages_) if (p.data) b++;
+  for (auto& [k, c] : chunks_)
+    for (const Page& p : *c) b += p.data != nullptr;
   return b;
 }
 

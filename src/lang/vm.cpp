@@ -3,6 +3,8 @@
 #include "lang/vm.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 
@@ -40,6 +42,44 @@ ImageSpec Vm::image_spec() const {
 Proc* Vm::find(int pid) const {
   for (auto& p : procs_) if (p->pid == pid) return p.get();
   return nullptr;
+}
+
+VmState Vm::save() const {
+  VmState st;
+  auto index_of = [&](const Proc* p) {
+    for (std::size_t i = 0; i < procs_.size(); ++i)
+      if (procs_[i].get() == p) return int(i);
+    return -1;
+  };
+  st.procs.reserve(procs_.size());
+  for (const auto& p : procs_) st.procs.push_back(*p);
+  for (const Proc* p : ready_) st.ready.push_back(index_of(p));
+  st.cur = index_of(cur_);
+  st.error = error_;
+  st.stopped = stopped_;
+  st.icount = icount_;
+  st.now_us = now_us_;
+  st.run_seconds = run_seconds_;
+  st.last_child = last_child_;
+  st.rand = rand_;
+  return st;
+}
+
+void Vm::restore(const VmState& st) {
+  procs_.clear();
+  for (const Proc& p : st.procs) procs_.push_back(std::make_unique<Proc>(p));
+  ready_.clear();
+  for (int i : st.ready) if (i >= 0) ready_.push_back(procs_[std::size_t(i)].get());
+  cur_ = st.cur >= 0 ? procs_[std::size_t(st.cur)].get() : nullptr;
+  error_ = st.error;
+  stopped_ = st.stopped;
+  paused_ = false;
+  icount_ = st.icount;
+  now_us_ = st.now_us;
+  run_seconds_ = st.run_seconds;
+  last_child_ = st.last_child;
+  rand_ = st.rand;
+  cur_ins_ = nullptr;
 }
 
 void Vm::fail(const std::string& msg) {
@@ -280,6 +320,10 @@ void Vm::exit_proc(Proc& p, int code, bool signal) {
 
 void Vm::run() {
   if (!cur_) return;
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
+  double spent = run_seconds_;
+  u64 next_check = icount_ + 64;
   while (cur_ && !stopped_) {
     Proc& p = *cur_;
     if (p.st != PState::Ready) { schedule(); continue; }
@@ -288,7 +332,21 @@ void Vm::run() {
       fail("the lesson ran more than " + std::to_string(lim_.max_instructions) +
            " instructions (an endless loop?); stopped");
     }
+    // The clock is read every 64 instructions: an
+    // endless loop stops within the budget without paying for a clock per instruction.
+    if (lim_.max_seconds > 0 && icount_ >= next_check && !error_) {
+      next_check = icount_ + 64;
+      run_seconds_ = spent + std::chrono::duration<double>(Clock::now() - t0).count();
+      if (run_seconds_ > lim_.max_seconds) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", lim_.max_seconds);
+        fail(std::string("time limit reached: the lesson ran for more than ") + buf +
+             " s (an endless loop?); stopped here");
+      }
+    }
+    if (paused_) { paused_ = false; break; }
   }
+  run_seconds_ = spent + std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 void Vm::exec_one(Proc& p) {

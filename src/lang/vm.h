@@ -88,8 +88,23 @@ struct VmError {
 
 struct VmLimits {
   u64 max_instructions = 200'000'000;
+  double max_seconds = 0;  // host wall-clock budget of run(); 0 = none
   int max_depth = 5000;
   std::size_t max_value_stack = 1 << 20;
+};
+
+// Everything a Vm holds between two instructions. Memory pages are shared copy-on-write
+// with the running VM, so a saved state costs its block lists and page maps, not bytes.
+struct VmState {
+  std::vector<Proc> procs;
+  std::vector<int> ready;  // indices into procs
+  int cur = -1;
+  std::optional<VmError> error;
+  bool stopped = false;
+  u64 icount = 0;
+  double now_us = 0, run_seconds = 0;
+  int last_child = 0;
+  unsigned rand = 1;
 };
 
 class Vm {
@@ -103,6 +118,14 @@ class Vm {
   // Runs until every process has exited, an error, or stop() was called from a hook.
   void run();
   void stop() { stopped_ = true; }
+  // Makes run() return after the current instruction; run() again continues.
+  void pause() { paused_ = true; }
+
+  // Checkpoints: a Vm restored from save() (over an Os in the same state) continues
+  // exactly as the saved one would have.
+  VmState save() const;
+  void restore(const VmState& st);
+  VmLimits& limits() { return lim_; }
 
   const std::optional<VmError>& error() const { return error_; }
   const std::vector<std::unique_ptr<Proc>>& procs() const { return procs_; }
@@ -149,8 +172,9 @@ class Vm {
   std::vector<Proc*> ready_;  // preempted ready processes (most recent last)
   Proc* cur_ = nullptr;
   std::optional<VmError> error_;
-  bool stopped_ = false;
+  bool stopped_ = false, paused_ = false;
   u64 icount_ = 0;
+  double run_seconds_ = 0;  // host time spent in run() so far
   double now_us_ = 0;
   int last_child_ = 0;
   unsigned rand_ = 1;

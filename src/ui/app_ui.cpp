@@ -141,7 +141,7 @@ struct AppUi::Impl final : bridge::Target {
     int keep = static_cast<int>(t->steps.size()) - 1;
     while (keep > 0) {
       bool alive = false;
-      for (const auto& p : t->steps[keep].procs) alive |= p.status.alive && !p.regions.empty();
+      for (const auto& p : t->at(keep).procs) alive |= p.status.alive && !p.regions.empty();
       if (alive) break;
       --keep;
     }
@@ -208,10 +208,19 @@ struct AppUi::Impl final : bridge::Target {
         }
     j += "]";
     j += ",\"step_json\":" + (s && ui.trace ? step_json(*ui.trace, *s) : std::string("null"));
+    // Why the run stopped early (file:line:col: message), if it did.
+    j += ",\"errors\":[";
+    if (ui.trace)
+      for (std::size_t i = 0; i < ui.trace->errors.size(); ++i) {
+        const Diagnostic& d = ui.trace->errors[i];
+        j += (i ? "," : "") + json_str(d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.col) + ": " + d.message);
+      }
+    j += "]";
     j += "}";
     return j;
   }
   void go(int step) override { ui.playing = false; ui.go(step); }
+  void program(const std::string& text) override { run_sandbox(text); }
   bool lesson(const std::string& id) override { return open(id, os_pref); }
   void set_os(const std::string& os) override {
     OsKind k = os == "qnx" ? OsKind::Qnx : OsKind::Linux;

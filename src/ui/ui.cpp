@@ -97,11 +97,11 @@ void Ui::set_trace(std::shared_ptr<const Trace> t, const std::string& id) {
 
 const Step* Ui::cur() const {
   if (!trace || trace->steps.empty()) return nullptr;
-  return &trace->steps[std::clamp(step, 0, steps() - 1)];
+  return &trace->at(std::clamp(step, 0, steps() - 1));
 }
 const Step* Ui::prev() const {
   if (!trace || step <= 0 || step >= steps()) return nullptr;
-  return &trace->steps[step - 1];
+  return &trace->at(step - 1);
 }
 
 bool Ui::quiz_pending() const {
@@ -123,7 +123,7 @@ int Ui::find_next(bool forward, const std::function<bool(const Step&)>& pred) co
 const StepView* Ui::view_for(int s) {
   slot_raw("");  // drops caches if the trace changed
   if (!trace || s < 0 || s >= steps()) return nullptr;
-  const Step& st = trace->steps[s];
+  const Step& st = trace->at(s);
   if (!st.machine) return nullptr;
   auto& c = *cache_;
   auto it = c.views.find(s);

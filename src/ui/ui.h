@@ -79,7 +79,7 @@ class Ui {
   // the state before the step (its effect is the answer). shown() is what they draw.
   bool quiz_pending() const;
   int shown_step() const { return quiz_pending() ? step - 1 : step; }
-  const Step* shown() const { return trace && steps() ? &trace->steps[std::clamp(shown_step(), 0, steps() - 1)] : nullptr; }
+  const Step* shown() const { return trace && steps() ? &trace->at(std::clamp(shown_step(), 0, steps() - 1)) : nullptr; }
   void go(int s);            // clamps; stops at nothing
   int find_next(bool forward, const std::function<bool(const Step&)>& pred) const;
 

@@ -121,6 +121,7 @@ PP_EXPORT int pp_ui_lesson(const char* id) { return g_target && id && g_target->
 PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(os); }
 PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
 PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
+PP_EXPORT void pp_ui_program(const char* t) { if (g_target && t) g_target->program(t); }
 PP_EXPORT const char* pp_ui_figure_png() {
   g_ret = g_target ? g_target->figure_png_base64() : "";
   return g_ret.c_str();

@@ -18,6 +18,7 @@ struct Target {
   virtual void zoom_by(float factor) = 0;
   virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
   virtual std::string figure_png_base64() = 0;
+  virtual void program(const std::string& text) = 0;  // runs a C text as the sandbox does
 };
 void install(Target* t);  // also keeps this file's exports linked in
 

@@ -149,4 +149,32 @@ TEST(Reports, FrameOwnersAndPageInfo) {
   EXPECT_EQ(v[2].state, PageState::Frame);
 }
 
+// locked_frames() answers for a few frames what frame_owners() says for all of them:
+// only frames some locked VMA maps, in a parent and child sharing pages after fork.
+TEST(Reports, LockedFramesAgreesWithFrameOwners) {
+  Fixture f;
+  u64 a = f.map(4 * P), b = f.map(4 * P);
+  f.m.touch(f.pid, a, 4 * P, true);
+  f.m.touch(f.pid, b, 4 * P, true);
+  OpResult fr = f.m.fork(f.pid);
+  ASSERT_GT(fr.ret, 0);
+  int child = int(fr.ret);
+  ASSERT_EQ(f.m.mlock(f.pid, a, 2 * P).err, 0);  // parent locks half of `a` only
+  auto owners = f.m.frame_owners();
+  std::vector<std::uint32_t> all, want;
+  for (std::uint32_t i = 0; i < owners.size(); ++i) {
+    all.push_back(i);
+    if (owners[i].locked) want.push_back(i);
+  }
+  EXPECT_EQ(f.m.locked_frames(all), want);
+  EXPECT_EQ(want.size(), 2u);
+  // mlock of a private writable range breaks COW (it populates for writing): the
+  // parent's page 0 of `a` is a new, locked frame; the child keeps the old one, unlocked.
+  std::uint32_t pa0 = f.m.page(f.pid, a).index, pa3 = f.m.page(f.pid, a + 3 * P).index;
+  std::uint32_t ca0 = f.m.page(child, a).index, cb0 = f.m.page(child, b).index;
+  EXPECT_NE(pa0, ca0);
+  EXPECT_EQ(f.m.locked_frames({cb0, pa3, pa0, pa0, ca0}), std::vector<std::uint32_t>{pa0});
+  EXPECT_TRUE(f.m.locked_frames({}).empty());
+}
+
 }  // namespace pp::test

@@ -1,52 +1,118 @@
-// History-memory benchmark (issue 4): the tutorial's lesson 1 at full scale
-// (500 records × 1,024,144 bytes ≈ 125,000 pages).
+// bench_history — the engine's cost table: every row measured here in one run, each
+// with its budget and OVER/within, and the machine's load (numbers move under load).
 //
-//   1. lessons/01-mlockall.c as written: total run time, slowest step.
-//   2. the same program stepped at full resolution (no `//@ step once`, and every
-//      record memset, so each of the 1,000+ steps changes page tables): run time,
-//      slowest step, and the memory of 1,000 steps of history = distinct model chunks
-//      (Machine::collect_chunks over every snapshot) + the per-step records.
-// Target: ≤ 64 MB for 1,000 steps. Prints numbers; exits 1 if over the target.
+//   row 1  `p = malloc(16);` in a loop, every call a step, stopped by --max-steps 20,000:
+//          run + read every step back (as `pinpages run` prints them). ≤ 3 s, ≤ 128 MB.
+//   row 2  bench_core's program at ×10 (5,000 records of 1,024,144 bytes, 10,004 steps)
+//          as a lesson: history held (the engine's account) and max RSS. ≤ 128 MB.
+//   row 3  the two-process lesson (05-fork-exec) with ram=24G vs ram=4G. within 2×.
+//   row 4  `for (;;) {}` stopped by the wall clock, with its file:line:col. ≤ 2 s.
+//   row 5  first frame of the served page: tests/web/bench.mjs (needs a browser).
+// Plus bytes of history per step for small and large steps, and growth ×1 → ×10 → ×100
+// in steps, records and RAM. Each measurement runs in a child process (fork), so the
+// max RSS printed is that measurement's own.
+//
+// Usage: bench_history [--quick]   (--quick: small scales only, for the CTest smoke run)
+// Exit status 0 unless a measurement failed to run; OVER is reported, not failed.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "engine/history.h"
 #include "engine/run.h"
 
 namespace {
 
-std::size_t step_bytes(const pp::Step& s) {
-  std::size_t b = sizeof(pp::Step) + s.source.capacity() + s.call.capacity() + s.say.capacity() +
-                  s.output.capacity() + s.figure_caption.capacity() + s.events.capacity() * sizeof(pp::Event);
-  for (const pp::ProcReport& p : s.procs) {
-    b += sizeof(pp::ProcReport);
-    for (const pp::SmapsEntry& r : p.regions) b += sizeof(r) + r.perms.capacity() + r.name.capacity() + r.vmflags.capacity();
-    for (const pp::ObjectReport& o : p.objects) b += sizeof(o) + o.name.capacity();
+using Clock = std::chrono::steady_clock;
+
+struct Res {
+  double secs = 0;
+  int steps = 0, full_steps = 0, errors = 0, line = 0, col = 0;
+  double history_mb = 0, full_per_step = 0, record_per_step = 0;
+  char msg[240] = {};
+};
+struct Measured { Res r; double rss_mb = 0; bool ok = false; };
+
+// Runs f() in a child; returns its result and the child's max RSS.
+template <class F>
+Measured in_child(F f) {
+  Measured m;
+  int fd[2];
+  if (pipe(fd) != 0) return m;
+  std::fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    Res r = f();
+    ssize_t w = write(fd[1], &r, sizeof r);
+    _exit(w == ssize_t(sizeof r) ? 0 : 1);
   }
-  return b;
+  close(fd[1]);
+  ssize_t got = read(fd[0], &m.r, sizeof m.r);
+  close(fd[0]);
+  int st = 0;
+  struct rusage ru {};
+  wait4(pid, &st, 0, &ru);
+  m.rss_mb = double(ru.ru_maxrss) / 1024.0;
+  m.ok = got == ssize_t(sizeof m.r) && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  return m;
 }
 
-void report(const char* what, const pp::Trace& t, double ms, std::size_t max_steps, bool* over) {
-  double slow = 0;
-  int slow_i = -1;
-  for (const pp::Step& s : t.steps) if (s.wall_us > slow) { slow = s.wall_us; slow_i = s.index; }
-  std::printf("%s: %zu steps, total %.1f ms, slowest step #%d (line %d) %.1f ms\n", what, t.steps.size(), ms, slow_i,
-              slow_i >= 0 ? t.steps[slow_i].line : 0, slow / 1000.0);
-  std::vector<const void*> seen;
-  std::size_t chunk_bytes = 0, records = 0, n = 0;
-  for (const pp::Step& s : t.steps) {
-    if (n++ >= max_steps) break;
-    if (s.machine) s.machine->collect_chunks(seen, chunk_bytes);
-    records += step_bytes(s);
+// Runs a lesson, then reads every step back as `pinpages run` does.
+Res run_and_read(const std::string& name, const std::string& text, pp::RunOptions o) {
+  Res r;
+  auto t0 = Clock::now();
+  pp::Trace t = pp::run_lesson(name, text, o);
+  // As the text of `pinpages run` does: the record, replayed only when its events were dropped.
+  std::size_t sink = 0;
+  for (int i = 0; i < int(t.steps.size()); ++i)
+    sink += (t.steps[std::size_t(i)].events_dropped ? t.at(i, false) : t.steps[std::size_t(i)]).events.size();
+  r.secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.steps = int(t.steps.size());
+  r.errors = int(t.errors.size());
+  if (!t.errors.empty()) {
+    r.line = t.errors[0].line;
+    r.col = t.errors[0].col;
+    std::snprintf(r.msg, sizeof r.msg, "%s", t.errors[0].message.c_str());
   }
-  double mb = (chunk_bytes + records) / 1048576.0;
-  std::printf("  history of %zu steps: model chunks %.1f MB (%zu distinct) + step records %.1f MB = %.1f MB\n", n,
-              chunk_bytes / 1048576.0, seen.size(), records / 1048576.0, mb);
-  if (n >= 1000 && mb > 64.0) *over = true;
-  for (const auto& e : t.errors) std::printf("  error: %s", e.format().c_str());
-  for (const auto& f : t.expect_failures) std::printf("  expect failed: %s\n", f.c_str());
+  if (t.history) {
+    const pp::HistoryStats& s = t.history->stats;
+    r.full_steps = s.full_steps;
+    r.history_mb = double(s.record_bytes + s.full_bytes + t.history->checkpoint_bytes() + t.history->window_bytes()) / 1048576.0;
+    r.full_per_step = s.full_steps ? double(s.full_bytes) / s.full_steps : 0;
+    r.record_per_step = s.steps ? double(s.record_bytes) / s.steps : 0;
+  }
+  (void)sink;
+  return r;
+}
+
+const char* verdict(bool ok) { return ok ? "within" : "OVER"; }
+
+std::string malloc_loop() {
+  return "#include <stdlib.h>\nint main(void) {\n  for (;;) {\n    char *p = malloc(16);\n    p[0] = 1;\n  }\n}\n";
+}
+
+std::string records_lesson(int n) {
+  // ram: the records plus room; swap as bench_core's ×10 (4 GiB).
+  unsigned long long ram_mb = (unsigned long long)n * 1024144ull / 1048576ull + 1024;
+  std::ostringstream o;
+  o << "//@ machine ram=" << ram_mb << "M swap=4G os=linux\n"
+    << "#include <stdlib.h>\n#include <string.h>\n#include <sys/mman.h>\n#define N " << n << "\n"
+    << "char *rec[N];\n"
+    << "int main(void) {\n  int i;\n  char *small = malloc(1024);\n  small[0] = 1;\n"
+    << "  for (i = 0; i < N; i++)\n    rec[i] = malloc(1024144);\n"
+    << "  mlockall(MCL_CURRENT | MCL_FUTURE);\n"
+    // Every touch a step, as bench_core snapshots after each (once locked it faults nothing).
+    << "  for (i = 0; i < N; i++) {\n    //@ say Touch a record.\n    memset(rec[i], 1, 1024144);\n  }\n"
+    << "  munlockall();\n  return 0;\n}\n";
+  return o.str();
 }
 
 std::string slurp(const std::string& p) {
@@ -56,27 +122,106 @@ std::string slurp(const std::string& p) {
   return ss.str();
 }
 
+void load() {
+  double l[3] = {0, 0, 0};
+  if (getloadavg(l, 3) < 0) l[0] = l[1] = l[2] = -1;
+  std::printf("machine load (1/5/15 min): %.2f %.2f %.2f on %ld cores\n", l[0], l[1], l[2], sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string lesson = argc > 1 ? argv[1] : PP_LESSON1;
-  std::string full = argc > 2 ? argv[2] : PP_FULLRES;
-  bool over = false;
-  pp::RunOptions o;
-  o.max_steps = 5000;
-  for (int pass = 0; pass < 2; pass++) {
-    std::string path = pass == 0 ? lesson : full;
-    std::string text = slurp(path);
-    if (text.empty()) { std::printf("cannot read %s\n", path.c_str()); return 2; }
-    if (pass == 1) {
-      // Full resolution: drop every `//@ step once` so each statement is a step.
-      for (size_t p; (p = text.find("//@ step once")) != std::string::npos;) text.replace(p, 13, "//           ");
+  bool quick = argc > 1 && !std::strcmp(argv[1], "--quick");
+  bool failed = false;
+  std::printf("bench_history: the engine's cost table%s\n", quick ? " (--quick: small scales)" : "");
+  load();
+
+  // ---- row 1 and growth in steps
+  {
+    int top = quick ? 2000 : 20000;
+    Measured m[3];
+    int n[3] = {top / 100, top / 10, top};
+    for (int k = 0; k < 3; ++k) {
+      pp::RunOptions o;
+      o.max_steps = n[k];
+      o.max_seconds = 0;  // stopped by the step limit, as in the table
+      m[k] = in_child([&] { return run_and_read("malloc_loop.c", malloc_loop(), o); });
+      failed |= !m[k].ok || m[k].r.steps != n[k];
     }
-    auto t0 = std::chrono::steady_clock::now();
-    pp::Trace t = pp::run_lesson(path, text, o);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    report(pass == 0 ? "lesson 1 as written" : "lesson 1, every statement a step", t, ms, 1000, &over);
+    const Measured& x = m[2];
+    bool ok = x.r.secs <= 3.0 && x.rss_mb <= 128.0;
+    std::printf("row 1  malloc(16) loop, %d steps, run + read back: %.2f s, max RSS %.1f MB   budget <= 3 s, <= 128 MB: %s\n",
+                x.r.steps, x.r.secs, x.rss_mb, verdict(ok));
+    std::printf("       steps x1 -> x10 -> x100 (%d / %d / %d): time %.3f / %.3f / %.3f s (x%.1f, x%.1f), RSS %.1f / %.1f / %.1f MB\n",
+                n[0], n[1], n[2], m[0].r.secs, m[1].r.secs, m[2].r.secs, m[1].r.secs / m[0].r.secs,
+                m[2].r.secs / m[1].r.secs, m[0].rss_mb, m[1].rss_mb, m[2].rss_mb);
+    std::printf("       history bytes per small step (malloc(16)): %.0f B while kept in full, %.0f B of record\n",
+                x.r.full_per_step, x.r.record_per_step);
   }
-  std::printf(over ? "OVER the 64 MB target\n" : "within the 64 MB target\n");
-  return over ? 1 : 0;
+
+  // ---- row 2 and growth in records
+  {
+    int top = quick ? 50 : 5000;
+    int n[3] = {top / 100 ? top / 100 : 1, top / 10, top};
+    Measured m[3];
+    for (int k = 0; k < 3; ++k) {
+      pp::RunOptions o;
+      o.max_seconds = 0;
+      m[k] = in_child([&] { return run_and_read("records.c", records_lesson(n[k]), o); });
+      failed |= !m[k].ok || m[k].r.errors;
+    }
+    const Measured& x = m[2];
+    bool ok = x.rss_mb <= 128.0;
+    std::printf("row 2  bench_core x10 as a lesson (%d records, %d steps): history held %.1f MB, max RSS %.1f MB, %.2f s   budget <= 128 MB: %s\n",
+                n[2], x.r.steps, x.r.history_mb, x.rss_mb, x.r.secs, verdict(ok));
+    std::printf("       records x1 -> x10 -> x100 (%d / %d / %d): history %.1f / %.1f / %.1f MB, RSS %.1f / %.1f / %.1f MB, time %.2f / %.2f / %.2f s\n",
+                n[0], n[1], n[2], m[0].r.history_mb, m[1].r.history_mb, m[2].r.history_mb, m[0].rss_mb, m[1].rss_mb,
+                m[2].rss_mb, m[0].r.secs, m[1].r.secs, m[2].r.secs);
+    std::printf("       history bytes per large step (malloc/memset of a 1 MB record): %.0f B while kept in full, %.0f B of record\n",
+                x.r.full_per_step, x.r.record_per_step);
+  }
+
+  // ---- row 3 and growth in RAM
+  {
+    std::string text = slurp(PP_LESSON_DIR "/05-fork-exec.c");
+    const char* rams[4] = {"240M", "2400M", "24G", "4G"};
+    pp::u64 bytes[4] = {240ull << 20, 2400ull << 20, 24ull << 30, 4ull << 30};
+    Measured m[4];
+    for (int k = 0; k < 4; ++k) {
+      pp::RunOptions o;
+      o.ram_bytes = bytes[k];
+      // Best of 3: a few ms each, so scheduling noise would dominate one run.
+      for (int rep = 0; rep < 3; ++rep) {
+        Measured t = in_child([&] { return run_and_read("05-fork-exec.c", text, o); });
+        failed |= !t.ok || t.r.errors;
+        if (rep == 0 || t.r.secs < m[k].r.secs) m[k] = t;
+      }
+    }
+    double ratio = m[2].r.secs / m[3].r.secs;
+    std::printf("row 3  fork lesson, ram=24G vs ram=4G: %.3f s vs %.3f s = x%.2f   budget within 2x: %s\n", m[2].r.secs,
+                m[3].r.secs, ratio, verdict(ratio <= 2.0));
+    std::printf("       RAM x1 -> x10 -> x100 (%s / %s / %s): %.3f / %.3f / %.3f s, RSS %.1f / %.1f / %.1f MB\n", rams[0], rams[1],
+                rams[2], m[0].r.secs, m[1].r.secs, m[2].r.secs, m[0].rss_mb, m[1].rss_mb, m[2].rss_mb);
+  }
+
+  // ---- row 4: endless loops stop by the wall clock (default budget)
+  {
+    struct { const char* name; const char* what; std::string text; } c[3] = {
+        {"spin.c", "for (;;) {}", "int main(void) {\n  for (;;) {}\n  return 0;\n}\n"},
+        {"recurse.c", "endless recursion", "int f(int n) {\n  return f(n + 1) + 1;\n}\nint main(void) {\n  return f(0);\n}\n"},
+        {"alloc.c", "endless malloc(1 MiB)", "#include <stdlib.h>\nint main(void) {\n  for (;;)\n    malloc(1 << 20);\n}\n"},
+    };
+    for (int k = 0; k < 3; ++k) {
+      pp::RunOptions o;  // defaults: what a student gets
+      Measured m = in_child([&] { return run_and_read(c[k].name, c[k].text, o); });
+      failed |= !m.ok || !m.r.errors;
+      std::printf("%s %s stopped: %.2f s wall, at %s:%d:%d: %s   budget <= 2 s: %s\n", k ? "      " : "row 4 ", c[k].what,
+                  m.r.secs, c[k].name, m.r.line, m.r.col, m.r.msg, verdict(m.r.secs <= 2.0 && m.r.line > 0));
+    }
+  }
+
+  std::printf("row 5  first frame of the served page: see tests/web/bench.mjs (start-up breakdown)\n");
+  load();
+  if (failed) std::printf("a measurement did not run as expected\n");
+  return failed ? 1 : 0;
 }

@@ -106,6 +106,42 @@ test('loading indicator shows download progress until the first frame', async ()
   }
 });
 
+test('a runaway program stops and says why; its bounded history still reads back', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(url);
+    await waitFrames(page);
+    // Endless: a step per malloc until a limit stops it (time, steps or history bytes).
+    const src = '#include <stdlib.h>\nint main(void) {\n  for (;;) {\n    char *p = malloc(16);\n    p[0] = 1;\n  }\n}\n';
+    const s = await page.evaluate((t) => window.pinpages.program(t), src);
+    assert(s && Array.isArray(s.errors) && s.errors.length === 1, `errors: ${JSON.stringify(s && s.errors)}`);
+    assert(/^sandbox\.c:[45]:\d+: (time|step|history) limit reached/.test(s.errors[0]), `why: ${s.errors[0]}`);
+    assert(s.steps > 1000, `only ${s.steps} steps`);
+    // Old steps were dropped from the history; going back recomputes them.
+    for (const i of [1, s.steps >> 1, s.steps - 1, 2]) {
+      const t = await page.evaluate((k) => window.pinpages.go(k), i);
+      assert(t.step === i, `go(${i}) gave step ${t.step}`);
+      const procs = t.step_json && t.step_json.processes;
+      assert(procs && procs.length === 1 && procs[0].regions.length > 5, `step ${i}: no regions in ${JSON.stringify(t.step_json)}`);
+    }
+    const heap = await page.evaluate(() => {
+      const m = window.pinpages.module;
+      const mem = m && m.asm && m.asm.memory;
+      return mem ? mem.buffer.byteLength / 1048576 : null;
+    });
+    assert(heap === null || heap < 512, `wasm memory grew to ${heap} MB`);
+    const before = await page.evaluate(() => window.pinpages.frameCount());
+    await waitFrames(page, before + 3);  // still drawing
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `${s.steps} steps; ${s.errors[0]}; wasm memory ${heap === null ? 'n/a' : heap.toFixed(0) + ' MB'}`;
+  } finally {
+    await close();
+  }
+});
+
 test('HiDPI: canvas backing store is CSS size × devicePixelRatio', async () => {
   const url = await served();
   const { ctx, close } = await launch([], { deviceScaleFactor: 2 });
