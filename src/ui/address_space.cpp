@@ -110,6 +110,21 @@ void page_span_y(const Column& c, const Block& b, float top, u64 p0, u64 p1, flo
   y0 = std::min(y0, y1 - 2.0f);
 }
 
+// One rectangle per row around the cells holding pages [p0, p1) of a block.
+void outline_cells(ImDrawList* dl, const Column& c, const Block& b, float top, u64 p0, u64 p1, float clip_top,
+                   float clip_bot, ImU32 col, float th) {
+  if (p1 <= p0) return;
+  u64 cell0 = p0 / b.ppc, cell1 = (p1 - 1) / b.ppc;
+  float row_h = b.h / b.rows, bottom = top + b.top + b.h;
+  for (u64 r = cell0 / c.cols; r <= cell1 / c.cols; ++r) {
+    u64 a = std::max<u64>(cell0, r * c.cols), e = std::min<u64>(cell1, r * c.cols + c.cols - 1);
+    float x0 = c.cx + (a % c.cols) * c.cell_w, x1 = c.cx + (e % c.cols + 1) * c.cell_w;
+    float y1r = bottom - r * row_h, y0r = y1r - row_h;
+    if (y1r < clip_top || y0r > clip_bot) continue;
+    dl->AddRect(ImVec2(x0 + th * 0.5f, y0r + th * 0.5f), ImVec2(x1 - th * 0.5f, y1r - th * 0.5f), col, 0, 0, th);
+  }
+}
+
 ImU32 fill_of(const Palette& pal, CellKind k) {
   switch (k) {
     case CellKind::NotBacked: return pal.not_backed;
@@ -311,6 +326,10 @@ void draw_address_space(Ui& ui) {
   float clip_top = origin.y + header_h, clip_bot = origin.y + size.y;
 
   const Machine* m = step->machine.get();
+  struct ChangedMemo { int gen = -1, step = -1; std::vector<ChangedRange> ranges; };
+  auto& cm = ui.slot<ChangedMemo>("changed");
+  if (cm.gen != ui.trace_gen || cm.step != ui.shown_step()) cm = ChangedMemo{ui.trace_gen, ui.shown_step(), changed_ranges(*step)};
+  const std::vector<ChangedRange>& changed = cm.ranges;
   for (Column& c : cols) {
     const ProcessView& pv = *c.pv;
     // Column header: which process, and the two numbers the tutorial talks about.
@@ -392,28 +411,18 @@ void draw_address_space(Ui& ui) {
       }
     }
 
-    // Change bar (like a diff gutter) beside the ranges this step touched.
-    for (const Event& e : step->events) {
-      if (e.pid != pv.pid || e.npages == 0) continue;
-      switch (e.kind) {
-        case EventKind::Lock: case EventKind::Unlock: case EventKind::Populate: case EventKind::FrameAlloc:
-        case EventKind::VmaCreate: case EventKind::VmaGrow: case EventKind::SwapOut: case EventKind::SwapIn:
-        case EventKind::CowCopy: case EventKind::FileDrop: case EventKind::ZeroMap: break;
-        default: continue;
-      }
-      u64 lo = e.vaddr, hi = e.vaddr + (e.npages << kPageShift);
+    // "Changed this step": a thick outline around the cells whose pages the step mapped,
+    // faulted in, locked, unlocked, copied or swapped (see changed_ranges()).
+    for (const ChangedRange& r : changed) {
+      if (r.pid != pv.pid) continue;
+      u64 lo = r.addr, hi = r.addr + (r.pages << kPageShift);
       for (const Block& b : c.blocks) {
         if (b.seg < 0) continue;
         const SegmentView& s = pv.segs[b.seg];
         if (s.vma.end <= lo || s.vma.start >= hi) continue;
         u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
         u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
-        float ya, yb;
-        page_span_y(c, b, top, p0, p1, ya, yb);
-        float rowh = b.h / b.rows;
-        ya = std::max(ya, top + b.top);
-        yb = std::min(std::max(yb, ya + rowh), top + b.top + b.h);
-        dl->AddRectFilled(ImVec2(c.cx + c.cw + 1.5f * sc, ya), ImVec2(c.cx + c.cw + 4.5f * sc, yb), pal.text);
+        outline_cells(dl, c, b, top, p0, p1, clip_top, clip_bot, pal.changed, 3.0f * sc);
       }
     }
 
@@ -575,8 +584,10 @@ void draw_address_space(Ui& ui) {
     x = tx + ImGui::CalcTextSize(it.t).x + 14 * sc;
     if (x > origin.x + size.x - 90 * sc) break;  // narrow window: drop the rarest states
   }
-  dl->AddRectFilled(ImVec2(x, lp.y + sw * 0.2f), ImVec2(x + 3 * sc, lp.y + sw * 0.9f), pal.text);
-  dl->AddText(ImVec2(x + 6 * sc, lp.y - 1), pal.text, "changed this step");
+  dl->AddRectFilled(ImVec2(x, lp.y), ImVec2(x + sw, lp.y + sw), pal.resident);
+  dl->AddRect(ImVec2(x + 1.5f * sc, lp.y + 1.5f * sc), ImVec2(x + sw - 1.5f * sc, lp.y + sw - 1.5f * sc), pal.changed, 0, 0,
+              3.0f * sc);
+  dl->AddText(ImVec2(x + sw + 4 * sc, lp.y - 1), pal.text, "changed this step");
   ImGui::Dummy(ImVec2(1, legend_h - 4));
 }
 
