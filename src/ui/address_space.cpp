@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "ui/figure_style.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
@@ -110,44 +111,29 @@ void page_span_y(const Column& c, const Block& b, float top, u64 p0, u64 p1, flo
   y0 = std::min(y0, y1 - 2.0f);
 }
 
-// One rectangle per row around the cells holding pages [p0, p1) of a block.
+// One outline around the cells holding pages [p0, p1) of a block: the staircase the
+// range makes over the rows (rows run bottom-up, cells left to right), so a whole block
+// that changed gets one frame, not a frame per row.
 void outline_cells(ImDrawList* dl, const Column& c, const Block& b, float top, u64 p0, u64 p1, float clip_top,
                    float clip_bot, ImU32 col, float th) {
   if (p1 <= p0) return;
   u64 cell0 = p0 / b.ppc, cell1 = (p1 - 1) / b.ppc;
   float row_h = b.h / b.rows, bottom = top + b.top + b.h;
-  for (u64 r = cell0 / c.cols; r <= cell1 / c.cols; ++r) {
-    u64 a = std::max<u64>(cell0, r * c.cols), e = std::min<u64>(cell1, r * c.cols + c.cols - 1);
-    float x0 = c.cx + (a % c.cols) * c.cell_w, x1 = c.cx + (e % c.cols + 1) * c.cell_w;
-    float y1r = bottom - r * row_h, y0r = y1r - row_h;
-    if (y1r < clip_top || y0r > clip_bot) continue;
-    dl->AddRect(ImVec2(x0 + th * 0.5f, y0r + th * 0.5f), ImVec2(x1 - th * 0.5f, y1r - th * 0.5f), col, 0, 0, th);
+  u64 r0 = cell0 / c.cols, r1 = cell1 / c.cols;
+  auto x_of = [&](u64 col_index) { return c.cx + col_index * c.cell_w; };
+  auto y_bot = [&](u64 r) { return bottom - r * row_h; };
+  auto y_top = [&](u64 r) { return bottom - (r + 1) * row_h; };
+  if (y_bot(r0) < clip_top || y_top(r1) > clip_bot) return;
+  float left = x_of(0), right = x_of(c.cols), xa = x_of(cell0 % c.cols), xe = x_of(cell1 % c.cols + 1);
+  float o = th * 0.5f;  // stroke inside the cells
+  if (r0 == r1) {
+    dl->AddRect(ImVec2(xa + o, y_top(r0) + o), ImVec2(xe - o, y_bot(r0) - o), col, 0, 0, th);
+    return;
   }
-}
-
-ImU32 fill_of(const Palette& pal, CellKind k) {
-  switch (k) {
-    case CellKind::NotBacked: return pal.not_backed;
-    case CellKind::Zero: return pal.zero;
-    case CellKind::Resident: return pal.resident;
-    case CellKind::Swapped: return pal.swapped;
-    case CellKind::OnFile: return pal.on_file;
-    case CellKind::Cached: return pal.cached;
-    default: return pal.not_backed;
-  }
-}
-
-// Fill + pattern of one rectangle of equal cells. Patterns make every state readable
-// without colour (see palette.h).
-void draw_cells(ImDrawList* dl, const Palette& pal, ImVec2 a, ImVec2 b, CellKind k, bool pinned, float unit) {
-  dl->AddRectFilled(a, b, fill_of(pal, k));
-  if (k == CellKind::Swapped) draw_dots(dl, a, b, pal.text, std::max(4.0f, unit * 0.6f));
-  if (k == CellKind::OnFile) draw_dashed_rect(dl, a, b, pal.outline, std::max(2.0f, unit * 0.3f));
-  if (k == CellKind::Zero) dl->AddLine(ImVec2(a.x, (a.y + b.y) * 0.5f), ImVec2(b.x, (a.y + b.y) * 0.5f), pal.outline);
-  if (pinned) {
-    dl->AddRectFilled(a, b, pal.pinned_fill);
-    draw_hatch(dl, a, b, pal.pinned, std::max(5.0f, unit * 0.7f), pal.hatch_thickness);
-  }
+  ImVec2 pts[8] = {{xa + o, y_bot(r0) - o},    {right - o, y_bot(r0) - o}, {right - o, y_top(r1 - 1) + o},
+                   {xe - o, y_top(r1 - 1) + o}, {xe - o, y_top(r1) + o},    {left + o, y_top(r1) + o},
+                   {left + o, y_top(r0) + o},   {xa + o, y_top(r0) + o}};
+  dl->AddPolyline(pts, 8, col, ImDrawFlags_Closed, th);
 }
 
 // "a[0]".."a[499]" → one bracket "a[0..499]": 500 labels would be unreadable.
@@ -239,7 +225,18 @@ void draw_address_space(Ui& ui) {
   // --- canvas: everything left after the caption, minus a legend line
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  float legend_h = line_h * 1.3f;
+  const bool qnx = ui.os == OsKind::Qnx;
+  struct ChangedMemo { int gen = -1, step = -1; std::vector<ChangedRange> ranges; };
+  auto& cm = ui.slot<ChangedMemo>("changed");
+  // While a quiz waits the figure is "before": its marks belong to the step being predicted.
+  if (cm.gen != ui.trace_gen || cm.step != ui.shown_step() || ui.quiz_pending())
+    cm = ChangedMemo{ui.trace_gen, ui.quiz_pending() ? -1 : ui.shown_step(),
+                     ui.quiz_pending() ? std::vector<ChangedRange>{} : changed_ranges(*step)};
+  const std::vector<ChangedRange>& changed = cm.ranges;
+  bool any_super = false;
+  for (const ProcessView& pv : sv->procs) any_super |= ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
+  const std::vector<LegendItem> legend = legend_items(*sv, qnx, any_super, !changed.empty());
+  float legend_h = legend_height(legend, std::max(avail.x, 50.0f), line_h) + 4;
   float header_h = line_h * 2.1f;
   ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y - legend_h, 80.0f));
   ImGui::InvisibleButton("##figure", size, ImGuiButtonFlags_MouseButtonLeft);
@@ -326,16 +323,23 @@ void draw_address_space(Ui& ui) {
   float clip_top = origin.y + header_h, clip_bot = origin.y + size.y;
 
   const Machine* m = step->machine.get();
-  struct ChangedMemo { int gen = -1, step = -1; std::vector<ChangedRange> ranges; };
-  auto& cm = ui.slot<ChangedMemo>("changed");
-  if (cm.gen != ui.trace_gen || cm.step != ui.shown_step()) cm = ChangedMemo{ui.trace_gen, ui.shown_step(), changed_ranges(*step)};
-  const std::vector<ChangedRange>& changed = cm.ranges;
   for (Column& c : cols) {
     const ProcessView& pv = *c.pv;
     // Column header: which process, and the two numbers the tutorial talks about.
     char hdr[160];
-    std::snprintf(hdr, sizeof hdr, "PID %d%s", pv.pid, pv.pid == sv->procs[0].pid ? "" : " (child)");
-    dl->AddText(ImVec2(c.cx, origin.y + 2), pal.text, hdr);
+    const bool superlocked = ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
+    std::snprintf(hdr, sizeof hdr, "PID %d%s%s", pv.pid, pv.pid == sv->procs[0].pid ? "" : " (child)",
+                  superlocked ? " · superlocked" : "");
+    float hx = c.cx;
+    if (np > 1 && pv.pid == step->pid) {  // which of the processes ran this step
+      float t = line_h * 0.7f;
+      dl->AddTriangleFilled(ImVec2(c.x, origin.y + 3), ImVec2(c.x, origin.y + 3 + t), ImVec2(c.x + t * 0.9f, origin.y + 3 + t * 0.5f),
+                            pal.changed);
+      dl->AddText(ImVec2(c.x + t, origin.y + 2), pal.changed, "running");
+      dl->AddRect(ImVec2(c.x, origin.y), ImVec2(c.x + c.w, origin.y + size.y), pal.changed, 0, 0, 2.0f * sc);
+      hx = std::max(hx, c.x + t + ImGui::CalcTextSize("running ").x);
+    }
+    dl->AddText(ImVec2(hx, origin.y + 2), pal.text, hdr);
     std::snprintf(hdr, sizeof hdr, "VmLck %s  VmRSS %s", human_kb(pv.status.vm_lck_kb).c_str(),
                   human_kb(pv.status.vm_rss_kb).c_str());
     dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
@@ -368,17 +372,22 @@ void draw_address_space(Ui& ui) {
           if (p0 >= pages) break;
           CellSummary cs = s.summarize(p0, b.ppc);
           CellKind k = cs.kind();
-          bool pin = cs.mostly_pinned();
+          bool pin = cs.mostly_pinned(), cow = cs.cow * 2 >= cs.pages && cs.cow > 0;
           int run = 1;
           while (col + run < c.cols) {
             u64 q = (static_cast<u64>(r) * c.cols + col + run) * b.ppc;
             if (q >= pages) break;
             CellSummary n = s.summarize(q, b.ppc);
-            if (n.kind() != k || n.mostly_pinned() != pin) break;
+            if (n.kind() != k || n.mostly_pinned() != pin || (n.cow * 2 >= n.pages && n.cow > 0) != cow) break;
             ++run;
           }
           ImVec2 a(c.cx + col * c.cell_w, ry0), e(c.cx + (col + run) * c.cell_w, ry1);
-          draw_cells(dl, pal, a, e, k, pin, cell);
+          CellStyle st;
+          st.kind = k;
+          st.pinned = pin && !superlocked;
+          st.superlocked = pin && superlocked;
+          st.cow = cow;
+          draw_cells(dl, pal, a, e, st, cell);
           col += run;
         }
         int used = static_cast<int>(std::min<u64>(c.cols, (pages - std::min<u64>(pages, static_cast<u64>(r) * c.cols * b.ppc) + b.ppc - 1) / b.ppc));
@@ -391,6 +400,8 @@ void draw_address_space(Ui& ui) {
       }
       dl->AddRect(ImVec2(c.cx, y0), ImVec2(c.cx + c.cw, y1), s.total.pinned ? pal.pinned : pal.outline, 0, 0,
                   s.total.pinned ? 2.0f * sc : 1.0f);
+      if (s.vma.lazy) draw_dashed_rect(dl, ImVec2(c.cx - 2 * sc, y0 - 2 * sc), ImVec2(c.cx + c.cw + 2 * sc, y1 + 2 * sc),
+                                       pal.pinned, 4.0f * sc);
       if (b.cont) continue;  // the group's label is on its top block
       // Right-hand label: role, size, pin mark when any page is pinned.
       float ty = y0 + 1;
@@ -404,8 +415,9 @@ void draw_address_space(Ui& ui) {
       dl->AddText(ImVec2(tx, ty), pal.text, role.c_str());
       if (b.h >= line_h * 1.9f) {
         char info[160];
-        std::snprintf(info, sizeof info, "%s%s%s", human_bytes(s.vma.end - s.vma.start).c_str(),
-                      s.total.pinned ? (s.total.all_pinned() ? " · pinned" : " · partly pinned") : "",
+        const char* pinned_word = superlocked ? " · superlocked" : qnx ? " · locked" : " · pinned";
+        std::snprintf(info, sizeof info, "%s%s%s%s", human_bytes(s.vma.end - s.vma.start).c_str(), s.vma.lazy ? " · MAP_LAZY" : "",
+                      s.total.pinned ? (s.total.all_pinned() ? pinned_word : " · partly locked") : "",
                       b.ppc > 1 ? (" · " + std::to_string(b.ppc) + " pages/cell").c_str() : "");
         dl->AddText(ImVec2(lx_right, ty + line_h * 0.95f), pal.text_dim, info);
       }
@@ -423,6 +435,21 @@ void draw_address_space(Ui& ui) {
         u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
         u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
         outline_cells(dl, c, b, top, p0, p1, clip_top, clip_bot, pal.changed, 3.0f * sc);
+        // New memory gets a callout: a 1 MiB mapping next to 490 MiB is one cell, easy to miss.
+        bool grew = std::find(r.what.begin(), r.what.end(), "mapped") != r.what.end() ||
+                    std::find(r.what.begin(), r.what.end(), "grown") != r.what.end();
+        if (grew && b.h >= line_h * 0.9f) {
+          float ya, yb;
+          page_span_y(c, b, top, p0, p1, ya, yb);
+          float ty = std::clamp(yb - line_h, clip_top, clip_bot - line_h);
+          std::string t = "\xE2\x86\x90 new " + human_bytes((p1 - p0) << kPageShift);
+          if (std::find(r.what.begin(), r.what.end(), "locked") != r.what.end()) t += qnx ? ", locked" : ", pinned";
+          ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+          float tx = lx_right + line_h * 0.8f;
+          dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + ts.x + 2, ty + ts.y), pal.bg);
+          dl->AddText(ImVec2(tx, ty), pal.changed, t.c_str());
+          dl->AddLine(ImVec2(c.cx + c.cw, (ya + yb) * 0.5f), ImVec2(tx - 2, ty + ts.y * 0.5f), pal.changed, 2.0f * sc);
+        }
       }
     }
 
@@ -564,30 +591,8 @@ void draw_address_space(Ui& ui) {
     dl->AddRectFilled(ImVec2(origin.x + size.x - 5 * sc, by), ImVec2(origin.x + size.x - 1, by + bar_h), pal.grid, 3);
   }
 
-  // --- legend: every state with its pattern
-  ImVec2 lp(origin.x, origin.y + size.y + 4);
-  dl->AddRectFilled(ImVec2(origin.x, origin.y + size.y), ImVec2(origin.x + size.x, origin.y + size.y + legend_h), pal.bg);
-  float sw = line_h * 0.8f;
-  struct L { CellKind k; bool pin; const char* t; } items[] = {
-      {CellKind::NotBacked, false, "not backed"}, {CellKind::Resident, false, "in RAM"},
-      {CellKind::Resident, true, "pinned"}, {CellKind::Swapped, false, "swapped"},
-      {CellKind::OnFile, false, "file, dropped"}, {CellKind::Cached, false, "page cache"},
-      {CellKind::Zero, false, "zero page"}};
-  float x = lp.x;
-  for (const L& it : items) {
-    ImVec2 a(x, lp.y), b(x + sw, lp.y + sw);
-    draw_cells(dl, pal, a, b, it.k, it.pin, sw);
-    dl->AddRect(a, b, pal.outline);
-    if (it.pin) draw_pin(dl, ImVec2(b.x + sw * 0.45f, lp.y + sw * 0.5f), sw, pal.pinned, pal.text);
-    float tx = b.x + (it.pin ? sw : 3);
-    dl->AddText(ImVec2(tx + 2, lp.y - 1), pal.text, it.t);
-    x = tx + ImGui::CalcTextSize(it.t).x + 14 * sc;
-    if (x > origin.x + size.x - 90 * sc) break;  // narrow window: drop the rarest states
-  }
-  dl->AddRectFilled(ImVec2(x, lp.y), ImVec2(x + sw, lp.y + sw), pal.resident);
-  dl->AddRect(ImVec2(x + 1.5f * sc, lp.y + 1.5f * sc), ImVec2(x + sw - 1.5f * sc, lp.y + sw - 1.5f * sc), pal.changed, 0, 0,
-              3.0f * sc);
-  dl->AddText(ImVec2(x + sw + 4 * sc, lp.y - 1), pal.text, "changed this step");
+  // --- legend: every state with its pattern (the ones on screen, wrapped to the width)
+  draw_legend(dl, pal, legend, ImVec2(origin.x, origin.y + size.y + 2), size.x, line_h, sc);
   ImGui::Dummy(ImVec2(1, legend_h - 4));
 }
 

@@ -72,7 +72,8 @@ struct AppUi::Impl final : bridge::Target {
   std::map<std::string, std::shared_ptr<const Trace>> traces;  // "id|os"
   std::string cur_text, cur_file;  // source of the open lesson (sandbox: generated)
   int last_step = -1;
-  bool last_pending = false;
+  bool last_pending = false, last_revealed = false;
+  std::string last_notice;
   std::string last_hash, last_lesson_for_hash;
 
   std::optional<OsKind> os_pref;
@@ -227,6 +228,10 @@ struct AppUi::Impl final : bridge::Target {
     j += ",\"quiz_text\":" + quiz_json(s);
     j += ",\"answered\":" + std::to_string(ui.quiz_revealed.size());
     j += ",\"notice\":" + json_str(ui.notice);
+    j += std::string(",\"controls_fit\":") + (ui.controls_fit ? "true" : "false");
+    j += std::string(",\"keyboard_nav\":") + (ui.keyboard_nav ? "true" : "false") +
+         ",\"keys_overlay\":" + (ui.show_keys ? "true" : "false") +
+         ",\"annotations_shown\":" + (ui.show_annotations ? "true" : "false");
     j += ",\"changed\":" + changed_json();
     j += ",\"hash\":" + json_str(hash());
     j += ",\"narration\":" + json_str(ui.narration_text());
@@ -269,7 +274,7 @@ struct AppUi::Impl final : bridge::Target {
   // are pinned (from the model, for the tests and for anyone scripting the page).
   std::string changed_json() {
     const Step* s = ui.shown();
-    if (!s) return "[]";
+    if (!s || ui.quiz_pending()) return "[]";  // the figure marks nothing while a quiz waits
     const StepView* sv = ui.view();
     std::string j = "[";
     bool first = true;
@@ -384,10 +389,16 @@ void AppUi::frame(const FrameInfo& info) {
 #endif
   // Tell the page what changed: permalink in the hash, words for screen readers.
   // Re-narrate on a new step and when the words change at the same step (quiz revealed).
-  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending) {
+  // Only when a step, a reveal or a notice changes what there is to say: cheap checks
+  // first, the text itself only then.
+  bool revealed = d.ui.quiz_revealed.count(d.ui.step) > 0;
+  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending ||
+      revealed != d.last_revealed || d.ui.notice != d.last_notice) {
     d.last_step = d.ui.step;
     d.ui.narrated_step = d.ui.step;
     d.last_pending = d.ui.quiz_pending();
+    d.last_revealed = revealed;
+    d.last_notice = d.ui.notice;
     bridge::narrate(d.ui.narration_text());
   }
   if (info.web) {

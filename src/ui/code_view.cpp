@@ -48,14 +48,14 @@ void draw_code(Ui& ui) {
   int cur_line = s ? s->line : 0, prev_line = p ? p->line : 0;
   const Palette& pal = ui.pal();
 
-  ImGui::Checkbox("//@ notes", &ui.show_annotations);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the lesson's //@ teaching lines (for lesson authors)");
   const int nshown = ui.show_annotations ? static_cast<int>(cc.lines.size()) : static_cast<int>(cc.plain.size());
   auto line_at = [&](int k) { return ui.show_annotations ? k : cc.plain[k]; };
   int cur_k = -1;
   for (int k = 0; k < nshown && cur_line > 0; ++k)
     if (line_at(k) + 1 >= cur_line) { cur_k = k; break; }
-  float out_h = ImGui::GetTextLineHeightWithSpacing() * 4.5f;
+  // The program's output below gets what the source can spare: a short pane keeps the
+  // source readable (two thirds of it at least).
+  float out_h = std::min(ImGui::GetTextLineHeightWithSpacing() * 4.5f, ImGui::GetContentRegionAvail().y * 0.34f);
   ImGui::BeginChild("##src", ImVec2(0, -out_h), false, ImGuiWindowFlags_HorizontalScrollbar);
   if (ImFont* mono = ui.mono_font()) ImGui::PushFont(mono);
   float lh = ImGui::GetTextLineHeight();
@@ -107,6 +107,9 @@ void draw_code(Ui& ui) {
   // Program output up to and including this step.
   ImGui::Separator();
   ImGui::TextDisabled("output");
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("//@ notes").x - ImGui::GetFrameHeight());
+  ImGui::Checkbox("//@ notes", &ui.show_annotations);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the lesson's //@ teaching lines (for lesson authors)");
   ImGui::BeginChild("##out", ImVec2(0, 0), true);
   if (ImFont* mono = ui.mono_font()) ImGui::PushFont(mono);
   size_t n = cc.out_end.empty() ? 0 : cc.out_end[std::clamp(ui.step, 0, static_cast<int>(cc.out_end.size()) - 1)];

@@ -80,10 +80,42 @@ void stepper(Ui& ui, bool compact) {
   }
 }
 
+void palette_combo(Ui& ui, float w) {
+  ImGui::SetNextItemWidth(w);
+  if (ImGui::BeginCombo("##palette", palette_name(ui.palette))) {
+    for (int i = 0; i < 3; ++i) {
+      auto k = static_cast<PaletteKind>(i);
+      if (ImGui::Selectable(palette_name(k), k == ui.palette)) { ui.palette = k; apply_style(k); }
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void exports(Ui& ui) {
+  if (button("Copy link") && ui.hooks.copy_link) ui.hooks.copy_link();
+  if (button("PNG", "export the figure as PNG, with title, step, caption and legend")) ui.export_png_requested = true;
+  if (button("JSON", "export this step's state as JSON") && ui.hooks.step_json && ui.hooks.save_file && ui.cur()) {
+    std::string j = ui.hooks.step_json(*ui.cur());
+    char name[160];
+    std::snprintf(name, sizeof name, "pinpages-%s-step%d.json", ui.lesson_id.c_str(), ui.step);
+    ui.last_export = ui.hooks.save_file(name, "application/json", std::vector<unsigned char>(j.begin(), j.end()));
+  }
+}
+
+// Debugging aids, and in presenter mode everything a lecture does not need on screen.
 void more_menu(Ui& ui) {
   if (button("More...")) ImGui::OpenPopup("##more");
   if (ImGui::BeginPopup("##more")) {
-    ImGui::Checkbox("[vdso] / [vvar] pages in the figure", &ui.show_kernel_pages);
+    if (ui.presenter) {
+      ImGui::TextDisabled("palette");
+      ImGui::SameLine();
+      palette_combo(ui, 180 * ui.scale());
+      ImGui::Checkbox("fit the figure (0)", &ui.fit);
+      exports(ui);
+      ImGui::Separator();
+    }
+    if (ui.os != OsKind::Qnx)  // Linux's vDSO: QNX has none
+      ImGui::Checkbox("[vdso] / [vvar] pages in the figure", &ui.show_kernel_pages);
     ImGui::Checkbox("//@ lesson notes in the code pane", &ui.show_annotations);
     ImGui::Separator();
     ImGui::TextDisabled("frame: %.2f ms (avg), %.2f ms (max)", ui.frame_ms_avg, ui.frame_ms_max);
@@ -102,20 +134,24 @@ void draw_controls(Ui& ui, bool compact) {
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
   }
-  if (button("next lock call")) {
+  const bool full = !ui.presenter;  // presenter: the lecture's controls only, the rest under More
+  if (full && button("next lock call")) {
     int i = ui.find_next(true, is_lock_call);
     if (i >= 0) ui.go(i);
   }
-  if (button("next figure")) {
+  if (full && button("next figure")) {
     int i = ui.find_next(true, [](const Step& st) { return st.figure.has_value(); });
     if (i >= 0) ui.go(i);
   }
-  next_item(90 * sc);
-  ImGui::SetNextItemWidth(90 * sc);
-  ImGui::SliderFloat("##speed", &ui.speed, 0.25f, 20.0f, "%.2g steps/s", ImGuiSliderFlags_Logarithmic);
+  if (full) {
+    next_item(90 * sc);
+    ImGui::SetNextItemWidth(90 * sc);
+    ImGui::SliderFloat("##speed", &ui.speed, 0.25f, 20.0f, "%.2g steps/s", ImGuiSliderFlags_Logarithmic);
+  }
 
   // Second row: lesson, OS, view options, sharing.
-  lesson_picker(ui, 260 * sc);
+  if (!full) next_item(200 * sc);  // else: a row of its own
+  lesson_picker(ui, std::min(260 * sc, std::max(120 * sc, ImGui::GetContentRegionAvail().x * 0.5f)));
   const LessonMeta* meta = ui.trace ? &ui.trace->meta : nullptr;
   bool can_linux = meta && meta->allows_linux, can_qnx = meta && meta->allows_qnx;
   next_item(button_w("Linux") + ImGui::GetFrameHeight());
@@ -130,33 +166,21 @@ void draw_controls(Ui& ui, bool compact) {
     ImGui::SetTooltip("this lesson is written for Linux only");
   next_item(button_w("Presenter (P)") + ImGui::GetFrameHeight());
   ImGui::Checkbox("Presenter (P)", &ui.presenter);
-  next_item(150 * sc);
-  ImGui::SetNextItemWidth(150 * sc);
-  if (ImGui::BeginCombo("##palette", palette_name(ui.palette))) {
-    for (int i = 0; i < 3; ++i) {
-      auto k = static_cast<PaletteKind>(i);
-      if (ImGui::Selectable(palette_name(k), k == ui.palette)) { ui.palette = k; apply_style(k); }
-    }
-    ImGui::EndCombo();
+  if (full) {
+    next_item(150 * sc);
+    palette_combo(ui, 150 * sc);
+    next_item(90 * sc);
+    ImGui::SetNextItemWidth(90 * sc);
+    if (ImGui::SliderFloat("##zoom", &ui.zoom, 0.05f, 4096.0f, ui.fit ? "zoom: fit" : "zoom %.3g", ImGuiSliderFlags_Logarithmic))
+      ui.fit = false;
+    next_item(button_w("fit (0)") + ImGui::GetFrameHeight());
+    if (ImGui::Checkbox("fit (0)", &ui.fit)) ui.pan_y = 0;
   }
-  next_item(90 * sc);
-  ImGui::SetNextItemWidth(90 * sc);
-  if (ImGui::SliderFloat("##zoom", &ui.zoom, 0.05f, 4096.0f, ui.fit ? "zoom: fit" : "zoom %.3g", ImGuiSliderFlags_Logarithmic))
-    ui.fit = false;
-  next_item(button_w("fit (0)") + ImGui::GetFrameHeight());
-  if (ImGui::Checkbox("fit (0)", &ui.fit)) ui.pan_y = 0;
-  if (button("Figure only (F)")) {
+  if (button(full ? "Figure only (F)" : "Figure (F)")) {
     ui.figure_only = true;
     if (ui.hooks.fullscreen) ui.hooks.fullscreen(true);
   }
-  if (button("Copy link") && ui.hooks.copy_link) ui.hooks.copy_link();
-  if (button("PNG", "export the figure as PNG, with title, step, caption and legend")) ui.export_png_requested = true;
-  if (button("JSON", "export this step's state as JSON") && ui.hooks.step_json && ui.hooks.save_file && ui.cur()) {
-    std::string j = ui.hooks.step_json(*ui.cur());
-    char name[160];
-    std::snprintf(name, sizeof name, "pinpages-%s-step%d.json", ui.lesson_id.c_str(), ui.step);
-    ui.last_export = ui.hooks.save_file(name, "application/json", std::vector<unsigned char>(j.begin(), j.end()));
-  }
+  if (full) exports(ui);
   if (button("Keys (?)")) ui.show_keys = !ui.show_keys;
   more_menu(ui);
   if (!ui.last_export.empty() || !ui.status_line.empty()) {

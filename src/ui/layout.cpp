@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
@@ -69,8 +70,18 @@ void narration_tile(Ui& ui, const char* name, float x, float y, float w, float h
 }
 
 void controls_tile(Ui& ui, float W, float h, bool compact) {
+  if (ui.nav_enter) ImGui::SetNextWindowFocus();
   if (tile("Controls", 0, 0, W, h, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+    // Tab belongs to keyboard-navigation mode (ui.cpp), not to ImGui's own tabbing,
+    // which would open a slider for typing instead of moving the focus.
+    ImGui::PushItemFlag(ImGuiItemFlags_NoTabStop, true);
     draw_controls(ui, compact);
+    ImGui::PopItemFlag();
+    if (ui.nav_enter) {
+      ImGui::SetFocusID(ImGui::GetID("|\xE2\x97\x80##first"), ImGui::GetCurrentWindow());
+      ImGui::GetCurrentContext()->NavDisableHighlight = false;
+      ui.nav_enter = false;
+    }
     // What the controls needed (they wrap on narrow screens): next frame's height.
     ui.controls_h = std::ceil(ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y - ImGui::GetStyle().ItemSpacing.y);
   }
@@ -138,11 +149,12 @@ void Ui::layout_and_draw() {
 
   float ctl_want = controls_h > 0 ? controls_h : line * (compact ? 2.3f : 2.6f);
   float ctl_h = std::min(ctl_want, H * 0.3f);
+  controls_fit = ctl_want <= ctl_h + 0.5f;
   controls_tile(*this, W, ctl_h, compact);
   float y = ctl_h, rest = H - ctl_h;
 
   if (landscape) {
-    float lw = std::floor(W * 0.58f), rw = W - lw;
+    float lw = std::floor(W * (embed ? 0.68f : 0.58f)), rw = W - lw;
     figure_tile(*this, 0, y, lw, rest);
     float qh = quiz ? std::min(quiz_height(*this, rw), rest - line * 2) : 0;
     quiz_tile(*this, lw, y, rw, qh);

@@ -145,7 +145,8 @@ const StepView* Ui::view_for(int s) {
 std::string Ui::narration_text() const {
   const Step* s = cur();
   if (!s) return "";
-  std::string t = "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
+  std::string t = notice.empty() ? "" : notice + " ";
+  t += "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
   if (quiz_pending()) {
     t += "Line " + std::to_string(s->line) + ": " + s->source + ". Predict before you look: " + s->quiz->question;
     for (size_t i = 0; i < s->quiz->choices.size(); ++i)
@@ -174,6 +175,18 @@ void Ui::keyboard() {
     int idx = ImGui::GetKeyIndex(k);
     return idx >= 0 && ImGui::IsKeyPressed(idx, false);
   };
+  if (keyboard_nav) {
+    bool popup = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+    if ((pressed(ImGuiKey_Escape) && !popup) || ImGui::IsMouseClicked(0)) keyboard_nav = false;
+    for (ImWchar c : io.InputQueueCharacters)
+      if (c == '?') show_keys = !show_keys;
+    return;  // the widgets have the keys
+  }
+  if (pressed(ImGuiKey_Tab) && !io.KeyCtrl) {
+    keyboard_nav = true;
+    nav_enter = true;
+    return;
+  }
   if (pressed(ImGuiKey_RightArrow)) { playing = false; go(step + 1); }
   if (pressed(ImGuiKey_LeftArrow)) { playing = false; go(step - 1); }
   if (pressed(ImGuiKey_Home)) { playing = false; go(0); }
@@ -221,8 +234,11 @@ void Ui::frame(const FrameInfo& fi) {
   auto t0 = std::chrono::steady_clock::now();
   info = fi;
   ImGuiIO& io = ImGui::GetIO();
-  // Arrows and Space belong to the stepper, not to widget navigation.
-  io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+  // Arrows and Space belong to the stepper, except in keyboard-navigation mode (Tab
+  // enters it, Esc or a click leaves it), where ImGui moves a visible focus between the
+  // controls and Space/Enter press the focused one.
+  if (keyboard_nav) io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  else io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
 
   ImFont* font = fonts_[presenter ? 2 : 0];
   if (font) ImGui::PushFont(font);

@@ -105,12 +105,14 @@ class Ui {
   std::map<std::string, Answers> answers_of;  // other lessons' answers, kept for coming back
   bool show_annotations = false;      // code pane: the //@ teaching lines (for lesson authors)
   bool show_keys = false;             // the `?` overlay listing the keys
-  bool show_advanced = false;         // frame time, [vdso] and other debugging aids
+  bool keyboard_nav = false;          // Tab: keys move a visible focus between controls
+  bool nav_enter = false;             // focus the controls on the next frame
   std::string notice;                 // a problem worth telling the person (bad link, …)
   // Where the quiz was drawn (screen pixels) and whether all of it fitted.
   float quiz_x = 0, quiz_y = 0, quiz_w = 0, quiz_h = 0;
   bool quiz_fits = true;
   float controls_h = 0;               // what the controls needed last frame (they wrap)
+  bool controls_fit = true;           // ... and whether they got it
   Hover hover, hover_next;            // last frame's hover (drawn) / this frame's (being found)
   Selection selection;
   bool quit = false;
