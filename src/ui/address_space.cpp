@@ -86,7 +86,7 @@ Column layout_column(const ProcessView& pv, float x, float w, float zoom, float 
     if (below >= 0 && pv.segs[below].vma.end < s.vma.start) {
       Block g;
       g.top = y;
-      g.h = line_h * 0.8f;
+      g.h = line_h * 0.8f * std::min(1.0f, stretch);
       g.gap_bytes = s.vma.start - pv.segs[below].vma.end;
       y += g.h;
       c.blocks.push_back(g);
@@ -180,6 +180,76 @@ void draw_badge(Ui& ui, const Step& s, ImVec2 at, float size) {
   dl->AddText(f, fs, ImVec2(c.x - ts.x * 0.5f, c.y - ts.y * 0.5f), pal.bg, letter);
 }
 
+// Column header: which process (running? superlocked?), and the two numbers the
+// tutorial talks about.
+void draw_column_header(Ui& ui, const Column& c, const Step& step, int parent_pid, ImVec2 origin, float fig_h,
+                        bool several, float line_h) {
+  const ProcessView& pv = *c.pv;
+  const Palette& pal = ui.pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float sc = ui.scale();
+  char hdr[160];
+  const bool superlocked = ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
+  std::snprintf(hdr, sizeof hdr, "PID %d%s%s", pv.pid, pv.pid == parent_pid ? "" : " (child)",
+                superlocked ? " \xC2\xB7 superlocked" : "");
+  float hx = c.cx;
+  if (several && pv.pid == step.pid) {  // which of the processes ran this step
+    float t = line_h * 0.7f;
+    dl->AddTriangleFilled(ImVec2(c.x, origin.y + 3), ImVec2(c.x, origin.y + 3 + t), ImVec2(c.x + t * 0.9f, origin.y + 3 + t * 0.5f),
+                          pal.changed);
+    dl->AddText(ImVec2(c.x + t, origin.y + 2), pal.changed, "running");
+    dl->AddRect(ImVec2(c.x, origin.y), ImVec2(c.x + c.w, origin.y + fig_h), pal.changed, 0, 0, 2.0f * sc);
+    hx = std::max(hx, c.x + t + ImGui::CalcTextSize("running ").x);
+  }
+  dl->AddText(ImVec2(hx, origin.y + 2), pal.text, hdr);
+  const float hdr_end = hx + ImGui::CalcTextSize(hdr).x;
+  std::snprintf(hdr, sizeof hdr, "VmLck %s  VmRSS %s", human_kb(pv.status.vm_lck_kb).c_str(),
+                human_kb(pv.status.vm_rss_kb).c_str());
+  dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
+  if (pv.status.mcl) {  // after the PID, never over it
+    std::string f = std::string(pv.status.mcl & mcl::CURRENT ? "MCL_CURRENT " : "") +
+                    (pv.status.mcl & mcl::FUTURE ? "MCL_FUTURE " : "") + (pv.status.mcl & mcl::ONFAULT ? "MCL_ONFAULT" : "");
+    float fx = std::max(c.cx + c.cw * 0.5f + 2, hdr_end + 8 * sc);
+    dl->AddText(ImVec2(fx, origin.y + 2), pal.pinned, f.c_str());
+  }
+}
+
+bool has(const std::vector<std::string>& v, const char* w) { return std::find(v.begin(), v.end(), w) != v.end(); }
+
+// "Changed this step": a thick outline around the cells whose pages the step mapped,
+// faulted in, locked, unlocked, copied or swapped (see changed_ranges()); new memory
+// also gets a callout, as a 1 MiB mapping next to 490 MiB is one cell, easy to miss.
+void draw_changed(Ui& ui, const Column& c, const std::vector<ChangedRange>& changed, float top, float clip_top,
+                  float clip_bot, float line_h) {
+  const ProcessView& pv = *c.pv;
+  const Palette& pal = ui.pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float sc = ui.scale(), lx_right = c.cx + c.cw + 6 * sc;
+  for (const ChangedRange& r : changed) {
+    if (r.pid != pv.pid) continue;
+    u64 lo = r.addr, hi = r.addr + (r.pages << kPageShift);
+    for (const Block& b : c.blocks) {
+      if (b.seg < 0) continue;
+      const SegmentView& s = pv.segs[b.seg];
+      if (s.vma.end <= lo || s.vma.start >= hi) continue;
+      u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
+      u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
+      outline_cells(dl, c, b, top, p0, p1, clip_top, clip_bot, pal.changed, 3.0f * sc);
+      if (!(has(r.what, "mapped") || has(r.what, "grown")) || b.h < line_h * 0.9f) continue;
+      float ya, yb;
+      page_span_y(c, b, top, p0, p1, ya, yb);
+      float ty = std::clamp(yb - line_h, clip_top, clip_bot - line_h);
+      std::string t = "\xE2\x86\x90 new " + human_bytes((p1 - p0) << kPageShift);
+      if (has(r.what, "locked")) t += ui.os == OsKind::Qnx ? ", locked" : ", pinned";
+      ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+      float tx = lx_right + line_h * 0.8f;
+      dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + ts.x + 2, ty + ts.y), pal.bg);
+      dl->AddText(ImVec2(tx, ty), pal.changed, t.c_str());
+      dl->AddLine(ImVec2(c.cx + c.cw, (ya + yb) * 0.5f), ImVec2(tx - 2, ty + ts.y * 0.5f), pal.changed, 2.0f * sc);
+    }
+  }
+}
+
 }  // namespace
 
 void draw_address_space(Ui& ui) {
@@ -191,8 +261,7 @@ void draw_address_space(Ui& ui) {
 
   if (ui.quiz_pending()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.pinned));
-    ImGui::TextWrapped("Predict first: the diagram still shows the state before line %d. Answer the question to see what it does.",
-                       ui.cur()->line);
+    ImGui::TextWrapped("Predict first: this is the state before line %d.", ui.cur()->line);
     ImGui::PopStyleColor();
   }
   // --- figure letter + caption (the tutorial's panels A/B/C)
@@ -282,7 +351,11 @@ void draw_address_space(Ui& ui) {
     ui.zoom = lo;
     // A small process leaves the window half empty: stretch the blocks to fill it.
     float h1 = height_at(lo);
-    stretch = lo >= 1.0f && h1 > 0 ? std::clamp(view_h * 0.97f / h1, 1.0f, 2.5f) : 1.0f;
+    // A big process at the smallest zoom still too tall (presenter fonts on a 768-pixel
+    // projector): squeeze the blocks, so the last row is on screen rather than cut off.
+    if (lo >= 1.0f && h1 > 0) stretch = std::clamp(view_h * 0.97f / h1, 1.0f, 2.5f);
+    else if (h1 > view_h) stretch = std::max(0.3f, view_h * 0.99f / h1);
+    else stretch = 1.0f;
     memo = FitMemo{ui.trace_gen, ui.step, view_h, colw, cell, ui.show_kernel_pages, lo, stretch};
   }
   std::vector<Column> cols = layout_all();
@@ -325,29 +398,8 @@ void draw_address_space(Ui& ui) {
   const Machine* m = step->machine.get();
   for (Column& c : cols) {
     const ProcessView& pv = *c.pv;
-    // Column header: which process, and the two numbers the tutorial talks about.
-    char hdr[160];
+    draw_column_header(ui, c, *step, sv->procs[0].pid, origin, size.y, np > 1, line_h);
     const bool superlocked = ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
-    std::snprintf(hdr, sizeof hdr, "PID %d%s%s", pv.pid, pv.pid == sv->procs[0].pid ? "" : " (child)",
-                  superlocked ? " · superlocked" : "");
-    float hx = c.cx;
-    if (np > 1 && pv.pid == step->pid) {  // which of the processes ran this step
-      float t = line_h * 0.7f;
-      dl->AddTriangleFilled(ImVec2(c.x, origin.y + 3), ImVec2(c.x, origin.y + 3 + t), ImVec2(c.x + t * 0.9f, origin.y + 3 + t * 0.5f),
-                            pal.changed);
-      dl->AddText(ImVec2(c.x + t, origin.y + 2), pal.changed, "running");
-      dl->AddRect(ImVec2(c.x, origin.y), ImVec2(c.x + c.w, origin.y + size.y), pal.changed, 0, 0, 2.0f * sc);
-      hx = std::max(hx, c.x + t + ImGui::CalcTextSize("running ").x);
-    }
-    dl->AddText(ImVec2(hx, origin.y + 2), pal.text, hdr);
-    std::snprintf(hdr, sizeof hdr, "VmLck %s  VmRSS %s", human_kb(pv.status.vm_lck_kb).c_str(),
-                  human_kb(pv.status.vm_rss_kb).c_str());
-    dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
-    if (pv.status.mcl) {
-      std::string f = std::string(pv.status.mcl & mcl::CURRENT ? "MCL_CURRENT " : "") +
-                      (pv.status.mcl & mcl::FUTURE ? "MCL_FUTURE " : "") + (pv.status.mcl & mcl::ONFAULT ? "MCL_ONFAULT" : "");
-      dl->AddText(ImVec2(c.cx + c.cw * 0.5f + 2, origin.y + 2), pal.pinned, f.c_str());
-    }
     dl->PushClipRect(ImVec2(c.x, clip_top), ImVec2(c.x + c.w, clip_bot), true);
     float lx_right = c.cx + c.cw + 6 * sc;
     for (const Block& b : c.blocks) {
@@ -423,35 +475,7 @@ void draw_address_space(Ui& ui) {
       }
     }
 
-    // "Changed this step": a thick outline around the cells whose pages the step mapped,
-    // faulted in, locked, unlocked, copied or swapped (see changed_ranges()).
-    for (const ChangedRange& r : changed) {
-      if (r.pid != pv.pid) continue;
-      u64 lo = r.addr, hi = r.addr + (r.pages << kPageShift);
-      for (const Block& b : c.blocks) {
-        if (b.seg < 0) continue;
-        const SegmentView& s = pv.segs[b.seg];
-        if (s.vma.end <= lo || s.vma.start >= hi) continue;
-        u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
-        u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
-        outline_cells(dl, c, b, top, p0, p1, clip_top, clip_bot, pal.changed, 3.0f * sc);
-        // New memory gets a callout: a 1 MiB mapping next to 490 MiB is one cell, easy to miss.
-        bool grew = std::find(r.what.begin(), r.what.end(), "mapped") != r.what.end() ||
-                    std::find(r.what.begin(), r.what.end(), "grown") != r.what.end();
-        if (grew && b.h >= line_h * 0.9f) {
-          float ya, yb;
-          page_span_y(c, b, top, p0, p1, ya, yb);
-          float ty = std::clamp(yb - line_h, clip_top, clip_bot - line_h);
-          std::string t = "\xE2\x86\x90 new " + human_bytes((p1 - p0) << kPageShift);
-          if (std::find(r.what.begin(), r.what.end(), "locked") != r.what.end()) t += qnx ? ", locked" : ", pinned";
-          ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-          float tx = lx_right + line_h * 0.8f;
-          dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + ts.x + 2, ty + ts.y), pal.bg);
-          dl->AddText(ImVec2(tx, ty), pal.changed, t.c_str());
-          dl->AddLine(ImVec2(c.cx + c.cw, (ya + yb) * 0.5f), ImVec2(tx - 2, ty + ts.y * 0.5f), pal.changed, 2.0f * sc);
-        }
-      }
-    }
+    draw_changed(ui, c, changed, top, clip_top, clip_bot, line_h);
 
     // Lesson objects on the left: bracket + name ("buffer", "a[0..499]").
     float next_free_y = -1e9f;  // labels go top to bottom (descending addresses)

@@ -222,12 +222,16 @@ struct AppUi::Impl final : bridge::Target {
                   ui.fit ? "true" : "false", ui.embed ? "true" : "false", ui.figure_only ? "true" : "false",
                   ui.playing ? "true" : "false", ui.speed);
     j += buf;
+    std::snprintf(buf, sizeof buf, ",\"figure_window\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.figwin_x,
+                  ui.figwin_y, ui.figwin_w, ui.figwin_h);
+    j += buf;
     std::snprintf(buf, sizeof buf, ",\"quiz_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"quiz_fits\":%s",
                   ui.quiz_x, ui.quiz_y, ui.quiz_w, ui.quiz_h, ui.quiz_fits ? "true" : "false");
     j += buf;
     j += ",\"quiz_text\":" + quiz_json(s);
     j += ",\"answered\":" + std::to_string(ui.quiz_revealed.size());
     j += ",\"notice\":" + json_str(ui.notice);
+    j += ",\"figure_title\":" + json_str(ui.figure_title);
     j += std::string(",\"controls_fit\":") + (ui.controls_fit ? "true" : "false");
     j += std::string(",\"keyboard_nav\":") + (ui.keyboard_nav ? "true" : "false") +
          ",\"keys_overlay\":" + (ui.show_keys ? "true" : "false") +

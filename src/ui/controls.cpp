@@ -68,7 +68,7 @@ void stepper(Ui& ui, bool compact) {
   if (button("\xE2\x96\xB6##next", "next step (\xE2\x86\x92)")) { ui.playing = false; ui.go(ui.step + 1); }
   if (button("\xE2\x96\xB6|##last", "last step (End)")) { ui.playing = false; ui.go(n - 1); }
   float slider_w = compact ? std::max(60.0f * sc, ImGui::GetContentRegionAvail().x - button_w("[C]") - 10 * sc)
-                           : 200 * sc;
+                           : (ui.presenter ? 110 : 200) * sc;
   next_item(std::min(slider_w, 120 * sc));
   int s = ui.step;
   ImGui::SetNextItemWidth(std::min(slider_w, ImGui::GetContentRegionAvail().x));
@@ -129,8 +129,8 @@ void draw_controls(Ui& ui, bool compact) {
   const float sc = ui.scale();
   stepper(ui, compact);
   if (compact) {
-    // Phones and embeds: the lesson picker on its own row, full width.
-    lesson_picker(ui, ImGui::GetContentRegionAvail().x);
+    // Phones: the lesson picker on its own row, full width. An embed shows one lesson.
+    if (!ui.embed) lesson_picker(ui, ImGui::GetContentRegionAvail().x);
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
   }

@@ -96,7 +96,7 @@ std::vector<LegendItem> legend_items(const StepView& sv, bool qnx, bool any_supe
     c.style.cow = true;
     v.push_back(c);
   }
-  v.push_back(item(CellKind::Swapped, "swapped"));
+  if (swapped || !qnx) v.push_back(item(CellKind::Swapped, "swapped"));
   if (on_file || !qnx) v.push_back(item(CellKind::OnFile, "file, dropped"));
   v.push_back(item(CellKind::Cached, "page cache"));
   if (zero) v.push_back(item(CellKind::Zero, "zero page"));

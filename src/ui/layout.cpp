@@ -12,6 +12,7 @@
 // the windows below it shrink or give way instead.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -29,11 +30,27 @@ bool tile(const char* name, float x, float y, float w, float h, ImGuiWindowFlags
   return ImGui::Begin(name, nullptr, kTile | extra);
 }
 
+std::string figure_title(const Ui& ui) {
+  std::string t = ui.trace && !ui.trace->meta.title.empty() ? ui.trace->meta.title : ui.lesson_id;
+  if (ui.lesson_id == "sandbox") t = "Sandbox";
+  t += " \xC2\xB7 step " + std::to_string(ui.step) + " of " + std::to_string(std::max(0, ui.steps() - 1));
+  if (ui.os == OsKind::Qnx) t += " \xC2\xB7 QNX";
+  return t;
+}
+
 constexpr ImGuiWindowFlags kFigure = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
 
+// The figure's title bar names the lesson and the step, so the exported PNG (the whole
+// window: title, caption, columns, legend) can go on a slide as it is.
 void figure_tile(Ui& ui, float x, float y, float w, float h) {
-  if (tile("Address space", x, y, w, h, kFigure)) draw_address_space(ui);
+  ui.figure_title = figure_title(ui);
+  std::string name = ui.figure_title + "###Address space";
+  if (tile(name.c_str(), x, y, w, h, kFigure)) draw_address_space(ui);
   ImGui::End();
+  ui.figwin_x = x;
+  ui.figwin_y = y;
+  ui.figwin_w = w;
+  ui.figwin_h = h;
 }
 
 // The quiz in a tile of its own; remembers where, for state().quiz_rect.
@@ -154,7 +171,7 @@ void Ui::layout_and_draw() {
   float y = ctl_h, rest = H - ctl_h;
 
   if (landscape) {
-    float lw = std::floor(W * (embed ? 0.68f : 0.58f)), rw = W - lw;
+    float lw = std::floor(W * (embed ? 0.72f : 0.58f)), rw = W - lw;
     figure_tile(*this, 0, y, lw, rest);
     float qh = quiz ? std::min(quiz_height(*this, rw), rest - line * 2) : 0;
     quiz_tile(*this, lw, y, rw, qh);

@@ -124,7 +124,9 @@ class Ui {
 
   // --- figure geometry, for the PNG export and the web hook (screen pixels)
   float fig_x = 0, fig_y = 0, fig_w = 0, fig_h = 0;
+  float figwin_x = 0, figwin_y = 0, figwin_w = 0, figwin_h = 0;  // the figure's window (title, legend)
   bool export_png_requested = false;
+  std::string figure_title;  // lesson · step · OS, the figure window's title bar
   std::string last_export;  // path or message shown in the controls
 
   // --- frame timing (CPU time inside frame())

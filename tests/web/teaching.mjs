@@ -5,7 +5,7 @@
 // to the artifacts directory (look at them).
 //
 //   node tests/web/teaching.mjs [--web build/web] [--artifacts build/artifacts] [--only name]
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch, runCases, watchConsole } from './browser.mjs';
@@ -395,14 +395,46 @@ test('sandbox links restore the program', async () => {
   }
 });
 
+test('exported PNG carries the lesson title, the step, the caption and the legend', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall');
+    const c = await page.evaluate(() => {
+      const p = window.pinpages;
+      for (let i = 0; i < p.state().steps; i++) if (p.go(i).figure === 'C') return i;
+      return -1;
+    });
+    await typeChar(page, '2');
+    await press(page, 'Enter');
+    await frames(page, 3);
+    const s = await state(page);
+    assert(s.figure_title.includes(s.title) && s.figure_title.includes(`step ${c} of ${s.steps - 1}`),
+      `figure title "${s.figure_title}" lacks the lesson title or the step`);
+    const url = await page.evaluate(() => window.pinpages.figurePng());
+    assert(url && url.startsWith('data:image/png;base64,'), 'no PNG');
+    const buf = Buffer.from(url.split(',')[1], 'base64');
+    writeFileSync(join(artifacts, 'teach-export-C.png'), buf);
+    // The PNG is the whole figure window: title bar above the caption, legend below the
+    // columns, so it is taller than the figure's drawing area by at least both.
+    const h = buf.readUInt32BE(20), w = buf.readUInt32BE(16);
+    const scale = w / (s.figure_rect.w + 16);
+    assert(h / scale > s.figure_rect.h + 60, `PNG ${w}×${h} is no taller than the figure area (${s.figure_rect.h} px)`);
+    return `PNG ${w}×${h}, title "${s.figure_title}"`;
+  } finally {
+    await close();
+  }
+});
+
 test('?embed=1 at 640×420 gives the figure most of the space', async () => {
   const { ctx, close } = await launch([], { viewport: { width: 640, height: 420 } });
   try {
     const { page } = await open(ctx, 'lesson=mlockall&step=3', '?embed=1');
     const s = await state(page);
-    const share = (s.figure_rect.w * s.figure_rect.h) / (640 * 420);
+    const f = s.figure_window;  // the figure's window: title, drawing, legend
+    inside(f, 640, 420, 'embed figure window');
+    const share = (f.w * f.h) / (640 * 420);
     await page.screenshot({ path: join(artifacts, 'teach-embed-640x420.png') });
-    assert(share >= 0.4, `figure gets ${(share * 100).toFixed(0)}% of the embed`);
+    assert(share >= 0.5, `figure gets ${(share * 100).toFixed(0)}% of the embed`);
     return `figure ${(share * 100).toFixed(0)}% of the page`;
   } finally {
     await close();
