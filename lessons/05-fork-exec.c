@@ -83,15 +83,12 @@ int main(int argc, char *argv[])
         exit(0);
     }
 
-    //@ quiz buf is locked and in RAM, and the child has already exited. Can the parent's next write to buf still take a page fault (a pause while the kernel fixes up the page)? | No: locked pages never fault | *Yes: fork made the page read-only, so the first write faults | Only while the child is still running
+    //@ quiz buf is locked and in RAM. Can the parent's next write to buf still take a page fault (a pause while the kernel fixes up the page)? | No: locked pages never fault | *Yes: since fork, the page is shared with the child and must be copied first | Only if the child has written to it
     //@ explain mlock keeps pages in RAM, but it does not stop copy-on-write.
-    //@ explain fork marked every private page read-only in both processes, so
-    //@ explain the parent's first write faults. Had the child still shared the
-    //@ explain page, the kernel would copy it; here the child has exited, the
-    //@ explain parent is its only user, and Linux just makes it writable again
-    //@ explain (no copy). Either way it is a fault: in a real-time loop, an
-    //@ explain unexpected delay. Avoid fork after locking, or write to the pages
-    //@ explain once before the time-critical part.
+    //@ explain After fork, the first write to a shared page faults so the
+    //@ explain kernel can give the writer its own copy. In a real-time loop
+    //@ explain that is an unexpected delay: avoid fork after locking, or
+    //@ explain write to the pages once before the time-critical part.
     //@ say The parent writes one byte of buf: a page fault, although buf is
     //@ say locked. The kernel copies the page (copy-on-write) and the
     //@ say parent carries on with its own private, still locked, copy.

@@ -243,6 +243,9 @@ void draw_changed(Ui& ui, const Column& c, const std::vector<ChangedRange>& chan
       if (has(r.what, "locked")) t += ui.os == OsKind::Qnx ? ", locked" : ", pinned";
       ImVec2 ts = ImGui::CalcTextSize(t.c_str());
       float tx = lx_right + line_h * 0.8f;
+      float label_y = top + b.top + 1;  // the block's own label (role) sits on its top row
+      if (std::fabs(ty - label_y) < line_h && !b.cont)
+        tx = std::min(lx_right + line_h + ImGui::CalcTextSize(s.role.c_str()).x + 6 * sc, c.x + c.w - ts.x);
       dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + ts.x + 2, ty + ts.y), pal.bg);
       dl->AddText(ImVec2(tx, ty), pal.changed, t.c_str());
       dl->AddLine(ImVec2(c.cx + c.cw, (ya + yb) * 0.5f), ImVec2(tx - 2, ty + ts.y * 0.5f), pal.changed, 2.0f * sc);

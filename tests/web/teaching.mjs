@@ -462,6 +462,15 @@ test('screenshots: figures A, B, C, the fork step, a QNX superlocked step', asyn
       await page.screenshot({ path: join(artifacts, `teach-fig-${fig}.png`) });
       notes.push(`${fig}@${st}`);
     }
+    // Figure C in the other two palettes: the changed outline must read in all three.
+    for (const name of ['colourblind', 'high-contrast']) {
+      const before = (await state(page)).palette;
+      await typeChar(page, 'c');
+      await frames(page, 2);
+      assert((await state(page)).palette !== before, 'C did not change the palette');
+      await page.screenshot({ path: join(artifacts, `teach-fig-C-${name}.png`) });
+    }
+    await typeChar(page, 'c');
     await page.evaluate(() => window.pinpages.lesson('fork-exec'));
     const fork = await page.evaluate(() => {
       const p = window.pinpages;
