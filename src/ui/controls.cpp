@@ -67,8 +67,11 @@ void stepper(Ui& ui, bool compact) {
   }
   if (button("\xE2\x96\xB6##next", "next step (\xE2\x86\x92)")) { ui.playing = false; ui.go(ui.step + 1); }
   if (button("\xE2\x96\xB6|##last", "last step (End)")) { ui.playing = false; ui.go(n - 1); }
-  float slider_w = compact ? std::max(60.0f * sc, ImGui::GetContentRegionAvail().x - button_w("[C]") - 10 * sc)
-                           : (ui.presenter ? 110 : 200) * sc;
+  // Compact and narrow (phone upright): the slider takes the row. Compact and wide (phone
+  // on its side, embeds): it leaves room for the lesson picker on the same row.
+  const bool wide = ImGui::GetWindowWidth() > 600 * sc;
+  float slider_w = compact && !wide ? std::max(60.0f * sc, ImGui::GetContentRegionAvail().x - button_w("[C]") - 10 * sc)
+                                    : (ui.presenter || compact ? 140 : 200) * sc;
   next_item(std::min(slider_w, 120 * sc));
   int s = ui.step;
   ImGui::SetNextItemWidth(std::min(slider_w, ImGui::GetContentRegionAvail().x));
@@ -130,7 +133,10 @@ void draw_controls(Ui& ui, bool compact) {
   stepper(ui, compact);
   if (compact) {
     // Phones: the lesson picker on its own row, full width. An embed shows one lesson.
-    if (!ui.embed) lesson_picker(ui, ImGui::GetContentRegionAvail().x);
+    if (!ui.embed) {
+      if (ImGui::GetWindowWidth() > 600 * sc) next_item(160 * sc);
+      lesson_picker(ui, ImGui::GetContentRegionAvail().x);
+    }
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
   }
