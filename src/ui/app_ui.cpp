@@ -233,6 +233,7 @@ struct AppUi::Impl final : bridge::Target {
     j += ",\"notice\":" + json_str(ui.notice);
     j += ",\"figure_title\":" + json_str(ui.figure_title);
     j += std::string(",\"controls_fit\":") + (ui.controls_fit ? "true" : "false");
+    j += ",\"nav_focus\":" + std::to_string(ui.nav_focus) + ",\"nav_controls\":" + std::to_string(ui.tab_ids.size());
     j += std::string(",\"keyboard_nav\":") + (ui.keyboard_nav ? "true" : "false") +
          ",\"keys_overlay\":" + (ui.show_keys ? "true" : "false") +
          ",\"annotations_shown\":" + (ui.show_annotations ? "true" : "false");

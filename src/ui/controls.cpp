@@ -5,8 +5,10 @@
 // Keyboard equivalents live in Ui::keyboard(): ←/→ Space Home/End F P +/- C ?.
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
@@ -16,8 +18,17 @@ bool is_lock_call(const Step& s) {
   return s.call.rfind("mlock", 0) == 0 || s.call.rfind("munlock", 0) == 0 || s.call.rfind("mlock2", 0) == 0;
 }
 
+// The controls in drawing order, for Tab in keyboard-navigation mode: each item is
+// recorded when the next one is placed (and the last at the end).
+std::vector<ImGuiID>* g_tab_ids = nullptr;
+void record_last_item() {
+  ImGuiID id = ImGui::GetItemID();
+  if (g_tab_ids && id && (g_tab_ids->empty() || g_tab_ids->back() != id)) g_tab_ids->push_back(id);
+}
+
 // Continues the row when an item of width `w` still fits, else starts a new row.
 void next_item(float w) {
+  record_last_item();
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
 }
@@ -129,6 +140,9 @@ void more_menu(Ui& ui) {
 }  // namespace
 
 void draw_controls(Ui& ui, bool compact) {
+  ui.tab_ids.clear();
+  g_tab_ids = &ui.tab_ids;
+  struct Done { ~Done() { record_last_item(); g_tab_ids = nullptr; } } done;
   const float sc = ui.scale();
   stepper(ui, compact);
   if (compact) {
@@ -153,6 +167,7 @@ void draw_controls(Ui& ui, bool compact) {
     next_item(90 * sc);
     ImGui::SetNextItemWidth(90 * sc);
     ImGui::SliderFloat("##speed", &ui.speed, 0.25f, 20.0f, "%.2g steps/s", ImGuiSliderFlags_Logarithmic);
+    record_last_item();
   }
 
   // Second row: lesson, OS, view options, sharing.

@@ -94,11 +94,20 @@ void controls_tile(Ui& ui, float W, float h, bool compact) {
     ImGui::PushItemFlag(ImGuiItemFlags_NoTabStop, true);
     draw_controls(ui, compact);
     ImGui::PopItemFlag();
-    if (ui.nav_enter) {
-      ImGui::SetFocusID(ImGui::GetID("|\xE2\x97\x80##first"), ImGui::GetCurrentWindow());
-      ImGui::GetCurrentContext()->NavDisableHighlight = false;
-      ui.nav_enter = false;
+    // Keyboard-navigation mode: Tab / Shift+Tab walk every control in order (ImGui 1.86
+    // tabs only through text fields), with ImGui's visible focus frame.
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    int n = static_cast<int>(ui.tab_ids.size());
+    auto at = std::find(ui.tab_ids.begin(), ui.tab_ids.end(), g.NavId);
+    ui.nav_focus = ui.keyboard_nav && at != ui.tab_ids.end() ? static_cast<int>(at - ui.tab_ids.begin()) : -1;
+    if ((ui.nav_enter || ui.nav_tab) && n > 0) {
+      int next = ui.nav_enter || ui.nav_focus < 0 ? 0 : (ui.nav_focus + ui.nav_tab + n) % n;
+      ImGui::SetFocusID(ui.tab_ids[next], ImGui::GetCurrentWindow());
+      g.NavDisableHighlight = false;
+      ui.nav_focus = next;
     }
+    ui.nav_enter = false;
+    ui.nav_tab = 0;
     // What the controls needed (they wrap on narrow screens): next frame's height.
     ui.controls_h = std::ceil(ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y - ImGui::GetStyle().ItemSpacing.y);
   }

@@ -178,6 +178,7 @@ void Ui::keyboard() {
   if (keyboard_nav) {
     bool popup = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
     if ((pressed(ImGuiKey_Escape) && !popup) || ImGui::IsMouseClicked(0)) keyboard_nav = false;
+    if (pressed(ImGuiKey_Tab) && !popup) nav_tab = io.KeyShift ? -1 : 1;
     for (ImWchar c : io.InputQueueCharacters)
       if (c == '?') show_keys = !show_keys;
     return;  // the widgets have the keys

@@ -107,6 +107,9 @@ class Ui {
   bool show_keys = false;             // the `?` overlay listing the keys
   bool keyboard_nav = false;          // Tab: keys move a visible focus between controls
   bool nav_enter = false;             // focus the controls on the next frame
+  int nav_tab = 0;                    // Tab (+1) / Shift+Tab (-1) to apply to the focus
+  int nav_focus = -1;                 // index in tab_ids of the focused control, -1 none
+  std::vector<unsigned> tab_ids;      // the controls' ImGui ids, in Tab order
   std::string notice;                 // a problem worth telling the person (bad link, …)
   // Where the quiz was drawn (screen pixels) and whether all of it fitted.
   float quiz_x = 0, quiz_y = 0, quiz_w = 0, quiz_h = 0;

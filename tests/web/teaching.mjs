@@ -359,6 +359,20 @@ test('keyboard: ? lists the keys, Tab gives a visible focus to the controls, Esc
     await frames(page, 2);
     s = await state(page);
     assert(s.keyboard_nav, 'Tab did not enter keyboard navigation');
+    assert(s.nav_focus === 0 && s.nav_controls >= 15, `focus ${s.nav_focus} of ${s.nav_controls} controls after Tab`);
+    // Tab walks every control once and comes back round; Shift+Tab goes back.
+    const seen = new Set([s.nav_focus]);
+    for (let i = 0; i < s.nav_controls; i++) {
+      await press(page, 'Tab');
+      seen.add((await state(page)).nav_focus);
+    }
+    s = await state(page);
+    assert(seen.size === s.nav_controls && s.nav_focus === 0, `Tab reached ${seen.size} of ${s.nav_controls} controls, ended at ${s.nav_focus}`);
+    await page.keyboard.down('Shift');
+    await press(page, 'Tab');
+    await page.keyboard.up('Shift');
+    s = await state(page);
+    assert(s.nav_focus === s.nav_controls - 1, `Shift+Tab from the first control went to ${s.nav_focus}`);
     const before = s.step;
     await press(page, 'ArrowRight');
     await press(page, 'ArrowRight');
@@ -369,7 +383,7 @@ test('keyboard: ? lists the keys, Tab gives a visible focus to the controls, Esc
     await press(page, 'ArrowRight');
     s = await state(page);
     assert(!s.keyboard_nav && s.step === before + 1, `after Esc: nav ${s.keyboard_nav}, step ${s.step}`);
-    return 'overlay, focus mode and back';
+    return `overlay; Tab walks all ${seen.size} controls; Esc back to stepping`;
   } finally {
     await close();
   }
