@@ -63,11 +63,6 @@ int main(void)
 
     //@ say The records exist, but they are not in RAM and not pinned.
     //@ say The next call will change both.
-    //@ quiz After mlockall(MCL_CURRENT | MCL_FUTURE), how much of the 500 records is in RAM? | Only the header page of each record, as now | *All of it: about 500 MB, every page | None: locking only marks pages, it does not load them
-    //@ explain Locking is a promise that touching the memory will never wait for
-    //@ explain the disk. To keep that promise the kernel has to bring every page
-    //@ explain into RAM right away, so the RAM the process uses (VmRSS) jumps by
-    //@ explain about 500 MB in this one call.
     printf("Pinning memory\n");
 
     //@ figure B
@@ -79,6 +74,11 @@ int main(void)
     //@ say MCL_FUTURE also asks the kernel to pin whatever gets mapped later.
     //@ say VmLck, the kernel's count of locked memory, jumps from 0 to about
     //@ say half a gigabyte.
+    //@ quiz After mlockall(MCL_CURRENT | MCL_FUTURE), how much of the 500 records is in RAM? | Only the header page of each record, as now | *All of it: about 500 MB, every page | None: locking only marks pages, it does not load them
+    //@ explain Locking is a promise that touching the memory will never wait for
+    //@ explain the disk. To keep that promise the kernel has to bring every page
+    //@ explain into RAM right away, so the RAM the process uses (VmRSS) jumps by
+    //@ explain about 500 MB in this one call.
     //@ expect ret == 0
     //@ expect VmLck >= 490M
     //@ expect VmRSS >= 490M

@@ -28,13 +28,13 @@ int main(void)
     //@ expect buffer locked=none
     printf("buffer holds %d doubles\n", 2048);
 
-    //@ quiz buffer is 16 KiB, exactly 4 pages. How many pages will mlock pin? | Exactly 4 | *4 or 5: it depends on where buffer starts inside its first page | All pages of the data segment
+    //@ quiz buffer is 16 KiB, the size of 4 pages. mlock works on whole pages. Which pages will it pin? | Only the pages that lie entirely inside buffer | *Every page that holds at least one byte of buffer | Every page of the data segment
     //@ explain mlock pins every page that holds at least one byte of the range.
-    //@ explain If buffer starts exactly on a page boundary, that is 4 pages.
-    //@ explain Nothing makes a global array start there, though: built with gcc
-    //@ explain on our test machine it began 96 bytes into a page, so its 16 KiB
-    //@ explain touched 5 pages (part of one, 3 whole ones, part of another),
-    //@ explain and VmLck showed 20 kB. Look at where this run placed it.
+    //@ explain In this run buffer starts exactly on a page boundary, so that is
+    //@ explain 4 pages, as the figure shows. Nothing makes a global array start
+    //@ explain there, though: built with gcc on our test machine it began 96
+    //@ explain bytes into a page, its 16 KiB touched 5 pages (part of one, 3
+    //@ explain whole ones, part of another), and VmLck showed 20 kB.
     //@ figure B
     //@ say mlock(buffer, 2048 * sizeof(double)) pins this buffer. The
     //@ say kernel rounds the range out to whole pages, gives each page RAM

@@ -54,6 +54,9 @@ pp::ui::StartOptions parse_start_options(const std::string& params) {
       char* end = nullptr;
       float v = std::strtof(val.c_str(), &end);
       if (end && *end == 0 && !val.empty() && v >= 0.25f && v <= 4.0f) o.zoom = v;
+    } else if (key == "prog") {
+      // A sandbox program: at most a few hundred lines of the sandbox's buttons.
+      if (val.size() <= 16384) { o.program = val; o.has_program = true; }
     } else if (key == "embed") {
       o.embed = val.empty() || val == "1" || val == "true" || val == "yes";
     }

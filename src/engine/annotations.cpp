@@ -41,6 +41,43 @@ std::optional<i64> parse_int(const std::string& s) {
   }
   return s[0] == '-' ? -v : v;
 }
+
+// Splits "Q | a | *b" into its parts. A `|` separates parts only outside brackets and
+// `backquotes` and when it is not half of `||`, so a question or a choice can quote C
+// (mlockall(MCL_CURRENT | MCL_FUTURE), `a | b`, x || y). A part whose brackets or
+// backquotes do not balance is rejected: it means the author's `|` fell somewhere else
+// than they thought, and the student would see a mangled question.
+bool split_quiz(const std::string& text, std::vector<std::string>& parts, std::string& why, int& at) {
+  std::vector<char> open;  // expected closers, innermost last
+  bool tick = false;
+  size_t start = 0;
+  auto fail = [&](const std::string& m, size_t i) { why = m; at = static_cast<int>(i); return false; };
+  auto close_part = [&](size_t end) {
+    if (tick) return fail("//@ quiz: a part has an unclosed '`'", start);
+    if (!open.empty()) return fail(std::string("//@ quiz: a part has an unclosed bracket (missing '") + open.back() + "')", start);
+    parts.push_back(trim(text.substr(start, end - start)));
+    start = end + 1;
+    return true;
+  };
+  for (size_t i = 0; i < text.size(); i++) {
+    char c = text[i];
+    if (c == '`') { tick = !tick; continue; }
+    if (tick) continue;
+    if (c == '(') open.push_back(')');
+    else if (c == '[') open.push_back(']');
+    else if (c == '{') open.push_back('}');
+    else if (c == ')' || c == ']' || c == '}') {
+      if (open.empty() || open.back() != c) return fail(std::string("//@ quiz: unbalanced '") + c + "' in a part", i);
+      open.pop_back();
+    } else if (c == '|') {
+      if (i + 1 < text.size() && text[i + 1] == '|') { i++; continue; }  // C's ||
+      if (!open.empty()) continue;                                       // inside f(a | b)
+      if (!close_part(i)) return false;
+    }
+  }
+  return close_part(text.size());
+}
+
 }  // namespace
 
 std::optional<u64> parse_size(const std::string& in) {
@@ -138,10 +175,11 @@ bool parse_note(const lang::Annotation& a, FileNotes& file, StepNotes& step, std
   if (key == "quiz") {
     Quiz q;
     std::vector<std::string> parts;
-    std::string cur;
-    for (char c : rest) { if (c == '|') { parts.push_back(trim(cur)); cur.clear(); } else cur += c; }
-    parts.push_back(trim(cur));
+    std::string why;
+    int why_at = 0;
+    if (!split_quiz(rest, parts, why, why_at)) return bad(why, rest_col + why_at);
     if (parts.size() < 3) return bad("//@ quiz needs a question and at least two choices separated by '|'", rest_col);
+    if (parts.size() > 6) return bad("//@ quiz has more than five choices", rest_col);
     q.question = parts[0];
     for (size_t i = 1; i < parts.size(); i++) {
       std::string c = parts[i];

@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "ui/figure_style.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
@@ -85,7 +86,7 @@ Column layout_column(const ProcessView& pv, float x, float w, float zoom, float 
     if (below >= 0 && pv.segs[below].vma.end < s.vma.start) {
       Block g;
       g.top = y;
-      g.h = line_h * 0.8f;
+      g.h = line_h * 0.8f * std::min(1.0f, stretch);
       g.gap_bytes = s.vma.start - pv.segs[below].vma.end;
       y += g.h;
       c.blocks.push_back(g);
@@ -110,29 +111,29 @@ void page_span_y(const Column& c, const Block& b, float top, u64 p0, u64 p1, flo
   y0 = std::min(y0, y1 - 2.0f);
 }
 
-ImU32 fill_of(const Palette& pal, CellKind k) {
-  switch (k) {
-    case CellKind::NotBacked: return pal.not_backed;
-    case CellKind::Zero: return pal.zero;
-    case CellKind::Resident: return pal.resident;
-    case CellKind::Swapped: return pal.swapped;
-    case CellKind::OnFile: return pal.on_file;
-    case CellKind::Cached: return pal.cached;
-    default: return pal.not_backed;
+// One outline around the cells holding pages [p0, p1) of a block: the staircase the
+// range makes over the rows (rows run bottom-up, cells left to right), so a whole block
+// that changed gets one frame, not a frame per row.
+void outline_cells(ImDrawList* dl, const Column& c, const Block& b, float top, u64 p0, u64 p1, float clip_top,
+                   float clip_bot, ImU32 col, float th) {
+  if (p1 <= p0) return;
+  u64 cell0 = p0 / b.ppc, cell1 = (p1 - 1) / b.ppc;
+  float row_h = b.h / b.rows, bottom = top + b.top + b.h;
+  u64 r0 = cell0 / c.cols, r1 = cell1 / c.cols;
+  auto x_of = [&](u64 col_index) { return c.cx + col_index * c.cell_w; };
+  auto y_bot = [&](u64 r) { return bottom - r * row_h; };
+  auto y_top = [&](u64 r) { return bottom - (r + 1) * row_h; };
+  if (y_bot(r0) < clip_top || y_top(r1) > clip_bot) return;
+  float left = x_of(0), right = x_of(c.cols), xa = x_of(cell0 % c.cols), xe = x_of(cell1 % c.cols + 1);
+  float o = th * 0.5f;  // stroke inside the cells
+  if (r0 == r1) {
+    dl->AddRect(ImVec2(xa + o, y_top(r0) + o), ImVec2(xe - o, y_bot(r0) - o), col, 0, 0, th);
+    return;
   }
-}
-
-// Fill + pattern of one rectangle of equal cells. Patterns make every state readable
-// without colour (see palette.h).
-void draw_cells(ImDrawList* dl, const Palette& pal, ImVec2 a, ImVec2 b, CellKind k, bool pinned, float unit) {
-  dl->AddRectFilled(a, b, fill_of(pal, k));
-  if (k == CellKind::Swapped) draw_dots(dl, a, b, pal.text, std::max(4.0f, unit * 0.6f));
-  if (k == CellKind::OnFile) draw_dashed_rect(dl, a, b, pal.outline, std::max(2.0f, unit * 0.3f));
-  if (k == CellKind::Zero) dl->AddLine(ImVec2(a.x, (a.y + b.y) * 0.5f), ImVec2(b.x, (a.y + b.y) * 0.5f), pal.outline);
-  if (pinned) {
-    dl->AddRectFilled(a, b, pal.pinned_fill);
-    draw_hatch(dl, a, b, pal.pinned, std::max(5.0f, unit * 0.7f), pal.hatch_thickness);
-  }
+  ImVec2 pts[8] = {{xa + o, y_bot(r0) - o},    {right - o, y_bot(r0) - o}, {right - o, y_top(r1 - 1) + o},
+                   {xe - o, y_top(r1 - 1) + o}, {xe - o, y_top(r1) + o},    {left + o, y_top(r1) + o},
+                   {left + o, y_top(r0) + o},   {xa + o, y_top(r0) + o}};
+  dl->AddPolyline(pts, 8, col, ImDrawFlags_Closed, th);
 }
 
 // "a[0]".."a[499]" → one bracket "a[0..499]": 500 labels would be unreadable.
@@ -179,6 +180,80 @@ void draw_badge(Ui& ui, const Step& s, ImVec2 at, float size) {
   dl->AddText(f, fs, ImVec2(c.x - ts.x * 0.5f, c.y - ts.y * 0.5f), pal.bg, letter);
 }
 
+// Column header: which process (running? superlocked?), and the two numbers the
+// tutorial talks about.
+void draw_column_header(Ui& ui, const Column& c, const Step& step, int parent_pid, ImVec2 origin, float fig_h,
+                        bool several, float line_h) {
+  const ProcessView& pv = *c.pv;
+  const Palette& pal = ui.pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float sc = ui.scale();
+  char hdr[160];
+  const bool superlocked = ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
+  std::snprintf(hdr, sizeof hdr, "PID %d%s%s", pv.pid, pv.pid == parent_pid ? "" : " (child)",
+                superlocked ? " \xC2\xB7 superlocked" : "");
+  float hx = c.cx;
+  if (several && pv.pid == step.pid) {  // which of the processes ran this step
+    float t = line_h * 0.7f;
+    dl->AddTriangleFilled(ImVec2(c.x, origin.y + 3), ImVec2(c.x, origin.y + 3 + t), ImVec2(c.x + t * 0.9f, origin.y + 3 + t * 0.5f),
+                          pal.changed);
+    dl->AddText(ImVec2(c.x + t, origin.y + 2), pal.changed, "running");
+    dl->AddRect(ImVec2(c.x, origin.y), ImVec2(c.x + c.w, origin.y + fig_h), pal.changed, 0, 0, 2.0f * sc);
+    hx = std::max(hx, c.x + t + ImGui::CalcTextSize("running ").x);
+  }
+  dl->AddText(ImVec2(hx, origin.y + 2), pal.text, hdr);
+  const float hdr_end = hx + ImGui::CalcTextSize(hdr).x;
+  const QuantityLabels lb = quantity_labels(ui.os);
+  std::snprintf(hdr, sizeof hdr, "%s %s  %s %s", lb.lck, human_kb(pv.status.vm_lck_kb).c_str(), lb.rss,
+                human_kb(pv.status.vm_rss_kb).c_str());
+  dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
+  if (pv.status.mcl) {  // after the PID, never over it
+    std::string f = std::string(pv.status.mcl & mcl::CURRENT ? "MCL_CURRENT " : "") +
+                    (pv.status.mcl & mcl::FUTURE ? "MCL_FUTURE " : "") + (pv.status.mcl & mcl::ONFAULT ? "MCL_ONFAULT" : "");
+    float fx = std::max(c.cx + c.cw * 0.5f + 2, hdr_end + 8 * sc);
+    dl->AddText(ImVec2(fx, origin.y + 2), pal.pinned, f.c_str());
+  }
+}
+
+bool has(const std::vector<std::string>& v, const char* w) { return std::find(v.begin(), v.end(), w) != v.end(); }
+
+// "Changed this step": a thick outline around the cells whose pages the step mapped,
+// faulted in, locked, unlocked, copied or swapped (see changed_ranges()); new memory
+// also gets a callout, as a 1 MiB mapping next to 490 MiB is one cell, easy to miss.
+void draw_changed(Ui& ui, const Column& c, const std::vector<ChangedRange>& changed, float top, float clip_top,
+                  float clip_bot, float line_h) {
+  const ProcessView& pv = *c.pv;
+  const Palette& pal = ui.pal();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float sc = ui.scale(), lx_right = c.cx + c.cw + 6 * sc;
+  for (const ChangedRange& r : changed) {
+    if (r.pid != pv.pid) continue;
+    u64 lo = r.addr, hi = r.addr + (r.pages << kPageShift);
+    for (const Block& b : c.blocks) {
+      if (b.seg < 0) continue;
+      const SegmentView& s = pv.segs[b.seg];
+      if (s.vma.end <= lo || s.vma.start >= hi) continue;
+      u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
+      u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
+      outline_cells(dl, c, b, top, p0, p1, clip_top, clip_bot, pal.changed, 3.0f * sc);
+      if (!(has(r.what, "mapped") || has(r.what, "grown")) || b.h < line_h * 0.9f) continue;
+      float ya, yb;
+      page_span_y(c, b, top, p0, p1, ya, yb);
+      float ty = std::clamp(yb - line_h, clip_top, clip_bot - line_h);
+      std::string t = "\xE2\x86\x90 new " + human_bytes((p1 - p0) << kPageShift);
+      if (has(r.what, "locked")) t += ui.os == OsKind::Qnx ? ", locked" : ", pinned";
+      ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+      float tx = lx_right + line_h * 0.8f;
+      float label_y = top + b.top + 1;  // the block's own label (role) sits on its top row
+      if (std::fabs(ty - label_y) < line_h && !b.cont)
+        tx = std::min(lx_right + line_h + ImGui::CalcTextSize(s.role.c_str()).x + 6 * sc, c.x + c.w - ts.x);
+      dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + ts.x + 2, ty + ts.y), pal.bg);
+      dl->AddText(ImVec2(tx, ty), pal.changed, t.c_str());
+      dl->AddLine(ImVec2(c.cx + c.cw, (ya + yb) * 0.5f), ImVec2(tx - 2, ty + ts.y * 0.5f), pal.changed, 2.0f * sc);
+    }
+  }
+}
+
 }  // namespace
 
 void draw_address_space(Ui& ui) {
@@ -190,8 +265,7 @@ void draw_address_space(Ui& ui) {
 
   if (ui.quiz_pending()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.pinned));
-    ImGui::TextWrapped("Predict first: the diagram still shows the state before line %d. Answer the question to see what it does.",
-                       ui.cur()->line);
+    ImGui::TextWrapped("Predict first: this is the state before line %d.", ui.cur()->line);
     ImGui::PopStyleColor();
   }
   // --- figure letter + caption (the tutorial's panels A/B/C)
@@ -224,7 +298,18 @@ void draw_address_space(Ui& ui) {
   // --- canvas: everything left after the caption, minus a legend line
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  float legend_h = line_h * 1.3f;
+  const bool qnx = ui.os == OsKind::Qnx;
+  struct ChangedMemo { int gen = -1, step = -1; std::vector<ChangedRange> ranges; };
+  auto& cm = ui.slot<ChangedMemo>("changed");
+  // While a quiz waits the figure is "before": its marks belong to the step being predicted.
+  if (cm.gen != ui.trace_gen || cm.step != ui.shown_step() || ui.quiz_pending())
+    cm = ChangedMemo{ui.trace_gen, ui.quiz_pending() ? -1 : ui.shown_step(),
+                     ui.quiz_pending() ? std::vector<ChangedRange>{} : changed_ranges(*step)};
+  const std::vector<ChangedRange>& changed = cm.ranges;
+  bool any_super = false;
+  for (const ProcessView& pv : sv->procs) any_super |= ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
+  const std::vector<LegendItem> legend = legend_items(*sv, qnx, any_super, !changed.empty());
+  float legend_h = legend_height(legend, std::max(avail.x, 50.0f), line_h) + 4;
   float header_h = line_h * 2.1f;
   ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y - legend_h, 80.0f));
   ImGui::InvisibleButton("##figure", size, ImGuiButtonFlags_MouseButtonLeft);
@@ -270,7 +355,11 @@ void draw_address_space(Ui& ui) {
     ui.zoom = lo;
     // A small process leaves the window half empty: stretch the blocks to fill it.
     float h1 = height_at(lo);
-    stretch = lo >= 1.0f && h1 > 0 ? std::clamp(view_h * 0.97f / h1, 1.0f, 2.5f) : 1.0f;
+    // A big process at the smallest zoom still too tall (presenter fonts on a 768-pixel
+    // projector): squeeze the blocks, so the last row is on screen rather than cut off.
+    if (lo >= 1.0f && h1 > 0) stretch = std::clamp(view_h * 0.97f / h1, 1.0f, 2.5f);
+    else if (h1 > view_h) stretch = std::max(0.3f, view_h * 0.99f / h1);
+    else stretch = 1.0f;
     memo = FitMemo{ui.trace_gen, ui.step, view_h, colw, cell, ui.show_kernel_pages, lo, stretch};
   }
   std::vector<Column> cols = layout_all();
@@ -313,19 +402,8 @@ void draw_address_space(Ui& ui) {
   const Machine* m = step->machine.get();
   for (Column& c : cols) {
     const ProcessView& pv = *c.pv;
-    // Column header: which process, and the two numbers the tutorial talks about.
-    char hdr[160];
-    std::snprintf(hdr, sizeof hdr, "PID %d%s", pv.pid, pv.pid == sv->procs[0].pid ? "" : " (child)");
-    dl->AddText(ImVec2(c.cx, origin.y + 2), pal.text, hdr);
-    const QuantityLabels lb = quantity_labels(ui.os);
-    std::snprintf(hdr, sizeof hdr, "%s %s  %s %s", lb.lck, human_kb(pv.status.vm_lck_kb).c_str(), lb.rss,
-                  human_kb(pv.status.vm_rss_kb).c_str());
-    dl->AddText(ImVec2(c.cx, origin.y + 2 + line_h), pal.text_dim, hdr);
-    if (pv.status.mcl) {
-      std::string f = std::string(pv.status.mcl & mcl::CURRENT ? "MCL_CURRENT " : "") +
-                      (pv.status.mcl & mcl::FUTURE ? "MCL_FUTURE " : "") + (pv.status.mcl & mcl::ONFAULT ? "MCL_ONFAULT" : "");
-      dl->AddText(ImVec2(c.cx + c.cw * 0.5f + 2, origin.y + 2), pal.pinned, f.c_str());
-    }
+    draw_column_header(ui, c, *step, sv->procs[0].pid, origin, size.y, np > 1, line_h);
+    const bool superlocked = ui.trace && process_superlocked(*ui.trace, ui.shown_step(), pv.pid);
     dl->PushClipRect(ImVec2(c.x, clip_top), ImVec2(c.x + c.w, clip_bot), true);
     float lx_right = c.cx + c.cw + 6 * sc;
     for (const Block& b : c.blocks) {
@@ -350,17 +428,22 @@ void draw_address_space(Ui& ui) {
           if (p0 >= pages) break;
           CellSummary cs = s.summarize(p0, b.ppc);
           CellKind k = cs.kind();
-          bool pin = cs.mostly_pinned();
+          bool pin = cs.mostly_pinned(), cow = cs.cow * 2 >= cs.pages && cs.cow > 0;
           int run = 1;
           while (col + run < c.cols) {
             u64 q = (static_cast<u64>(r) * c.cols + col + run) * b.ppc;
             if (q >= pages) break;
             CellSummary n = s.summarize(q, b.ppc);
-            if (n.kind() != k || n.mostly_pinned() != pin) break;
+            if (n.kind() != k || n.mostly_pinned() != pin || (n.cow * 2 >= n.pages && n.cow > 0) != cow) break;
             ++run;
           }
           ImVec2 a(c.cx + col * c.cell_w, ry0), e(c.cx + (col + run) * c.cell_w, ry1);
-          draw_cells(dl, pal, a, e, k, pin, cell);
+          CellStyle st;
+          st.kind = k;
+          st.pinned = pin && !superlocked;
+          st.superlocked = pin && superlocked;
+          st.cow = cow;
+          draw_cells(dl, pal, a, e, st, cell);
           col += run;
         }
         int used = static_cast<int>(std::min<u64>(c.cols, (pages - std::min<u64>(pages, static_cast<u64>(r) * c.cols * b.ppc) + b.ppc - 1) / b.ppc));
@@ -373,6 +456,8 @@ void draw_address_space(Ui& ui) {
       }
       dl->AddRect(ImVec2(c.cx, y0), ImVec2(c.cx + c.cw, y1), s.total.pinned ? pal.pinned : pal.outline, 0, 0,
                   s.total.pinned ? 2.0f * sc : 1.0f);
+      if (s.vma.lazy) draw_dashed_rect(dl, ImVec2(c.cx - 2 * sc, y0 - 2 * sc), ImVec2(c.cx + c.cw + 2 * sc, y1 + 2 * sc),
+                                       pal.pinned, 4.0f * sc);
       if (b.cont) continue;  // the group's label is on its top block
       // Right-hand label: role, size, pin mark when any page is pinned.
       float ty = y0 + 1;
@@ -386,37 +471,15 @@ void draw_address_space(Ui& ui) {
       dl->AddText(ImVec2(tx, ty), pal.text, role.c_str());
       if (b.h >= line_h * 1.9f) {
         char info[160];
-        std::snprintf(info, sizeof info, "%s%s%s", human_bytes(s.vma.end - s.vma.start).c_str(),
-                      s.total.pinned ? (s.total.all_pinned() ? " · pinned" : " · partly pinned") : "",
+        const char* pinned_word = superlocked ? " · superlocked" : qnx ? " · locked" : " · pinned";
+        std::snprintf(info, sizeof info, "%s%s%s%s", human_bytes(s.vma.end - s.vma.start).c_str(), s.vma.lazy ? " · MAP_LAZY" : "",
+                      s.total.pinned ? (s.total.all_pinned() ? pinned_word : " · partly locked") : "",
                       b.ppc > 1 ? (" · " + std::to_string(b.ppc) + " pages/cell").c_str() : "");
         dl->AddText(ImVec2(lx_right, ty + line_h * 0.95f), pal.text_dim, info);
       }
     }
 
-    // Change bar (like a diff gutter) beside the ranges this step touched.
-    for (const Event& e : step->events) {
-      if (e.pid != pv.pid || e.npages == 0) continue;
-      switch (e.kind) {
-        case EventKind::Lock: case EventKind::Unlock: case EventKind::Populate: case EventKind::FrameAlloc:
-        case EventKind::VmaCreate: case EventKind::VmaGrow: case EventKind::SwapOut: case EventKind::SwapIn:
-        case EventKind::CowCopy: case EventKind::FileDrop: case EventKind::ZeroMap: break;
-        default: continue;
-      }
-      u64 lo = e.vaddr, hi = e.vaddr + (e.npages << kPageShift);
-      for (const Block& b : c.blocks) {
-        if (b.seg < 0) continue;
-        const SegmentView& s = pv.segs[b.seg];
-        if (s.vma.end <= lo || s.vma.start >= hi) continue;
-        u64 p0 = (std::max(lo, s.vma.start) - s.vma.start) >> kPageShift;
-        u64 p1 = (std::min(hi, s.vma.end) - s.vma.start) >> kPageShift;
-        float ya, yb;
-        page_span_y(c, b, top, p0, p1, ya, yb);
-        float rowh = b.h / b.rows;
-        ya = std::max(ya, top + b.top);
-        yb = std::min(std::max(yb, ya + rowh), top + b.top + b.h);
-        dl->AddRectFilled(ImVec2(c.cx + c.cw + 1.5f * sc, ya), ImVec2(c.cx + c.cw + 4.5f * sc, yb), pal.text);
-      }
-    }
+    draw_changed(ui, c, changed, top, clip_top, clip_bot, line_h);
 
     // Lesson objects on the left: bracket + name ("buffer", "a[0..499]").
     float next_free_y = -1e9f;  // labels go top to bottom (descending addresses)
@@ -556,28 +619,8 @@ void draw_address_space(Ui& ui) {
     dl->AddRectFilled(ImVec2(origin.x + size.x - 5 * sc, by), ImVec2(origin.x + size.x - 1, by + bar_h), pal.grid, 3);
   }
 
-  // --- legend: every state with its pattern
-  ImVec2 lp(origin.x, origin.y + size.y + 4);
-  dl->AddRectFilled(ImVec2(origin.x, origin.y + size.y), ImVec2(origin.x + size.x, origin.y + size.y + legend_h), pal.bg);
-  float sw = line_h * 0.8f;
-  struct L { CellKind k; bool pin; const char* t; } items[] = {
-      {CellKind::NotBacked, false, "not backed"}, {CellKind::Resident, false, "in RAM"},
-      {CellKind::Resident, true, "pinned"}, {CellKind::Swapped, false, "swapped"},
-      {CellKind::OnFile, false, "file, dropped"}, {CellKind::Cached, false, "page cache"},
-      {CellKind::Zero, false, "zero page"}};
-  float x = lp.x;
-  for (const L& it : items) {
-    ImVec2 a(x, lp.y), b(x + sw, lp.y + sw);
-    draw_cells(dl, pal, a, b, it.k, it.pin, sw);
-    dl->AddRect(a, b, pal.outline);
-    if (it.pin) draw_pin(dl, ImVec2(b.x + sw * 0.45f, lp.y + sw * 0.5f), sw, pal.pinned, pal.text);
-    float tx = b.x + (it.pin ? sw : 3);
-    dl->AddText(ImVec2(tx + 2, lp.y - 1), pal.text, it.t);
-    x = tx + ImGui::CalcTextSize(it.t).x + 14 * sc;
-    if (x > origin.x + size.x - 90 * sc) break;  // narrow window: drop the rarest states
-  }
-  dl->AddRectFilled(ImVec2(x, lp.y + sw * 0.2f), ImVec2(x + 3 * sc, lp.y + sw * 0.9f), pal.text);
-  dl->AddText(ImVec2(x + 6 * sc, lp.y - 1), pal.text, "changed this step");
+  // --- legend: every state with its pattern (the ones on screen, wrapped to the width)
+  draw_legend(dl, pal, legend, ImVec2(origin.x, origin.y + size.y + 2), size.x, line_h, sc);
   ImGui::Dummy(ImVec2(1, legend_h - 4));
 }
 

@@ -4,6 +4,7 @@
 #include "ui/app_ui.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -45,6 +46,16 @@ bool id_matches(const std::string& id, const std::string& want) {
          id.substr(dash + 1) == want;
 }
 
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string o;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '(' || c == ')' || c == '*' || c == ',') o += static_cast<char>(c);
+    else { o += '%'; o += hex[c >> 4]; o += hex[c & 15]; }
+  }
+  return o;
+}
+
 std::string short_id(const std::string& id) {
   auto dash = id.find('-');
   if (dash != std::string::npos && dash > 0 && std::all_of(id.begin(), id.begin() + dash, ::isdigit))
@@ -61,7 +72,8 @@ struct AppUi::Impl final : bridge::Target {
   std::map<std::string, std::shared_ptr<const Trace>> traces;  // "id|os"
   std::string cur_text, cur_file;  // source of the open lesson (sandbox: generated)
   int last_step = -1;
-  bool last_pending = false;
+  bool last_pending = false, last_revealed = false;
+  std::string last_notice;
   std::string last_hash, last_lesson_for_hash;
 
   std::optional<OsKind> os_pref;
@@ -94,11 +106,14 @@ struct AppUi::Impl final : bridge::Target {
     }
 #endif
     else {
-      ui.status_line = "no lesson called \"" + want + "\"";
-      if (ui.trace) return false;
-      if (all.empty()) return false;
-      return open("", os);
+      // Say so, and where we are instead: a link with a typo must not silently open
+      // another lesson as if it were the one asked for.
+      ui.notice = "There is no lesson called \"" + want + "\"";
+      if (!ui.trace && !all.empty() && open("", os)) ui.notice += "; showing \"" + ui.trace->meta.title + "\" instead.";
+      else ui.notice += ui.trace ? "; still showing \"" + ui.trace->meta.title + "\"." : ".";
+      return false;
     }
+    if (!want.empty()) ui.notice.clear();
     return run(id, file, text, os);
   }
 
@@ -132,6 +147,20 @@ struct AppUi::Impl final : bridge::Target {
     return true;
   }
 
+  // A sandbox from a link: its lines, as the sandbox's buttons would have written them.
+  void open_sandbox(const std::string& program) {
+    ui.sandbox_lines.clear();
+    size_t a = 0;
+    while (a < program.size()) {
+      size_t b = program.find('\n', a);
+      if (b == std::string::npos) b = program.size();
+      if (b > a) ui.sandbox_lines.push_back(program.substr(a, b - a));
+      a = b + 1;
+    }
+    run_sandbox(sandbox_source(ui.sandbox_lines, os_pref.value_or(ui.os)));
+    ui.inspector_tab = 3;
+  }
+
   void run_sandbox(const std::string& text) {
     RunOptions ro;
     ro.os = ui.os;
@@ -160,6 +189,11 @@ struct AppUi::Impl final : bridge::Target {
                     "&os=" + (ui.os == OsKind::Qnx ? "qnx" : "linux");
     if (!ui.fit) h += std::string("&zoom=") + z;
     if (ui.embed) h += "&embed=1";
+    if (ui.lesson_id == "sandbox") {  // the link carries the program itself
+      std::string prog;
+      for (size_t i = 0; i < ui.sandbox_lines.size(); ++i) prog += (i ? "\n" : "") + ui.sandbox_lines[i];
+      h += "&prog=" + url_encode(prog);
+    }
     return h;
   }
 
@@ -177,7 +211,7 @@ struct AppUi::Impl final : bridge::Target {
     j += ",\"os\":" + json_str(ui.os == OsKind::Qnx ? "qnx" : "linux");
     char buf[256];
     std::snprintf(buf, sizeof buf, ",\"zoom\":%.4g,\"presenter\":%s,\"palette\":%d,\"frame_ms\":%.4f,\"frame_ms_avg\":%.4f,\"frame_ms_max\":%.4f",
-                  ui.zoom, ui.presenter ? "true" : "false", static_cast<int>(ui.palette), ui.frame_ms, ui.frame_ms_avg,
+                  std::isfinite(ui.zoom) ? ui.zoom : 1.0f, ui.presenter ? "true" : "false", static_cast<int>(ui.palette), ui.frame_ms, ui.frame_ms_avg,
                   ui.frame_ms_max);
     j += buf;
     std::snprintf(buf, sizeof buf, ",\"figure_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.fig_x, ui.fig_y,
@@ -188,6 +222,22 @@ struct AppUi::Impl final : bridge::Target {
                   ui.fit ? "true" : "false", ui.embed ? "true" : "false", ui.figure_only ? "true" : "false",
                   ui.playing ? "true" : "false", ui.speed);
     j += buf;
+    std::snprintf(buf, sizeof buf, ",\"figure_window\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.figwin_x,
+                  ui.figwin_y, ui.figwin_w, ui.figwin_h);
+    j += buf;
+    std::snprintf(buf, sizeof buf, ",\"quiz_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"quiz_fits\":%s",
+                  ui.quiz_x, ui.quiz_y, ui.quiz_w, ui.quiz_h, ui.quiz_fits ? "true" : "false");
+    j += buf;
+    j += ",\"quiz_text\":" + quiz_json(s);
+    j += ",\"answered\":" + std::to_string(ui.quiz_revealed.size());
+    j += ",\"notice\":" + json_str(ui.notice);
+    j += ",\"figure_title\":" + json_str(ui.figure_title);
+    j += std::string(",\"controls_fit\":") + (ui.controls_fit ? "true" : "false");
+    j += ",\"nav_focus\":" + std::to_string(ui.nav_focus) + ",\"nav_controls\":" + std::to_string(ui.tab_ids.size());
+    j += std::string(",\"keyboard_nav\":") + (ui.keyboard_nav ? "true" : "false") +
+         ",\"keys_overlay\":" + (ui.show_keys ? "true" : "false") +
+         ",\"annotations_shown\":" + (ui.show_annotations ? "true" : "false");
+    j += ",\"changed\":" + changed_json();
     j += ",\"hash\":" + json_str(hash());
     j += ",\"narration\":" + json_str(ui.narration_text());
     // Locked pages per lesson object, straight from the step's reports (the model).
@@ -219,6 +269,43 @@ struct AppUi::Impl final : bridge::Target {
     j += "}";
     return j;
   }
+  // The quiz as the student sees it (question, choices) and what they did with it.
+  std::string quiz_json(const Step* s) {
+    if (!s || !s->quiz) return "null";
+    const Quiz& q = *s->quiz;
+    auto it = ui.quiz_choice.find(ui.step);
+    bool revealed = ui.quiz_revealed.count(ui.step) > 0;
+    std::string j = "{\"question\":" + json_str(q.question) + ",\"choices\":[";
+    for (size_t i = 0; i < q.choices.size(); ++i) j += (i ? "," : "") + json_str(q.choices[i]);
+    j += "],\"choice\":" + std::to_string(it == ui.quiz_choice.end() ? -1 : it->second);
+    j += std::string(",\"revealed\":") + (revealed ? "true" : "false");
+    if (revealed) j += ",\"answer\":" + std::to_string(q.answer);  // not before: no spoilers through the hook
+    return j + "}";
+  }
+
+  // The ranges the figure outlines as "changed this step", with how many of their pages
+  // are pinned (from the model, for the tests and for anyone scripting the page).
+  std::string changed_json() {
+    const Step* s = ui.shown();
+    if (!s || ui.quiz_pending()) return "[]";  // the figure marks nothing while a quiz waits
+    const StepView* sv = ui.view();
+    std::string j = "[";
+    bool first = true;
+    for (const ChangedRange& r : changed_ranges(*s)) {
+      u64 pinned = 0;
+      if (const ProcessView* pv = sv ? sv->proc(r.pid) : nullptr) pinned = pv->summarize_range(r.addr, r.pages << kPageShift).pinned;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "{\"pid\":%d,\"addr\":\"0x%llx\",\"pages\":%llu,\"pinned_pages\":%llu,\"what\":[", r.pid,
+                    static_cast<unsigned long long>(r.addr), static_cast<unsigned long long>(r.pages),
+                    static_cast<unsigned long long>(pinned));
+      j += (first ? "" : ",") + std::string(buf);
+      for (size_t i = 0; i < r.what.size(); ++i) j += (i ? "," : "") + json_str(r.what[i]);
+      j += "]}";
+      first = false;
+    }
+    return j + "]";
+  }
+
   void go(int step) override { ui.playing = false; ui.go(step); }
   void program(const std::string& text) override { run_sandbox(text); }
   bool lesson(const std::string& id) override { return open(id, os_pref); }
@@ -234,7 +321,12 @@ struct AppUi::Impl final : bridge::Target {
     else run(ui.lesson_id, cur_file, cur_text, os_pref);  // the same source, other personality
     ui.go(keep);
   }
-  void zoom_by(float f) override { ui.fit = false; ui.zoom = std::clamp(ui.zoom * f, 0.05f, 4096.0f); }
+  void zoom_by(float f) override {
+    // NaN, infinities, zero and negative factors (a bad hook call) change nothing.
+    if (!std::isfinite(f) || f <= 0) return;
+    ui.fit = false;
+    ui.zoom = std::clamp(ui.zoom * f, 0.05f, 4096.0f);
+  }
   void key(const std::string& k) override {
     if (k == "next") ui.go(ui.step + 1);
     else if (k == "prev") ui.go(ui.step - 1);
@@ -287,8 +379,13 @@ void AppUi::start(const StartOptions& opt) {
   // Re-entry (hashchange): reuse the open lesson when it is the same one.
   bool same = d.ui.trace && (opt.lesson.empty() || id_matches(d.ui.lesson_id, opt.lesson) || d.ui.lesson_id == opt.lesson) &&
               (!d.os_pref || *d.os_pref == d.ui.os);
-  if (!same) d.open(opt.lesson, d.os_pref);
-  d.ui.go(opt.step);
+  bool ok = true;
+  if (opt.lesson == "sandbox") {
+    if (!same || opt.has_program) d.open_sandbox(opt.program);
+  } else if (!same) {
+    ok = d.open(opt.lesson, d.os_pref);
+  }
+  if (ok) d.ui.go(opt.step);
   d.ui.zoom = opt.zoom > 0 ? opt.zoom : 1.0f;
   d.ui.fit = std::fabs(d.ui.zoom - 1.0f) < 1e-3f;  // a link's explicit zoom wins over fit
   d.ui.embed = opt.embed;
@@ -306,10 +403,16 @@ void AppUi::frame(const FrameInfo& info) {
 #endif
   // Tell the page what changed: permalink in the hash, words for screen readers.
   // Re-narrate on a new step and when the words change at the same step (quiz revealed).
-  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending) {
+  // Only when a step, a reveal or a notice changes what there is to say: cheap checks
+  // first, the text itself only then.
+  bool revealed = d.ui.quiz_revealed.count(d.ui.step) > 0;
+  if (d.ui.step != d.last_step || d.ui.narrated_step != d.ui.step || d.ui.quiz_pending() != d.last_pending ||
+      revealed != d.last_revealed || d.ui.notice != d.last_notice) {
     d.last_step = d.ui.step;
     d.ui.narrated_step = d.ui.step;
     d.last_pending = d.ui.quiz_pending();
+    d.last_revealed = revealed;
+    d.last_notice = d.ui.notice;
     bridge::narrate(d.ui.narration_text());
   }
   if (info.web) {

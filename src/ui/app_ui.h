@@ -25,6 +25,8 @@ struct StartOptions {
   std::string os;       // "linux" / "qnx" / ""
   float zoom = 1.0f;
   bool embed = false;   // hide chrome (?embed=1)
+  bool has_program = false;
+  std::string program;  // sandbox links: the sandbox's lines, '\n'-separated (&prog=)
   // Asks the platform for a full-screen window (F / "Figure only"); empty = not offered.
   std::function<void(bool on)> fullscreen;
 };

@@ -1,5 +1,7 @@
 // Code window: the lesson's C source, current line highlighted, the previous step's
-// line dimmed, breakpoints in the gutter, and everything printed so far below.
+// line dimmed, breakpoints in the gutter, and everything printed so far below. The
+// //@ teaching lines are hidden unless asked for: they hold the answers to the quizzes
+// (//@ expect, //@ explain), and students see the program as they would write it.
 #include <algorithm>
 
 #include "imgui.h"
@@ -11,6 +13,7 @@ namespace {
 struct CodeCache {
   int gen = -1;
   std::vector<std::string> lines;
+  std::vector<int> plain;       // indices of the lines that are not //@ notes
   std::vector<size_t> out_end;  // output length after step i (prefix sums of Step.output)
   std::string output;           // all output of the run, concatenated
 };
@@ -31,6 +34,10 @@ void draw_code(Ui& ui) {
       cc.lines.push_back(src.substr(a, b - a));
       a = b + 1;
     }
+    for (size_t i = 0; i < cc.lines.size(); ++i) {
+      size_t f = cc.lines[i].find_first_not_of(" \t");
+      if (f == std::string::npos || cc.lines[i].compare(f, 3, "//@") != 0) cc.plain.push_back(static_cast<int>(i));
+    }
     for (const Step& s : ui.trace->steps) {
       cc.output += s.output;
       cc.out_end.push_back(cc.output.size());
@@ -41,7 +48,14 @@ void draw_code(Ui& ui) {
   int cur_line = s ? s->line : 0, prev_line = p ? p->line : 0;
   const Palette& pal = ui.pal();
 
-  float out_h = ImGui::GetTextLineHeightWithSpacing() * 4.5f;
+  const int nshown = ui.show_annotations ? static_cast<int>(cc.lines.size()) : static_cast<int>(cc.plain.size());
+  auto line_at = [&](int k) { return ui.show_annotations ? k : cc.plain[k]; };
+  int cur_k = -1;
+  for (int k = 0; k < nshown && cur_line > 0; ++k)
+    if (line_at(k) + 1 >= cur_line) { cur_k = k; break; }
+  // The program's output below gets what the source can spare: a short pane keeps the
+  // source readable (two thirds of it at least).
+  float out_h = std::min(ImGui::GetTextLineHeightWithSpacing() * 4.5f, ImGui::GetContentRegionAvail().y * 0.34f);
   ImGui::BeginChild("##src", ImVec2(0, -out_h), false, ImGuiWindowFlags_HorizontalScrollbar);
   if (ImFont* mono = ui.mono_font()) ImGui::PushFont(mono);
   float lh = ImGui::GetTextLineHeight();
@@ -53,10 +67,11 @@ void draw_code(Ui& ui) {
   static thread_local float last_lh = 0;
   bool scroll_to = cur_line > 0 && (last_scrolled != cur_line || last_lh != lh);
   ImGuiListClipper clip;
-  clip.Begin(static_cast<int>(cc.lines.size()), lh);
-  if (scroll_to) clip.ForceDisplayRangeByIndices(cur_line - 1, cur_line);
+  clip.Begin(nshown, lh);
+  if (scroll_to && cur_k >= 0) clip.ForceDisplayRangeByIndices(cur_k, cur_k + 1);
   while (clip.Step()) {
-    for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i) {
+    for (int k = clip.DisplayStart; k < clip.DisplayEnd; ++k) {
+      int i = line_at(k);
       int ln = i + 1;
       ImVec2 pos = ImGui::GetCursorScreenPos();
       float w = std::max(ImGui::GetContentRegionAvail().x, 200.0f);
@@ -92,6 +107,9 @@ void draw_code(Ui& ui) {
   // Program output up to and including this step.
   ImGui::Separator();
   ImGui::TextDisabled("output");
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("//@ notes").x - ImGui::GetFrameHeight());
+  ImGui::Checkbox("//@ notes", &ui.show_annotations);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show the lesson's //@ teaching lines (for lesson authors)");
   ImGui::BeginChild("##out", ImVec2(0, 0), true);
   if (ImFont* mono = ui.mono_font()) ImGui::PushFont(mono);
   size_t n = cc.out_end.empty() ? 0 : cc.out_end[std::clamp(ui.step, 0, static_cast<int>(cc.out_end.size()) - 1)];

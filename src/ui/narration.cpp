@@ -10,7 +10,8 @@ void draw_narration(Ui& ui) {
   if (!s) return;
   const Palette& pal = ui.pal();
   ImGui::PushTextWrapPos(0);
-  if (s->figure) {
+  // The figure's caption says what the step does: it waits for the reveal too.
+  if (s->figure && !ui.quiz_pending()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.pinned));
     ImGui::Text("Figure %c", *s->figure);
     ImGui::PopStyleColor();
@@ -22,7 +23,7 @@ void draw_narration(Ui& ui) {
     if (ImFont* f = ui.mono_font()) ImGui::PushFont(f);
     ImGui::TextWrapped("line %d: %s", s->line, s->source.c_str());
     if (ui.mono_font()) ImGui::PopFont();
-    ImGui::TextWrapped("What will this line do? Pick an answer below, then press Reveal.");
+    ImGui::TextWrapped("What will this line do? Pick an answer in the quiz, then press Reveal (Enter).");
     ImGui::PopTextWrapPos();
     return;
   }

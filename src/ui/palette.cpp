@@ -19,6 +19,7 @@ Palette make_standard() {
   p.swapped = rgb(0xF2A541); p.on_file = rgb(0xFFFFFF); p.cached = rgb(0x9CC7E8);
   p.pinned = rgb(0xC2185B); p.pinned_fill = rgb(0xC2185B, 60);
   p.hover = rgb(0x111111); p.selection = rgb(0x2E7D32, 90); p.gap = rgb(0x9AA0A6);
+  p.changed = rgb(0x00A651);
   p.highlight_line = rgb(0xFFE58A); p.dim_line = rgb(0xEEF0F3);
   const unsigned own[8] = {0x3B73B9, 0x3E9B4F, 0x8E5EA2, 0xB5651D, 0x1E8C8C, 0x7F7F7F, 0xA23B72, 0x556B2F};
   for (int i = 0; i < 8; ++i) p.owners[i] = rgb(own[i]);
@@ -36,6 +37,7 @@ Palette make_colorblind() {
   const unsigned own[8] = {0x0072B2, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0x000000, 0xD55E00, 0xF0E442};
   for (int i = 0; i < 8; ++i) p.owners[i] = rgb(own[i]);
   p.good = rgb(0x009E73); p.bad = rgb(0xD55E00);
+  p.changed = rgb(0x009E73);
   return p;
 }
 
@@ -48,6 +50,7 @@ Palette make_high_contrast() {
   p.swapped = rgb(0xFFFFFF); p.on_file = rgb(0xFFFFFF); p.cached = rgb(0x888888);
   p.pinned = rgb(0xB0006A); p.pinned_fill = rgb(0xFFD600, 120);
   p.hover = rgb(0xFF00FF); p.selection = rgb(0x00C853, 110); p.gap = rgb(0x000000);
+  p.changed = rgb(0x00A000);
   p.highlight_line = rgb(0xFFD600); p.dim_line = rgb(0xDDDDDD);
   const unsigned own[8] = {0x000000, 0x0050FF, 0x00A000, 0xA000A0, 0x805000, 0x444444, 0x0090A0, 0x700000};
   for (int i = 0; i < 8; ++i) p.owners[i] = rgb(own[i]);

@@ -19,6 +19,7 @@ struct Palette {
   ImU32 pinned;        // hatch lines, pin mark and border of pinned cells
   ImU32 pinned_fill;   // tint under the hatch, so pinned-and-resident reads at once
   ImU32 hover, selection, gap;
+  ImU32 changed;       // "changed this step" outline (figure, frames, legend, PNG)
   ImU32 highlight_line, dim_line;  // code window
   ImU32 owners[8];     // physical frames: one colour per process
   ImU32 free_frame, cache_frame, hog_frame;

@@ -24,7 +24,26 @@ struct PhysCache {
   u64 group = 0;
   std::vector<FrameOwner> frames, slots;
   std::vector<Agg> fcells, scells;
+  std::vector<char> fchanged;  // per frame cell: a frame of a page changed this step
+  bool pending = false;
 };
+
+// Frame cells holding pages the step changed (the address-space figure's outline, here).
+std::vector<char> changed_cells(const Machine& m, const Step& s, u64 group, size_t ncells) {
+  std::vector<char> out(ncells, 0);
+  std::vector<PageInfo> buf;
+  u64 budget = 1u << 20;  // pages looked at, at most: enough for the tutorial's 500 MB
+  for (const ChangedRange& r : changed_ranges(s)) {
+    u64 n = std::min(r.pages, budget);
+    budget -= n;
+    buf.resize(n);
+    m.page_range(r.pid, r.addr, n, buf.data());
+    for (const PageInfo& p : buf)
+      if (p.state == PageState::Frame && p.index / group < ncells) out[p.index / group] = 1;
+    if (!budget) break;
+  }
+  return out;
+}
 
 int owner_index(const StepView* sv, int pid) {
   if (!sv) return 0;
@@ -60,7 +79,7 @@ std::vector<Agg> aggregate(const std::vector<FrameOwner>& v, u64 group, const St
 
 // Draws one grid; returns the element index under the mouse (or -1).
 long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 total, ImVec2 size,
-          long highlight, const std::vector<FrameOwner>& raw) {
+          long highlight, const std::vector<FrameOwner>& raw, const std::vector<char>* changed = nullptr) {
   const Palette& pal = ui.pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 o = ImGui::GetCursorScreenPos();
@@ -90,6 +109,19 @@ long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 
   if (cell >= 5) {
     int rows = static_cast<int>((cells.size() + cols - 1) / cols);
     for (int r = 0; r <= rows; ++r) dl->AddLine(ImVec2(o.x, o.y + r * cell), ImVec2(o.x + cols * cell, o.y + r * cell), pal.grid);
+  }
+  if (changed) {  // "changed this step": outlined runs of cells, as in the figure
+    float th = std::max(1.5f, cell * 0.3f);
+    for (size_t i = 0; i < changed->size() && i < cells.size();) {
+      if (!(*changed)[i]) { ++i; continue; }
+      int r = static_cast<int>(i / cols), c0 = static_cast<int>(i % cols);
+      size_t j = i + 1;
+      while (j < changed->size() && (*changed)[j] && static_cast<int>(j / cols) == r) ++j;
+      ImVec2 a(o.x + c0 * cell, o.y + r * cell), b(o.x + (c0 + static_cast<int>(j - i)) * cell, o.y + (r + 1) * cell);
+      if (a.y > o.y + size.y) break;
+      dl->AddRect(a, b, pal.changed, 0, 0, th);
+      i = j;
+    }
   }
   if (highlight >= 0) {
     long c = highlight / static_cast<long>(group);
@@ -134,13 +166,15 @@ void draw_physical(Ui& ui) {
   u64 cells_avail = static_cast<u64>(std::max(1.0f, (avail.x / target) * (fh / target)));
   u64 nframes = m.frame_count();
   u64 group = std::max<u64>(1, (nframes + cells_avail - 1) / cells_avail);
-  if (pc.gen != ui.trace_gen || pc.step != ui.step || pc.group != group) {
+  if (pc.gen != ui.trace_gen || pc.step != ui.step || pc.group != group || pc.pending != ui.quiz_pending()) {
     pc.gen = ui.trace_gen;
     pc.step = ui.step;
     pc.group = group;
+    pc.pending = ui.quiz_pending();
     pc.frames = m.frame_owners();
     pc.slots = m.swap_owners();
     pc.fcells = aggregate(pc.frames, group, sv);
+    pc.fchanged = pc.pending ? std::vector<char>{} : changed_cells(m, *s, group, pc.fcells.size());
     u64 sgroup = std::max<u64>(1, group * std::max(1.0f, fh / std::max(sh, 1.0f)) / 2);
     pc.scells = aggregate(pc.slots, sgroup, sv);
   }
@@ -149,7 +183,7 @@ void draw_physical(Ui& ui) {
   ImGui::Text("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
               human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
               group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
-  long hf = grid(ui, "##frames", pc.fcells, group, nframes, ImVec2(avail.x, fh), ui.hover.frame, pc.frames);
+  long hf = grid(ui, "##frames", pc.fcells, group, nframes, ImVec2(avail.x, fh), ui.hover.frame, pc.frames, &pc.fchanged);
   ImGui::Text("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
   long hs = grid(ui, "##slots", pc.scells, sgroup, pc.slots.size(), ImVec2(avail.x, sh), ui.hover.slot, pc.slots);
   if (hf >= 0 && hf < static_cast<long>(pc.frames.size())) {
@@ -181,6 +215,15 @@ void draw_physical(Ui& ui) {
   swatch(pal.cache_frame, false, "page cache");
   swatch(pal.hog_frame, false, "other programs");
   swatch(pal.free_frame, false, "free");
+  if (std::find(pc.fchanged.begin(), pc.fchanged.end(), 1) != pc.fchanged.end()) {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float sz = ImGui::GetTextLineHeight();
+    dl->AddRect(p, ImVec2(p.x + sz, p.y + sz), pal.changed, 0, 0, 2.5f);
+    ImGui::Dummy(ImVec2(sz, sz));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("changed this step");
+    ImGui::SameLine();
+  }
   ImGui::NewLine();
 }
 

@@ -106,14 +106,15 @@ bool encode_png(const std::vector<unsigned char>& rgba, int w, int h, std::vecto
 
 namespace pp::ui {
 
-// The whole "Address space" window (badge, caption, columns, legend) as PNG bytes.
+// The whole figure window (title bar with lesson and step, badge, caption, columns,
+// legend) as PNG bytes.
 bool figure_png(Ui& ui, std::vector<unsigned char>& png) {
-  ImGuiWindow* win = ImGui::FindWindowByName("Address space");
+  ImGuiWindow* win = ImGui::FindWindowByName("###Address space");
   if (!win) return false;
   std::vector<unsigned char> rgba;
   int w = 0, h = 0;
   float sc = std::max(2.0f, ui.info.dpi_scale);  // crisp enough to project
-  if (!rasterize_window("Address space", win->Pos.x, win->Pos.y, win->Size.x, win->Size.y, sc, rgba, w, h)) return false;
+  if (!rasterize_window("###Address space", win->Pos.x, win->Pos.y, win->Size.x, win->Size.y, sc, rgba, w, h)) return false;
   return encode_png(rgba, w, h, png);
 }
 

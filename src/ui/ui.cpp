@@ -1,12 +1,5 @@
-// Ui: shared state, fonts, keyboard, and the tiling of the windows.
-//
-//   ┌──────────────── Controls (⏮ ◀ ▶ ⏭, slider, lesson, OS, palette, presenter) ───────┐
-//   │ Address space (the figure)      │ Narration (+ quiz)                              │
-//   │                                 │ Code                                            │
-//   │                                 │ [Physical | Page table | Faults | Sandbox]      │
-//   └─────────────────────────────────┴─────────────────────────────────────────────────┘
-// F shows the figure alone; ?embed=1 keeps figure + narration + a compact step bar;
-// a phone-sized viewport stacks controls, figure and narration.
+// Ui: shared state, fonts, keyboard and the frame; the tiling of the windows is in
+// layout.cpp.
 #include "ui/ui.h"
 
 #include <algorithm>
@@ -84,6 +77,17 @@ ImFont* Ui::mono_font() const {
 float Ui::scale() const { return ImGui::GetFontSize() / 16.0f; }
 
 void Ui::set_trace(std::shared_ptr<const Trace> t, const std::string& id) {
+  if (id != lesson_id) {
+    // Another lesson: it starts at its beginning with its own answers (kept per lesson,
+    // so coming back to a lesson finds its quizzes as they were left).
+    answers_of[lesson_id] = Answers{std::move(quiz_choice), std::move(quiz_revealed)};
+    Answers& a = answers_of[id];
+    quiz_choice = std::move(a.choice);
+    quiz_revealed = std::move(a.revealed);
+    answers_of.erase(id);
+    step = 0;
+    playing = false;
+  }
   trace = std::move(t);
   lesson_id = id;
   ++trace_gen;
@@ -141,12 +145,17 @@ const StepView* Ui::view_for(int s) {
 std::string Ui::narration_text() const {
   const Step* s = cur();
   if (!s) return "";
-  std::string t = "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
+  std::string t = notice.empty() ? "" : notice + " ";
+  t += "Step " + std::to_string(step) + " of " + std::to_string(steps() - 1) + ". ";
   if (quiz_pending()) {
     t += "Line " + std::to_string(s->line) + ": " + s->source + ". Predict before you look: " + s->quiz->question;
     for (size_t i = 0; i < s->quiz->choices.size(); ++i)
       t += " Answer " + std::to_string(i + 1) + ": " + s->quiz->choices[i] + ".";
     return t + " Type the answer's number, then Enter.";
+  }
+  if (s->quiz && quiz_revealed.count(step)) {
+    auto it = quiz_choice.find(step);
+    t += quiz_verdict(*s->quiz, it == quiz_choice.end() ? -1 : it->second) + " ";
   }
   if (s->figure) t += std::string("Figure ") + *s->figure + ": " + s->figure_caption + " ";
   if (!s->source.empty()) t += "Line " + std::to_string(s->line) + ": " + s->source + " ";
@@ -166,14 +175,31 @@ void Ui::keyboard() {
     int idx = ImGui::GetKeyIndex(k);
     return idx >= 0 && ImGui::IsKeyPressed(idx, false);
   };
+  if (keyboard_nav) {
+    bool popup = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+    if ((pressed(ImGuiKey_Escape) && !popup) || ImGui::IsMouseClicked(0)) keyboard_nav = false;
+    if (pressed(ImGuiKey_Tab) && !popup) nav_tab = io.KeyShift ? -1 : 1;
+    for (ImWchar c : io.InputQueueCharacters)
+      if (c == '?') show_keys = !show_keys;
+    return;  // the widgets have the keys
+  }
+  if (pressed(ImGuiKey_Tab) && !io.KeyCtrl) {
+    keyboard_nav = true;
+    nav_enter = true;
+    return;
+  }
   if (pressed(ImGuiKey_RightArrow)) { playing = false; go(step + 1); }
   if (pressed(ImGuiKey_LeftArrow)) { playing = false; go(step - 1); }
   if (pressed(ImGuiKey_Home)) { playing = false; go(0); }
   if (pressed(ImGuiKey_End)) { playing = false; go(steps() - 1); }
-  if (pressed(ImGuiKey_Space)) { playing = !playing; play_accum = 0; }
-  if (figure_only && pressed(ImGuiKey_Escape)) {
-    figure_only = false;
-    if (hooks.fullscreen) hooks.fullscreen(false);
+  if (pressed(ImGuiKey_Space)) { playing = !playing && !quiz_pending(); play_accum = 0; }
+  if (pressed(ImGuiKey_Escape)) {
+    if (show_keys) show_keys = false;
+    else if (!notice.empty()) notice.clear();
+    else if (figure_only) {
+      figure_only = false;
+      if (hooks.fullscreen) hooks.fullscreen(false);
+    }
   }
   // Quiz from the keyboard: a digit picks an answer, Enter reveals.
   if (const Step* s = cur(); s && s->quiz && !quiz_revealed.count(step)) {
@@ -194,6 +220,7 @@ void Ui::keyboard() {
       case '+': case '=': fit = false; zoom = std::min(zoom * 1.25f, 4096.0f); break;
       case '-': case '_': fit = false; zoom = std::max(zoom / 1.25f, 0.05f); break;
       case '0': fit = true; pan_y = 0; break;
+      case '?': show_keys = !show_keys; break;
       case 'c': case 'C':
         palette = static_cast<PaletteKind>((static_cast<int>(palette) + 1) % 3);
         apply_style(palette);
@@ -208,8 +235,11 @@ void Ui::frame(const FrameInfo& fi) {
   auto t0 = std::chrono::steady_clock::now();
   info = fi;
   ImGuiIO& io = ImGui::GetIO();
-  // Arrows and Space belong to the stepper, not to widget navigation.
-  io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+  // Arrows and Space belong to the stepper, except in keyboard-navigation mode (Tab
+  // enters it, Esc or a click leaves it), where ImGui moves a visible focus between the
+  // controls and Space/Enter press the focused one.
+  if (keyboard_nav) io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  else io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
 
   ImFont* font = fonts_[presenter ? 2 : 0];
   if (font) ImGui::PushFont(font);
@@ -219,15 +249,17 @@ void Ui::frame(const FrameInfo& fi) {
     play_accum += io.DeltaTime * speed;
     while (play_accum >= 1.0 && playing) {
       play_accum -= 1.0;
-      if (step + 1 >= steps()) { playing = false; break; }
+      // Predict-then-reveal: Play waits at every unanswered quiz for the class to answer.
+      if (quiz_pending() || step + 1 >= steps()) { playing = false; break; }
       go(step + 1);
-      if (const Step* s = cur(); s && breakpoints.count(s->line)) playing = false;
+      if (const Step* s = cur(); s && (breakpoints.count(s->line) || quiz_pending())) playing = false;
     }
   }
 
   hover = hover_next;  // what the mouse found last frame is what we highlight now
   hover_next = Hover{};
   layout_and_draw();
+  draw_keys_overlay(*this);
   if (font) ImGui::PopFont();
   if (export_png_requested) {
     // The window's draw list is complete once it has been ended: rasterize it now.
@@ -243,104 +275,6 @@ void Ui::frame(const FrameInfo& fi) {
   frame_ms = ms;
   frame_ms_avg = frame_ms_avg == 0 ? ms : frame_ms_avg * 0.95 + ms * 0.05;
   frame_ms_max = std::max(frame_ms_max * 0.999, ms);
-}
-
-namespace {
-
-constexpr ImGuiWindowFlags kTile = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
-
-bool tile(const char* name, float x, float y, float w, float h, ImGuiWindowFlags extra = 0) {
-  ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
-  ImGui::SetNextWindowSize(ImVec2(std::max(w, 40.0f), std::max(h, 40.0f)), ImGuiCond_Always);
-  return ImGui::Begin(name, nullptr, kTile | extra);
-}
-
-}  // namespace
-
-void Ui::layout_and_draw() {
-  float W = info.width > 0 ? static_cast<float>(info.width) : ImGui::GetIO().DisplaySize.x;
-  float H = info.height > 0 ? static_cast<float>(info.height) : ImGui::GetIO().DisplaySize.y;
-  // On the web the app lays out in CSS pixels; natively DisplaySize is what ImGui uses.
-  W = std::min(W, ImGui::GetIO().DisplaySize.x > 0 ? ImGui::GetIO().DisplaySize.x : W);
-  H = std::min(H, ImGui::GetIO().DisplaySize.y > 0 ? ImGui::GetIO().DisplaySize.y : H);
-  const float line = ImGui::GetFrameHeightWithSpacing();
-  const bool phone = W < 720;
-  const bool compact = embed || phone;
-  float ctl_h = compact ? line * 2.3f : line * 2.6f;  // compact: step bar + lesson title
-
-  if (!trace) {
-    tile("pinpages", 0, 0, W, H);
-    ImGui::TextWrapped("No lesson loaded.%s", status_line.empty() ? "" : (" " + status_line).c_str());
-    ImGui::End();
-    return;
-  }
-
-  if (figure_only) {
-    float nh = line * 3.4f;  // caption + call + the first line of the narration
-    if (tile("Narration##fig", 0, 0, W, nh, ImGuiWindowFlags_NoTitleBar)) {
-      // A way back for touch screens, which have no F key.
-      if (ImGui::SmallButton("Back (F)")) {
-        figure_only = false;
-        if (hooks.fullscreen) hooks.fullscreen(false);
-      }
-      ImGui::SameLine();
-      draw_narration(*this);
-    }
-    ImGui::End();
-    if (tile("Address space", 0, nh, W, H - nh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-      draw_address_space(*this);
-    ImGui::End();
-    return;
-  }
-
-  if (tile("Controls", 0, 0, W, ctl_h, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
-    draw_controls(*this, compact);
-  ImGui::End();
-  float y = ctl_h, rest = H - ctl_h;
-
-  if (compact) {
-    // Figure on top, narration below: the two things a student needs.
-    float fh = phone ? rest * 0.62f : rest * 0.72f;
-    if (tile("Address space", 0, y, W, fh, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-      draw_address_space(*this);
-    ImGui::End();
-    if (tile("Narration", 0, y + fh, W, rest - fh)) {
-      draw_narration(*this);
-      draw_quiz(*this);
-    }
-    ImGui::End();
-    return;
-  }
-
-  float lw = std::floor(W * (presenter ? 0.58f : 0.50f)), rw = W - lw;  // the projector wants the figure
-  if (tile("Address space", 0, y, lw, rest, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-    draw_address_space(*this);
-  ImGui::End();
-
-  // A quiz needs room to be answered before stepping on: the narration grows for it.
-  bool quiz = cur() && cur()->quiz;
-  float nh = std::floor(rest * (quiz ? 0.42f : 0.27f)), ch = std::floor(rest * (quiz ? 0.24f : 0.33f));
-  float dh = rest - nh - ch;
-  if (tile("Narration", lw, y, rw, nh)) {
-    draw_narration(*this);
-    draw_quiz(*this);
-  }
-  ImGui::End();
-  if (tile("Code", lw, y + nh, rw, ch)) draw_code(*this);
-  ImGui::End();
-  if (tile("Inspect", lw, y + nh + ch, rw, dh, ImGuiWindowFlags_NoTitleBar)) {
-    if (ImGui::BeginTabBar("inspect")) {
-      auto sel = [&](int i) { return inspector_tab == i ? ImGuiTabItemFlags_SetSelected : 0; };
-      if (ImGui::BeginTabItem("Physical memory & swap", nullptr, sel(0))) { draw_physical(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Page table", nullptr, sel(1))) { draw_page_table(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Faults & latency", nullptr, sel(2))) { draw_faults(*this); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Sandbox", nullptr, sel(3))) { draw_sandbox(*this); ImGui::EndTabItem(); }
-      inspector_tab = -1;
-      ImGui::EndTabBar();
-    }
-  }
-  ImGui::End();
 }
 
 // ------------------------------------------------------------------ text helpers
@@ -371,8 +305,24 @@ static std::string grouped(long long v) {
   return (v < 0 ? "-" : "") + out;
 }
 
+std::string count_of(u64 n, const char* one, const char* many) {
+  return grouped(static_cast<long long>(n)) + " " + (n == 1 ? one : many);
+}
+
+std::string quiz_verdict(const Quiz& q, int choice) {
+  std::string t;
+  if (choice >= 0 && choice < static_cast<int>(q.choices.size()))
+    t = std::string(choice == q.answer ? "Right" : "Not quite") + ": you picked " + std::to_string(choice + 1) + ". ";
+  if (q.answer >= 0 && q.answer < static_cast<int>(q.choices.size()))
+    t += "The answer is " + std::to_string(q.answer + 1) + ": " + q.choices[q.answer] + ".";
+  if (!q.explanation.empty()) t += " " + q.explanation;
+  return t;
+}
+
 std::string call_result(const Step& s) {
   if (s.call.empty()) return "";
+  // A successful exec does not return: the old program, and its next line, are gone.
+  if (s.call.rfind("exec", 0) == 0 && s.err == 0) return s.call + ": the process now runs the new program (exec does not return)";
   std::string r = s.call + " = ";
   if (s.ret > 0xFFFFFFFFll) r += hex_addr(static_cast<u64>(s.ret));
   else r += std::to_string(s.ret);
@@ -403,19 +353,19 @@ std::string what_changed(const Step& s, const Step* prev) {
     }
   }
   std::vector<std::string> parts;
-  if (locked) parts.push_back("+" + grouped(locked) + " pages locked");
-  if (unlocked) parts.push_back(grouped(unlocked) + " pages unlocked");
-  if (alloc) parts.push_back("+" + grouped(alloc) + " frames of RAM");
-  if (freed) parts.push_back(grouped(freed) + " frames freed");
-  if (out) parts.push_back(grouped(out) + " pages swapped out");
-  if (in) parts.push_back(grouped(in) + " pages swapped in");
-  if (cow) parts.push_back(grouped(cow) + " copy-on-write copies");
-  if (created) parts.push_back(std::to_string(created) + " process created");
-  if (exited) parts.push_back(std::to_string(exited) + " process exited");
+  if (locked) parts.push_back("+" + count_of(locked, "page", "pages") + " locked");
+  if (unlocked) parts.push_back(count_of(unlocked, "page", "pages") + " unlocked");
+  if (alloc) parts.push_back("+" + count_of(alloc, "frame", "frames") + " of RAM");
+  if (freed) parts.push_back(count_of(freed, "frame", "frames") + " freed");
+  if (out) parts.push_back(count_of(out, "page", "pages") + " swapped out");
+  if (in) parts.push_back(count_of(in, "page", "pages") + " swapped in");
+  if (cow) parts.push_back(count_of(cow, "copy-on-write copy", "copy-on-write copies"));
+  if (created) parts.push_back(count_of(created, "process", "processes") + " created");
+  if (exited) parts.push_back(count_of(exited, "process", "processes") + " exited");
   if (execs) parts.push_back("exec replaced the program");
   if (ooms) parts.push_back("OOM killer struck");
   parts.push_back(grouped(static_cast<long long>(s.minflt)) + " minor / " +
-                  grouped(static_cast<long long>(s.majflt)) + " major faults");
+                  count_of(s.majflt, "major fault", "major faults"));
   // VmLck / VmRSS deltas of the process that ran the step, from the reports.
   auto find = [](const Step* st, int pid) -> const ProcStatus* {
     if (!st) return nullptr;

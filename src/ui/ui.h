@@ -99,8 +99,23 @@ class Ui {
   bool select_drag = false;  // plain drag on the figure picks a range (sandbox) instead of panning
   bool show_sandbox = false, show_page_table = true, show_physical = true, show_faults = true;
   std::set<int> breakpoints;          // 1-based source lines
-  std::map<int, int> quiz_choice;     // step index -> chosen answer
+  std::map<int, int> quiz_choice;     // step index -> chosen answer (of the open lesson)
   std::set<int> quiz_revealed;
+  struct Answers { std::map<int, int> choice; std::set<int> revealed; };
+  std::map<std::string, Answers> answers_of;  // other lessons' answers, kept for coming back
+  bool show_annotations = false;      // code pane: the //@ teaching lines (for lesson authors)
+  bool show_keys = false;             // the `?` overlay listing the keys
+  bool keyboard_nav = false;          // Tab: keys move a visible focus between controls
+  bool nav_enter = false;             // focus the controls on the next frame
+  int nav_tab = 0;                    // Tab (+1) / Shift+Tab (-1) to apply to the focus
+  int nav_focus = -1;                 // index in tab_ids of the focused control, -1 none
+  std::vector<unsigned> tab_ids;      // the controls' ImGui ids, in Tab order
+  std::string notice;                 // a problem worth telling the person (bad link, …)
+  // Where the quiz was drawn (screen pixels) and whether all of it fitted.
+  float quiz_x = 0, quiz_y = 0, quiz_w = 0, quiz_h = 0;
+  bool quiz_fits = true;
+  float controls_h = 0;               // what the controls needed last frame (they wrap)
+  bool controls_fit = true;           // ... and whether they got it
   Hover hover, hover_next;            // last frame's hover (drawn) / this frame's (being found)
   Selection selection;
   bool quit = false;
@@ -112,7 +127,9 @@ class Ui {
 
   // --- figure geometry, for the PNG export and the web hook (screen pixels)
   float fig_x = 0, fig_y = 0, fig_w = 0, fig_h = 0;
+  float figwin_x = 0, figwin_y = 0, figwin_w = 0, figwin_h = 0;  // the figure's window (title, legend)
   bool export_png_requested = false;
+  std::string figure_title;  // lesson · step · OS, the figure window's title bar
   std::string last_export;  // path or message shown in the controls
 
   // --- frame timing (CPU time inside frame())
@@ -159,6 +176,9 @@ void draw_narration(Ui& ui);
 void draw_faults(Ui& ui);
 void draw_controls(Ui& ui, bool compact);
 void draw_quiz(Ui& ui);  // nothing when the step has no quiz
+// Height the quiz needs at `width` (0 without a quiz), so layouts can make room for it.
+float quiz_height(Ui& ui, float width);
+void draw_keys_overlay(Ui& ui);  // the `?` list of keys
 void draw_sandbox(Ui& ui);
 
 // Text helpers shared by windows.
@@ -167,6 +187,8 @@ std::string human_kb(u64 kb);
 std::string hex_addr(u64 a);          // "0x7f3a…" without leading zero padding
 std::string what_changed(const Step& s, const Step* prev);  // "+125,000 pages locked, 0 faults"
 std::string call_result(const Step& s);                     // "= 0" / "= -1 ENOMEM (…)"
+std::string count_of(u64 n, const char* one, const char* many);  // "1 page", "3 pages"
+std::string quiz_verdict(const Quiz& q, int choice);        // what a screen reader hears after Reveal
 
 // Software rasterizer for PNG export (raster.cpp): renders a rectangle of the current
 // frame's draw data into RGBA using the font atlas's CPU copy. Works without any GPU,

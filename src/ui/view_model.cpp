@@ -179,4 +179,49 @@ StepView build_step_view(const Machine& m, const Step* step) {
   return out;
 }
 
+std::vector<ChangedRange> changed_ranges(const Step& s) {
+  std::vector<ChangedRange> in;
+  for (const Event& e : s.events) {
+    if (e.pid <= 0 || e.npages == 0 || e.vaddr == 0) continue;
+    const char* what = nullptr;
+    switch (e.kind) {
+      case EventKind::VmaCreate: what = "mapped"; break;
+      case EventKind::VmaGrow: what = "grown"; break;
+      case EventKind::Populate: case EventKind::FrameAlloc: case EventKind::ZeroMap:
+      case EventKind::MinorFault: case EventKind::MajorFault: case EventKind::FileRead: what = "faulted in"; break;
+      case EventKind::Lock: what = "locked"; break;
+      case EventKind::Unlock: what = "unlocked"; break;
+      case EventKind::CowCopy: what = "copied on write"; break;
+      case EventKind::SwapOut: what = "swapped out"; break;
+      case EventKind::SwapIn: what = "swapped in"; break;
+      case EventKind::FileDrop: what = "dropped"; break;
+      default: break;
+    }
+    if (what) in.push_back(ChangedRange{e.pid, e.vaddr, e.npages, {what}});
+  }
+  std::sort(in.begin(), in.end(), [](const ChangedRange& a, const ChangedRange& b) {
+    return a.pid != b.pid ? a.pid < b.pid : a.addr < b.addr;
+  });
+  std::vector<ChangedRange> out;
+  for (ChangedRange& r : in) {
+    if (!out.empty() && out.back().pid == r.pid && r.addr <= out.back().addr + (out.back().pages << kPageShift)) {
+      ChangedRange& o = out.back();
+      u64 end = std::max(o.addr + (o.pages << kPageShift), r.addr + (r.pages << kPageShift));
+      o.pages = (end - o.addr) >> kPageShift;
+      for (auto& w : r.what)
+        if (std::find(o.what.begin(), o.what.end(), w) == o.what.end()) o.what.push_back(w);
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+  // A range the step also unmapped (a freed block) is no longer on the figure.
+  if (s.machine)
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const ChangedRange& r) {
+      for (const Vma& v : s.machine->vmas(r.pid))
+        if (v.start < r.addr + (r.pages << kPageShift) && v.end > r.addr) return false;
+      return true;
+    }), out.end());
+  return out;
+}
+
 }  // namespace pp::ui

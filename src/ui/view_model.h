@@ -81,6 +81,16 @@ struct StepView {
   const ProcessView* proc(int pid) const;
 };
 
+// A range of pages whose state this step changed (mapped, faulted in, locked, unlocked,
+// copied on write, swapped): what the figures outline as "changed this step".
+struct ChangedRange {
+  int pid = 0;
+  u64 addr = 0, pages = 0;
+  std::vector<std::string> what;  // event names, e.g. {"lock", "populate"}
+};
+// Merged, sorted by (pid, addr); only ranges that still exist after the step.
+std::vector<ChangedRange> changed_ranges(const Step& s);
+
 CellKind classify(const Vma& v, const PageInfo& p);
 // Builds the view of every live process in `m`; objects come from the step's reports.
 StepView build_step_view(const Machine& m, const Step* step);

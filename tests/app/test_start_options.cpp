@@ -53,3 +53,11 @@ TEST(StartOptions, TruncatedPercentAtEnd) {
   EXPECT_EQ(parse_start_options("lesson=a%2").lesson, "a%2");
   EXPECT_EQ(parse_start_options("lesson=a%").lesson, "a%");
 }
+
+TEST(StartOptions, SandboxLinkCarriesItsProgram) {
+  auto o = parse_start_options("lesson=sandbox&step=3&prog=p1%20%3D%20malloc(4096)%3B%0Amlockall(MCL_CURRENT)%3B");
+  EXPECT_EQ(o.lesson, "sandbox");
+  EXPECT_TRUE(o.has_program);
+  EXPECT_EQ(o.program, "p1 = malloc(4096);\nmlockall(MCL_CURRENT);");
+  EXPECT_FALSE(parse_start_options("lesson=mlock").has_program);
+}

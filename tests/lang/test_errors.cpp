@@ -35,6 +35,8 @@ const Case kCases[] = {
   {"unknown_note", "//@ sparkle now\nint main(void) {\n  return 0;\n}\n", "1:5: unknown annotation '//@ sparkle'"},
   {"bad_size", "//@ machine ram=lots\nint main(void) { return 0; }\n", "1:17: bad size 'lots' (use e.g. 512M or 1G)"},
   {"bad_expect_op", "int main(void) {\n  //@ expect VmLck ~= 5\n  return 0;\n}\n", "2:20: unknown operator '~=' (use == != < <= > >=)"},
+  {"quiz_unbalanced", "int main(void) {\n  //@ quiz After f(a | b, what? | *x | y\n  return 0;\n}\n", "2:12: //@ quiz: a part has an unclosed bracket (missing ')')"},
+  {"quiz_stray_close", "int main(void) {\n  //@ quiz What? | *x) | y\n  return 0;\n}\n", "2:22: //@ quiz: unbalanced ')' in a part"},
   {"quiz_no_answer", "int main(void) {\n  //@ quiz Which? | a | b\n  return 0;\n}\n", "2:12: //@ quiz: mark the correct choice with '*'"},
   {"note_not_above_stmt", "int main(void) {\n  return 0;\n  //@ say nothing follows\n}\n", "3:7: '//@ say' must be directly above a statement (or above main() for the start step)"},
   {"div_zero", "int main(void) {\n  int z = 0;\n  return 5 / z;\n}\n", "3:12: division by zero"},

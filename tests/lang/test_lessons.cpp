@@ -147,6 +147,72 @@ int main(void) {
   EXPECT_EQ(loop2, 3);
 }
 
+TEST(Annotations, QuizPartsMayQuoteC) {
+  const char* src = R"(#include <sys/mman.h>
+int main(void) {
+  //@ say Lock.
+  //@ quiz After mlockall(MCL_CURRENT | MCL_FUTURE), what? | `a | b` is pinned | *x || y | [1|2] and {3|4}
+  mlockall(MCL_CURRENT);
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("q.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  const pp::Quiz* q = nullptr;
+  for (auto& s : t.steps) if (s.quiz) q = &*s.quiz;
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->question, "After mlockall(MCL_CURRENT | MCL_FUTURE), what?");
+  ASSERT_EQ(q->choices.size(), 3u);
+  EXPECT_EQ(q->choices[0], "`a | b` is pinned");
+  EXPECT_EQ(q->choices[1], "x || y");
+  EXPECT_EQ(q->choices[2], "[1|2] and {3|4}");
+  EXPECT_EQ(q->answer, 1);
+}
+
+// The two built-in quizzes that quote mlockall's flags keep their question whole.
+TEST(Lessons, MlockallQuizQuestionKeepsItsFlags) {
+  for (const char* id : {"mlockall", "mcl-flags"}) {
+    const pp::BuiltinLesson* b = nullptr;
+    for (auto& l : pp::builtin_lessons()) if (l.id == id) b = &l;
+    ASSERT_TRUE(b) << id;
+    pp::Trace t = pp::run_lesson(b->file, b->text);
+    ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+    int with_flags = 0;
+    for (auto& s : t.steps)
+      if (s.quiz && s.quiz->question.find("mlockall(MCL_CURRENT | MCL_") != std::string::npos) {
+        EXPECT_EQ(s.quiz->choices.size(), 3u) << id << ": " << s.quiz->question;
+        with_flags++;
+      }
+    EXPECT_GE(with_flags, 1) << id;
+  }
+}
+
+// Lesson mlock's quiz explanation says what its figure B shows: buffer starts on a page
+// boundary and exactly 4 pages get pinned. If the model ever placed it elsewhere, the
+// quiz would contradict the figure in front of the class.
+TEST(Lessons, MlockQuizAgreesWithTheFigure) {
+  const pp::BuiltinLesson* b = nullptr;
+  for (auto& l : pp::builtin_lessons()) if (l.id == "mlock") b = &l;
+  ASSERT_TRUE(b);
+  pp::Trace t = pp::run_lesson(b->file, b->text);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  bool seen = false;
+  for (auto& s : t.steps) {
+    if (!s.quiz) continue;
+    seen = true;
+    EXPECT_NE(s.quiz->explanation.find("4 pages, as the figure shows"), std::string::npos);
+    EXPECT_EQ(s.figure.value_or('?'), 'B');
+    const pp::ObjectReport* buf = nullptr;
+    for (auto& p : s.procs)
+      for (auto& o : p.objects) if (o.name == "buffer") buf = &o;
+    ASSERT_TRUE(buf);
+    EXPECT_EQ(buf->addr % 4096, 0u);
+    EXPECT_EQ(buf->locked_pages, 4u);
+    EXPECT_NE(s.quiz->choices[s.quiz->answer].find("at least one byte"), std::string::npos);
+  }
+  EXPECT_TRUE(seen);
+}
+
 std::vector<std::string> lesson_files() {
   std::vector<std::string> v;
   if (DIR* d = opendir(PP_LESSONS_DIR)) {

@@ -13,6 +13,31 @@ for f in "$DIR"/*.c; do
   awk -v file="$f" '
     function err(msg) { printf "%s:%d: %s\n    %s\n", file, NR, msg, $0; bad++ }
     function size_ok(s) { return s ~ /^[0-9]+[KMG]?$/ }
+    # The grammar of lessons/README.md: "|" separates parts only outside brackets and
+    # `backquotes`, and "||" is C, not a separator. Unbalanced parts are errors.
+    function split_quiz(s, out,    i, c, depth, stack, tick, n, cur) {
+      n = 0; depth = 0; tick = 0; cur = ""
+      for (i = 1; i <= length(s); i++) {
+        c = substr(s, i, 1)
+        if (c == "`") { tick = !tick; cur = cur c; continue }
+        if (tick) { cur = cur c; continue }
+        if (c == "(" || c == "[" || c == "{") { stack[++depth] = c }
+        else if (c == ")" || c == "]" || c == "}") {
+          if (depth == 0 || (c == ")" && stack[depth] != "(") || (c == "]" && stack[depth] != "[") || (c == "}" && stack[depth] != "{")) {
+            qerr = "unbalanced " c " in a part"; return -1
+          }
+          depth--
+        } else if (c == "|" && substr(s, i + 1, 1) == "|") { cur = cur "||"; i++; continue }
+        else if (c == "|" && depth == 0) {
+          out[++n] = cur; cur = ""; continue
+        }
+        cur = cur c
+      }
+      if (tick) { qerr = "a part has an unclosed `"; return -1 }
+      if (depth) { qerr = "a part has an unclosed bracket"; return -1 }
+      out[++n] = cur
+      return n
+    }
     /^[ \t]*int[ \t]+main[ \t]*\(/ { inmain = 1 }
     # A block of //@ lines ends at the first other line: a quiz needs a say there.
     !/^[ \t]*\/\/@/ {
@@ -44,7 +69,8 @@ for f in "$DIR"/*.c; do
       } else if (kw == "step") {
         if (rest != "" && rest != "once" && rest != "each") err("step takes nothing, once or each")
       } else if (kw == "quiz") {
-        n = split(rest, ch, /\|/); stars = 0
+        n = split_quiz(rest, ch); stars = 0
+        if (n < 0) { err("quiz: " qerr); n = 3; stars = 1 }
         for (i = 2; i <= n; i++) if (ch[i] ~ /^[ \t]*\*/) stars++
         if (n < 3) err("quiz needs a question and at least two choices")
         if (stars != 1) err("quiz needs exactly one choice marked with *")

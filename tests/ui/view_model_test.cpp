@@ -3,6 +3,7 @@
 // with Machine::page() page by page.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -126,3 +127,32 @@ TEST(ViewModel, MlockallLessonFigures) {
   EXPECT_NE(figs.find('C'), std::string::npos);
 }
 #endif
+
+// "Changed this step" (changed_ranges): figure C's malloc is one merged range, mapped
+// and locked, every page of it pinned in the Machine; munlockall's range is unlocked
+// and no longer pinned; a fork's COW copies are "copied on write".
+TEST(ViewModel, ChangedRangesFollowTheEvents) {
+  Trace t = uitest::mlockall_trace();
+  ASSERT_GE(t.steps.size(), 5u);
+  const Step& c = t.steps[3];
+  std::vector<ChangedRange> ch = changed_ranges(c);
+  ASSERT_FALSE(ch.empty());
+  bool mapped_locked = false;
+  for (const ChangedRange& r : ch) {
+    auto has = [&](const char* w) { return std::find(r.what.begin(), r.what.end(), w) != r.what.end(); };
+    if (has("mapped") && has("locked")) mapped_locked = true;
+    EXPECT_TRUE(machine_says_pinned(*c.machine, r.pid, r.addr, r.pages << kPageShift)) << std::hex << r.addr;
+  }
+  EXPECT_TRUE(mapped_locked);
+  for (size_t i = 1; i < ch.size(); ++i)  // merged: sorted, no overlap within a process
+    if (ch[i].pid == ch[i - 1].pid) EXPECT_GT(ch[i].addr, ch[i - 1].addr + ((ch[i - 1].pages - 1) << kPageShift));
+  std::vector<ChangedRange> un = changed_ranges(t.steps[4]);
+  EXPECT_FALSE(un.empty());
+  for (const ChangedRange& r : un) {
+    EXPECT_NE(std::find(r.what.begin(), r.what.end(), "unlocked"), r.what.end());
+    EXPECT_FALSE(t.steps[4].machine->page(r.pid, r.addr).locked);
+  }
+  Step quiet = t.steps[3];
+  quiet.events.clear();
+  EXPECT_TRUE(changed_ranges(quiet).empty());
+}
