@@ -225,7 +225,7 @@ int main(int argc, char *argv[])
     waitpid(pid, &status, 0);
 
     // ---- The stack --------------------------------------------------------------
-    //@ say A function with a 64 KiB local array is called, in the
+    //@ say A function with a local array of `SIZE` bytes is called, in the
     //@ say superlocked process.
     fill_stack();
 
