@@ -133,6 +133,8 @@ struct Arena {
   u64 mmap_threshold = 128 * 1024;    // M_MMAP_THRESHOLD (dynamic)
   u64 trim_threshold = 128 * 1024;    // M_TRIM_THRESHOLD (dynamic: 2 × mmap threshold)
   u64 top_pad = 128 * 1024;           // M_TOP_PAD default
+  u64 mmap_max = 65536;               // M_MMAP_MAX: how many mmapped chunks at once
+  bool no_dyn_threshold = false;      // set by any mallopt of the four above
 };
 
 struct Proc {
@@ -256,6 +258,9 @@ struct Sys {
   OpResult& do_realloc(Proc& p, u64 ptr, u64 n);
   OpResult& do_free(Proc& p, u64 ptr);
   OpResult& do_sbrk(Proc& p, i64 incr);
+  OpResult& do_mallopt(Proc& p, int param, int value);
+  OpResult& do_malloc_trim(Proc& p, u64 pad);
+  bool systrim(Proc& p, u64 pad);
   bool heap_init(Proc& p);
   bool heap_extend(Proc& p, u64 nb);
 };

@@ -135,6 +135,7 @@ int lesson_run_command(const std::vector<std::string>& args) {
   std::fflush(stdout);
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
+  if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
   return t.errors.empty() ? 0 : 1;
 }
 
@@ -173,7 +174,8 @@ int lesson_check_command(const std::vector<std::string>& args) {
       }
       size_t facts = 0;
       (void)facts;
-      std::printf("ok   %s (%s): %zu steps\n", file.c_str(), osn, t.steps.size());
+      std::printf("ok   %s (%s): %zu steps%s%s\n", file.c_str(), osn, t.steps.size(),
+                  t.stop_note.empty() ? "" : "; stopped: ", t.stop_note.c_str());
     }
   }
   return 0;

@@ -52,6 +52,17 @@ class Runner final : public lang::VmHooks {
     vm_->run();
     flush();
     finish_error();
+    note_stop();
+  }
+
+  // A program that would never end by itself (a real-time loop, pause()) ends with a
+  // note on its last step instead of an error.
+  void note_stop() {
+    if (!vm_ || vm_->lib.stop_note.empty()) return;
+    T_.stop_note = vm_->lib.stop_note;
+    if (T_.steps.empty()) return;
+    std::string& say = T_.steps.back().say;
+    say += (say.empty() ? "" : "\n") + std::string("Stopped: ") + T_.stop_note + ".";
   }
 
   // --- VmHooks

@@ -90,6 +90,7 @@ struct Trace {
   std::vector<Diagnostic> errors;  // non-empty: the run stopped early with these
   std::vector<std::string> expect_failures;  // //@ expect facts that did not hold
   bool truncated = false;        // hit the step limit
+  std::string stop_note;         // the program stopped early on purpose (endless real-time loop, pause())
 };
 
 }  // namespace pp

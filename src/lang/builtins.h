@@ -19,14 +19,28 @@ namespace pp::lang {
   X(sysconf) X(getpagesize) X(ThreadCtl) X(procmgr_ability) \
   X(__zero) X(__initcopy)
 
+// POSIX/glibc calls of real-world memory-locking programs (builtins_posix.cpp).
+#define PP_BUILTINS_POSIX(X) \
+  X(getrusage) X(mallopt) X(malloc_trim) \
+  X(sched_setscheduler) X(sched_getscheduler) X(sched_setparam) X(sched_getparam) \
+  X(sched_get_priority_max) X(sched_get_priority_min) X(sched_setaffinity) X(sched_yield) \
+  X(clock_nanosleep) X(clock_getres) X(gettimeofday) \
+  X(getchar) X(pause) X(read) X(write) X(pread) X(pwrite) X(fsync) X(posix_fadvise) \
+  X(memfd_create) X(syscall) X(gettid)
+
 enum Builtin : int {
 #define PP_BI_ENUM(n) BI_##n,
   PP_BUILTINS(PP_BI_ENUM)
+  PP_BUILTINS_POSIX(PP_BI_ENUM)
 #undef PP_BI_ENUM
   BI_COUNT
 };
 
 int builtin_id(const std::string& name);  // -1 when not a library function
 const char* builtin_name(int id);
+
+// Real C/POSIX names (functions and types) the interpreter does not model: using one is
+// reported as "pinpages does not model NAME yet" instead of a missing declaration.
+bool not_modelled(const std::string& name);
 
 }  // namespace pp::lang

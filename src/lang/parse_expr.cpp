@@ -456,6 +456,7 @@ Expr* Parser::primary() {
       Sym* s = lookup(at.text);
       if (!s) {
         if (at.text == "errno") return mk(EK::Errno, P.types.basic(TK::Int), at.line, at.col);
+        if (not_modelled(at.text)) fail(at, "pinpages does not model " + at.text + (is("(") ? "()" : "") + " yet");
         if (is("(")) fail(at, "implicit declaration of function '" + at.text + "'");
         fail(at, "'" + at.text + "' undeclared");
       }

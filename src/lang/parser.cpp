@@ -47,6 +47,22 @@ unsigned int sleep(unsigned int s); int usleep(useconds_t us); int nanosleep(con
 int clock_gettime(clockid_t clk, struct timespec *ts); time_t time(time_t *t);
 long sysconf(int name); int getpagesize(void); int ThreadCtl(int cmd, void *data); int procmgr_ability(pid_t pid, ...);
 void __zero(void *p, size_t n); void __initcopy(void *d, const void *s, size_t n);
+struct rusage { struct timeval ru_utime; struct timeval ru_stime; long ru_maxrss; long ru_ixrss; long ru_idrss;
+  long ru_isrss; long ru_minflt; long ru_majflt; long ru_nswap; long ru_inblock; long ru_oublock; long ru_msgsnd;
+  long ru_msgrcv; long ru_nsignals; long ru_nvcsw; long ru_nivcsw; };
+struct sched_param { int sched_priority; };
+typedef struct { unsigned long __bits[16]; } cpu_set_t;
+int getrusage(int who, struct rusage *usage); int mallopt(int param, int value); int malloc_trim(size_t pad);
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param); int sched_getscheduler(pid_t pid);
+int sched_setparam(pid_t pid, const struct sched_param *param); int sched_getparam(pid_t pid, struct sched_param *param);
+int sched_get_priority_max(int policy); int sched_get_priority_min(int policy);
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask); int sched_yield(void);
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
+int clock_getres(clockid_t clk, struct timespec *res); int gettimeofday(struct timeval *tv, void *tz);
+int getchar(void); int pause(void); ssize_t read(int fd, void *buf, size_t n); ssize_t write(int fd, const void *buf, size_t n);
+ssize_t pread(int fd, void *buf, size_t n, off_t off); ssize_t pwrite(int fd, const void *buf, size_t n, off_t off);
+int fsync(int fd); int posix_fadvise(int fd, off_t off, off_t len, int advice);
+int memfd_create(const char *name, unsigned int flags); long syscall(long number, ...); pid_t gettid(void);
 )";
 }
 
@@ -181,6 +197,7 @@ DeclSpec Parser::parse_specs() {
     }
     break;
   }
+  if (!any && cur().k == Tk::Ident && not_modelled(cur().text)) fail(cur(), "pinpages does not model " + cur().text + " yet");
   if (!any) fail(cur(), "expected declaration specifiers before " + tok_desc(cur()));
   if (n_signed && n_unsigned) fail_at(ds.line, ds.col, "both 'signed' and 'unsigned' in declaration specifiers");
   if (n_long > 2 || (n_long && n_short)) fail_at(ds.line, ds.col, "invalid combination of type specifiers");
@@ -328,6 +345,14 @@ const Type* Parser::parse_type_name() {
   return d.ty;
 }
 
+// An object of a struct type never defined: a real header's struct the interpreter does
+// not know yet, or the program's own mistake (gcc's message).
+void Parser::incomplete_object(const Declarator& d) {
+  const std::string tag = (d.ty->sd->is_union ? "union " : "struct ") + d.ty->sd->tag;
+  if (not_modelled(tag)) fail_at(d.line, d.col, "pinpages does not model " + tag + " yet");
+  fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+}
+
 void Parser::parse_translation_unit() {
   while (cur().k != Tk::End) global_decl();
   if (P.main_func < 0) fail(cur(), "the lesson has no main() function");
@@ -336,7 +361,14 @@ void Parser::parse_translation_unit() {
 void Parser::global_decl() {
   if (accept(";")) return;
   size_t start = p;
-  DeclSpec ds = parse_specs();
+  DeclSpec ds;
+  if (cur().k == Tk::Ident && cur().text == "main" && !lookup("main") && t[p + 1].text == "(") {
+    // K&R style `main() { ... }`: gcc accepts it (the return type defaults to int).
+    ds.line = cur().line; ds.col = cur().col;
+    ds.ty = P.types.basic(TK::Int);
+  } else {
+    ds = parse_specs();
+  }
   if (accept(";")) return;  // struct/enum declaration only
   for (;;) {
     Declarator d = parse_declarator(ds.ty, false);
@@ -381,12 +413,16 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
   if (s && s->kind != SymKind::Global) fail_at(d.line, d.col, "'" + d.name + "' redeclared as different kind of symbol");
   bool has_init = is("=");
   if (s) {
-    // Tentative definitions and extern declarations may repeat; initialising twice may not.
+    // Tentative definitions and extern declarations may repeat with the same type (an array
+    // may be completed); initialising twice may not.
+    bool same = s->ty == d.ty || (s->ty->k == TK::Array && d.ty->k == TK::Array && s->ty->base == d.ty->base &&
+                                  (s->ty->incomplete || d.ty->incomplete));
+    if (!same) fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
     if (has_init && s->value) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
     if (!has_init) return;
   }
   const Type* ty = d.ty;
-  if (ty->k == TK::Struct && !ty->sd->complete) fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+  if (ty->k == TK::Struct && !ty->sd->complete) incomplete_object(d);
   if (!s) s = new_sym(SymKind::Global, d.name, ty, d.line, d.col);
   if (has_init) {
     p++;

@@ -77,6 +77,7 @@ class Parser {
   void global_decl();
   void function_def(const Declarator& d, Sym* fsym);
   void declare_global(const DeclSpec& ds, Declarator& d);
+  [[noreturn]] void incomplete_object(const Declarator& d);
   void global_initializer(Sym* s, const Type* ty, u64 off);
   u64 count_init_elems();
   Stmt* local_decl();

@@ -195,7 +195,7 @@ Stmt* Parser::local_decl() {
       if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redeclaration of '" + d.name + "'");
       const Type* ty = d.ty;
       if (ty->k == TK::Void) fail_at(d.line, d.col, "variable '" + d.name + "' declared void");
-      if (ty->k == TK::Struct && !ty->sd->complete) fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+      if (ty->k == TK::Struct && !ty->sd->complete) incomplete_object(d);
       if (ty->k == TK::Array && ty->incomplete) {
         if (!is("=")) fail_at(d.line, d.col, "array size missing in '" + d.name + "'");
         if (peek().k == Tk::Str && ty->base->k == TK::Char) ty = P.types.array(ty->base, peek().text.size() + 1);

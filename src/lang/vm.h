@@ -23,6 +23,7 @@
 
 #include "core/os.h"
 #include "lang/bytecode.h"
+#include "lang/libstate.h"
 #include "lang/memory.h"
 
 namespace pp::lang {
@@ -114,6 +115,8 @@ class Vm {
   const Program& program() const { return P; }
   Os& os() { return os_; }
   int last_child() const { return last_child_; }
+
+  LibState lib;  // the C library's own state (builtins_posix.cpp)
 
   // Helpers for builtins.cpp.
   bool touch(Proc& p, u64 addr, u64 n, bool write);
