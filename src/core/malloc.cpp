@@ -12,7 +12,8 @@
 //
 //   mallopt(M_TRIM_THRESHOLD / M_TOP_PAD / M_MMAP_THRESHOLD / M_MMAP_MAX) sets the value and
 //   freezes the dynamic threshold; M_MMAP_MAX 0 sends every request to the heap, and a
-//   trim threshold of -1 (SIZE_MAX) means free() never gives heap memory back.
+//   trim threshold of -1 (SIZE_MAX) means free() never gives heap memory back. glibc 2.36
+//   accepts any mmap threshold (1 GiB, -1): every request then comes from the heap.
 //   malloc_trim(pad): MADV_DONTNEED on the whole pages inside free chunks, then trims top.
 #include <algorithm>
 
@@ -216,9 +217,8 @@ OpResult& Sys::do_mallopt(Proc& p, int param, int value) {
   switch (param) {
     case -1: A.trim_threshold = v; A.no_dyn_threshold = true; break;  // M_TRIM_THRESHOLD
     case -2: A.top_pad = v; A.no_dyn_threshold = true; break;         // M_TOP_PAD
-    case -3:                                                           // M_MMAP_THRESHOLD
-      if (v > kMmapThresholdMax) { r.ret = 0; break; }                 // above HEAP_MAX_SIZE/2
-      A.mmap_threshold = v; A.no_dyn_threshold = true; break;
+    case -3: A.mmap_threshold = v; A.no_dyn_threshold = true; break;  // M_MMAP_THRESHOLD, any size
+
     case -4: A.mmap_max = value < 0 ? 0 : u64(value); A.no_dyn_threshold = true; break;  // M_MMAP_MAX
     case 1: r.ret = v <= 160 ? 1 : 0; break;                           // M_MXFAST (no page effect)
     default: break;  // M_ARENA_MAX, M_ARENA_TEST, M_PERTURB, M_CHECK_ACTION, unknown: 1

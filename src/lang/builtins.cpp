@@ -379,6 +379,9 @@ bool Vm::builtin(Proc& p, const Ins& in) {
         p.st = PState::Waiting;              // retried when a child exits
         return false;
       }
+      ProcStatus cs = os_.status(done->pid);  // RUSAGE_CHILDREN counts it from now on
+      lib.child_faults[p.pid].first += cs.minflt;
+      lib.child_faults[p.pid].second += cs.majflt;
       OpResult r = os_.wait(p.pid, done->pid);
       std::int64_t v = os_call(r);
       done->reaped = true;

@@ -86,12 +86,10 @@ bool BuiltinCall::getrusage() {
   std::int64_t ru[18] = {};  // struct rusage: two timevals, then 14 longs
   if (who == -1) {
     // RUSAGE_CHILDREN: the children this process has waited for.
-    for (const auto& c : vm.procs_) {
-      if (c->ppid != p.pid || !c->reaped) continue;
-      ProcStatus st = vm.os_.status(c->pid);
-      ru[8] += (std::int64_t)st.minflt;
-      ru[9] += (std::int64_t)st.majflt;
-      ru[4] = std::max<std::int64_t>(ru[4], (std::int64_t)st.vm_rss_kb);
+    auto it = vm.lib.child_faults.find(p.pid);
+    if (it != vm.lib.child_faults.end()) {
+      ru[8] = (std::int64_t)it->second.first;
+      ru[9] = (std::int64_t)it->second.second;
     }
   } else {
     ProcStatus st = vm.os_.status(p.pid);

@@ -25,6 +25,7 @@ struct LibState {
   std::string stop_note;                    // non-empty: the run stopped early on purpose
   std::map<int, SchedState> sched;          // pid → policy (absent: inherited from the parent)
   std::map<std::pair<int, int>, u64> fpos;  // (pid, fd) → offset of read()/write()
+  std::map<int, std::pair<u64, u64>> child_faults;  // pid → minflt, majflt of waited-for children
 };
 
 }  // namespace pp::lang

@@ -492,6 +492,8 @@ bool known_header(const std::string& name) {
   return false;
 }
 
+std::vector<std::string> known_headers() { return {std::begin(kHeaders), std::end(kHeaders)}; }
+
 std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions& opt) {
   Pre p;
   {

@@ -22,5 +22,6 @@ std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions
 
 // True for the system headers the interpreter knows ("stdio.h", "sys/mman.h", ...).
 bool known_header(const std::string& name);
+std::vector<std::string> known_headers();
 
 }  // namespace pp::lang

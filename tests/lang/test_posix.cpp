@@ -1,0 +1,161 @@
+// The POSIX/glibc calls of real-world memory-locking programs, on the model. The
+// expected numbers are what the same programs print on the kernel (Linux 6.x, glibc
+// 2.36; tests/programs/compare.mjs checks that side when run as root).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "engine/run.h"
+#include "lang/builtins.h"
+#include "lang/preproc.h"
+
+namespace {
+
+std::string output(const pp::Trace& t) {
+  std::string out;
+  for (const auto& s : t.steps) out += s.output;
+  return out;
+}
+
+pp::Trace run_file(const std::string& name) {
+  return pp::run_lesson_file(std::string(PP_PROGRAMS_DIR) + "/" + name);
+}
+
+pp::Trace run_text(const char* src) { return pp::run_lesson("prog.c", src); }
+
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+TEST(Posix, RtGuideRecipeNoFaultsOnSecondPool) {
+  pp::Trace t = run_file("rt_wiki_no_trim.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  std::string out = output(t);
+  EXPECT_TRUE(has(out, "2nd malloc() and use generated: Pagefaults, Major:0 (Allowed 0), Minor:0 (Allowed 0)\n")) << out;
+  // Kernel: 25601 (100 MiB of brk heap populated by MCL_FUTURE, plus one).
+  auto at = out.find("malloc() and touch generated  : Pagefaults, Major:0 (Allowed >=0), Minor:");
+  ASSERT_NE(at, std::string::npos) << out;
+  long minor = std::atol(out.c_str() + at + std::strlen("malloc() and touch generated  : Pagefaults, Major:0 (Allowed >=0), Minor:"));
+  EXPECT_GE(minor, 25600);
+  EXPECT_LE(minor, 25700);
+}
+
+TEST(Posix, WithoutMalloptTheHeapIsTrimmedAndRefaults) {
+  // glibc's defaults: a 4 MiB block is an mmap'd chunk, free() unmaps it, the next
+  // malloc (now from the heap: the threshold rose) faults every page again (kernel: 1025, 1024).
+  pp::Trace t = run_text(R"(#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+static long minflt(void) { struct rusage u; getrusage(RUSAGE_SELF, &u); return u.ru_minflt; }
+static long use(void) {
+  long f = minflt();
+  char *b = malloc(4 << 20);
+  for (int i = 0; i < (4 << 20); i += 4096) b[i] = 0;
+  free(b);
+  return minflt() - f;
+}
+int main(void) {
+  long a = use(), b = use();
+  printf("%ld %ld\n", a, b);
+  return 0;
+}
+)");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "1025 1024\n");
+}
+
+TEST(Posix, MalloptValuesAsGlibc236) {
+  pp::Trace t = run_text(R"(#include <malloc.h>
+#include <stdio.h>
+int main(void) {
+  printf("%d %d %d %d\n", mallopt(M_MMAP_THRESHOLD, 1 << 30), mallopt(M_MMAP_THRESHOLD, -1),
+         mallopt(M_MXFAST, 160), mallopt(M_MXFAST, 161));
+  printf("%d %d\n", mallopt(12345, 1), mallopt(M_MMAP_MAX, -1));
+  return 0;
+}
+)");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "1 1 1 0\n1 1\n");  // what the kernel run printed
+}
+
+TEST(Posix, RealTimePolicyNeedsSudo) {
+  // Without the privilege (RLIMIT_RTPRIO 0, no CAP_SYS_NICE) Linux answers EPERM.
+  pp::Trace t = run_text(R"(#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+int main(void) {
+  //@ sudo off
+  struct sched_param p = { 10 };
+  int r = sched_setscheduler(0, SCHED_FIFO, &p);
+  printf("%d %s %d\n", r, strerror(errno), sched_getscheduler(0));
+  p.sched_priority = 0;
+  printf("%d\n", sched_setscheduler(0, SCHED_OTHER, &p));
+  return 0;
+}
+)");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "-1 Operation not permitted 0\n0\n");
+}
+
+TEST(Posix, EndlessRealTimeLoopStopsWithANote) {
+  pp::Trace t = run_file("rt_cyclic.c");
+  EXPECT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_TRUE(has(t.stop_note, "1000 sleeps")) << t.stop_note;
+  ASSERT_FALSE(t.steps.empty());
+  EXPECT_TRUE(has(t.steps.back().say, "Stopped: ")) << t.steps.back().say;
+  EXPECT_TRUE(has(output(t), "cycle 1000: 0 new minor faults\n")) << output(t);
+}
+
+TEST(Posix, PauseEndsTheRunWithANote) {
+  pp::Trace t = run_text(R"(#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+  printf("waiting\n");
+  pause();
+  printf("never\n");
+  return 0;
+}
+)");
+  EXPECT_TRUE(t.errors.empty());
+  EXPECT_EQ(output(t), "waiting\n");
+  EXPECT_TRUE(has(t.stop_note, "pause()")) << t.stop_note;
+}
+
+TEST(Posix, KandRMainGetcharAndWrite) {
+  pp::Trace t = run_file("kr_style.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "locking 2 MiB in 16 pieces\npress enter to unlock...\n(no input: going on)\nunlocked\nstrncmp: 0\n");
+}
+
+TEST(Posix, SyscallByNumberIsTheLibraryCall) {
+  pp::Trace t = run_file("syscall_mlock.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t),
+            "two mappings of 64 pages\nsyscall(SYS_mlock) = 0\n  faults while locking: 64\n"
+            "syscall(SYS_mlock2, ONFAULT) = 0\n  faults while locking: 0\n  faults touching half: 32\n"
+            "bad flag: Invalid argument\nmunlock: 0, munlock: 0\npid matches: yes\n");
+}
+
+TEST(Posix, ChildrenFaultsAfterWait) {
+  pp::Trace t = run_file("fork_children.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "child exited with 0\nchild took at least 256 faults: yes\nparent major faults: 0\n");
+}
+
+TEST(Posix, ReadmeListsEveryLibraryFunction) {
+  // lessons/README.md's list of supported calls is checked against the interpreter's table.
+  std::ifstream f(std::string(PP_LESSONS_DIR) + "/README.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string readme = ss.str();
+  for (int i = 0; i < pp::lang::BI_COUNT; i++) {
+    std::string n = pp::lang::builtin_name(i);
+    if (n.rfind("__", 0) == 0) continue;  // the compiler's own helpers
+    EXPECT_TRUE(has(readme, "`" + n + "`")) << n << " is missing from lessons/README.md";
+  }
+  for (const std::string& h : pp::lang::known_headers())
+    EXPECT_TRUE(has(readme, "`<" + h + ">`")) << h << " is missing from lessons/README.md";
+}
+
+}  // namespace
