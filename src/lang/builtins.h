@@ -26,7 +26,10 @@ namespace pp::lang {
   X(sched_get_priority_max) X(sched_get_priority_min) X(sched_setaffinity) X(sched_yield) \
   X(clock_nanosleep) X(clock_getres) X(gettimeofday) \
   X(getchar) X(pause) X(read) X(write) X(pread) X(pwrite) X(fsync) X(posix_fadvise) \
-  X(memfd_create) X(syscall) X(gettid)
+  X(memfd_create) X(syscall) X(gettid) \
+  X(pthread_create) X(pthread_join) X(pthread_self) X(pthread_attr_init) X(pthread_attr_destroy) \
+  X(pthread_attr_setstacksize) X(pthread_attr_getstacksize) X(pthread_attr_setschedpolicy) \
+  X(pthread_attr_setschedparam) X(pthread_attr_setinheritsched)
 
 enum Builtin : int {
 #define PP_BI_ENUM(n) BI_##n,
@@ -35,6 +38,9 @@ enum Builtin : int {
 #undef PP_BI_ENUM
   BI_COUNT
 };
+
+// A function named as pthread_create's start routine becomes this tag | its index.
+constexpr long long kThreadFnTag = 0x7f0d000000000000LL;
 
 int builtin_id(const std::string& name);  // -1 when not a library function
 const char* builtin_name(int id);

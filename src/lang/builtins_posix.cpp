@@ -260,7 +260,9 @@ bool BuiltinCall::run() {
     }
     case BI_syscall: return syscall();
     case BI_gettid: return finish(p.pid);
-    default: break;
+    default:
+      if (in.a >= BI_pthread_create) return pthread();
+      break;
   }
   vm.fail(std::string("library function '") + builtin_name(in.a) + "' is not implemented");
   return false;
@@ -275,15 +277,13 @@ namespace pp::lang {
 bool not_modelled(const std::string& name) {
   static const char* const kNames[] = {
     // threads
-    "pthread_create", "pthread_join", "pthread_self", "pthread_exit", "pthread_detach",
-    "pthread_attr_init", "pthread_attr_destroy", "pthread_attr_setstacksize", "pthread_attr_getstacksize",
-    "pthread_attr_setstack", "pthread_attr_setguardsize", "pthread_attr_setschedpolicy",
-    "pthread_attr_setschedparam", "pthread_attr_setinheritsched", "pthread_setschedparam",
+    "pthread_exit", "pthread_detach", "pthread_cancel", "pthread_kill",
+    "pthread_attr_setstack", "pthread_attr_setguardsize", "pthread_setschedparam",
     "pthread_getschedparam", "pthread_setaffinity_np", "pthread_getattr_np", "pthread_mutex_init",
     "pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_destroy", "pthread_cond_init",
     "pthread_cond_wait", "pthread_cond_signal", "pthread_cond_broadcast", "pthread_barrier_init",
     "pthread_barrier_wait", "pthread_mutexattr_init", "pthread_mutexattr_setprotocol",
-    "pthread_t", "pthread_attr_t", "pthread_mutex_t", "pthread_cond_t", "pthread_barrier_t",
+    "pthread_mutex_t", "pthread_cond_t", "pthread_barrier_t",
     "pthread_mutexattr_t", "pthread_spinlock_t", "sem_t", "sem_init", "sem_wait", "sem_post",
     // memory
     "mremap", "posix_memalign", "aligned_alloc", "memalign", "valloc", "pvalloc", "mallinfo",

@@ -39,6 +39,8 @@ struct BuiltinCall {
   bool io();
   bool syscall();
   SchedState sched_of(int pid) const;
+  bool pthread();
+  bool pthread_create();
 };
 
 }  // namespace pp::lang

@@ -492,6 +492,19 @@ Expr* Parser::call(Sym* f, const Token& name_tok) {
   std::vector<Expr*> args;
   if (!is(")")) {
     for (;;) {
+      // pthread_create's start routine: a function's name is the one function
+      // "pointer" the interpreter takes (it names the function to run).
+      if (f->name == "pthread_create" && args.size() == 2 && cur().k == Tk::Ident && t[p + 1].k == Tk::Punct &&
+          (t[p + 1].text == "," || t[p + 1].text == ")")) {
+        Sym* fn = lookup(cur().text);
+        if (fn && fn->kind == SymKind::Func) {
+          args.push_back(int_lit(kThreadFnTag | (i64)fn->func, P.types.ptr(P.types.basic(TK::Void)), cur().line, cur().col));
+          p++;
+          if (is(")")) break;
+          expect(",", "in argument list");
+          continue;
+        }
+      }
       args.push_back(assignment());
       if (is(")")) break;
       expect(",", "in argument list");

@@ -63,6 +63,14 @@ int getchar(void); int pause(void); ssize_t read(int fd, void *buf, size_t n); s
 ssize_t pread(int fd, void *buf, size_t n, off_t off); ssize_t pwrite(int fd, const void *buf, size_t n, off_t off);
 int fsync(int fd); int posix_fadvise(int fd, off_t off, off_t len, int advice);
 int memfd_create(const char *name, unsigned int flags); long syscall(long number, ...); pid_t gettid(void);
+typedef unsigned long pthread_t; typedef struct { unsigned long __size[7]; } pthread_attr_t;
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *start_routine, void *arg);
+int pthread_join(pthread_t thread, void **retval); pthread_t pthread_self(void);
+int pthread_attr_init(pthread_attr_t *attr); int pthread_attr_destroy(pthread_attr_t *attr);
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size); int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
+int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param);
+int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
 )";
 }
 

@@ -390,6 +390,7 @@ void Vm::exec_one(Proc& p) {
       p.vs.resize(std::min(p.vs.size(), fr.vbase));
       p.sp = fr.fp;
       p.once_depth = fr.once_depth;
+      if (fr.thread) { thread_return(p, fr, v); return; }
       if (p.frames.empty()) { exit_proc(p, (int)v, false); return; }  // main returned
       push(v);
       p.pc = fr.ret_pc;

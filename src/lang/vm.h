@@ -37,6 +37,7 @@ struct Frame {
   std::size_t vbase = 0;
   int once_depth = 0;
   int caller_stmt = -1;  // the statement the call was made from (steps resume there)
+  int thread = 0;        // > 0: the start routine of that thread (builtins_posix.cpp)
 };
 
 struct FileDesc {
@@ -141,6 +142,7 @@ class Vm {
   void schedule();
   void switch_to(Proc* next);
   void push_ready(Proc* p);
+  void thread_return(Proc& p, const Frame& fr, std::int64_t v);  // builtins_posix.cpp
 
   const Program& P;
   const Code& C;
