@@ -35,7 +35,9 @@ u64 count_events(const Step& s, EventKind k) {
 }
 
 void print_step(const Step& s) {
-  std::printf("step %d  line %d  pid %d  %s\n", s.index, s.line, s.pid, s.index == 0 ? "(process started)" : s.source.c_str());
+  std::printf("step %d  line %d  pid %d  ", s.index, s.line, s.pid);
+  if (s.tid && s.tid != s.pid) std::printf("thread %d  ", s.tid);
+  std::printf("%s\n", s.index == 0 ? "(process started)" : s.source.c_str());
   if (!s.call.empty()) {
     std::printf("    %s -> %lld", s.call.c_str(), (long long)s.ret);
     if (s.err) std::printf("  errno %s (%s)", errno_name(s.err) ? errno_name(s.err) : "?", errno_text(s.err));

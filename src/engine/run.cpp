@@ -23,6 +23,7 @@ struct Pending {
   bool open = false;
   bool active = false, forced = false, with_notes = false;
   int pid = 0, stmt = -1;
+  int tid = 0;  // the thread (its pid when the main thread)
   std::vector<std::string> calls;  // distinct call texts, in order
   std::vector<int> repeats;
   bool more_calls = false;
@@ -71,6 +72,7 @@ class Runner final : public lang::VmHooks {
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
+    P_.tid = vm_->thread_id(p);
     P_.stmt = stmt;
     P_.with_notes = true;
     const StepNotes& n = L_.notes[stmt];
@@ -128,6 +130,7 @@ class Runner final : public lang::VmHooks {
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
+    P_.tid = vm_->thread_id(p);
     P_.stmt = p.cur_stmt;
   }
 
@@ -168,6 +171,7 @@ class Runner final : public lang::VmHooks {
     Step s;
     s.index = (int)T_.steps.size();
     s.pid = pd.pid;
+    s.tid = pd.tid ? pd.tid : pd.pid;
     if (pd.stmt >= 0) {
       const auto& si = L_.prog->stmts[pd.stmt];
       s.line = si.line;

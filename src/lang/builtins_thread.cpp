@@ -145,6 +145,12 @@ bool BuiltinCall::pthread_create() {
   return true;
 }
 
+int Vm::thread_id(const Proc& p) const {
+  for (auto it = p.frames.rbegin(); it != p.frames.rend(); ++it)
+    if (it->thread) return lib.threads[(std::size_t)it->thread - 1].tid;
+  return p.pid;
+}
+
 // The start routine returned `v`: the thread ends, glibc gives back the stack pages
 // below its last frames, and the creator continues after pthread_create.
 void Vm::thread_return(Proc& p, const Frame& fr, std::int64_t v) {

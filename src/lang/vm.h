@@ -118,6 +118,8 @@ class Vm {
   int last_child() const { return last_child_; }
 
   LibState lib;  // the C library's own state (builtins_posix.cpp)
+  // The thread running in p: its tid inside a pthread_create'd start routine, else p.pid.
+  int thread_id(const Proc& p) const;
 
   // Helpers for builtins.cpp.
   bool touch(Proc& p, u64 addr, u64 n, bool write);

@@ -143,6 +143,40 @@ TEST(Posix, ChildrenFaultsAfterWait) {
   EXPECT_EQ(output(t), "child exited with 0\nchild took at least 256 faults: yes\nparent major faults: 0\n");
 }
 
+TEST(Posix, ThreadStacksAreMappingsLockedUnderMclFuture) {
+  pp::Trace t = run_file("rt_thread_stack.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  std::string out = output(t);
+  // Kernel lines (the first thread's total is glibc's one-time set-up, not compared).
+  EXPECT_TRUE(has(out, "attr stack size: 262144\nnew thread, new locked stack:\n"
+                       "  in the thread: 0 faults touching 64 KiB of stack\n"
+                       "  thread 1 returned 1; 64 faults in all\n"
+                       "same size again (glibc reuses the stack):\n"
+                       "  in the thread: 0 faults touching 64 KiB of stack\n"
+                       "  thread 2 returned 2; 0 faults in all\n")) << out;
+  EXPECT_FALSE(has(out, "was accepted")) << out;
+  // The locked stack: mmap(256 KiB + guard, PROT_NONE), then mprotect of all but the
+  // guard page populates exactly the 64 stack pages.
+  int locked_creates = 0;
+  for (const auto& s : t.steps) {
+    if (!has(s.call, "pthread_create") || s.minflt != 64) continue;
+    pp::u64 populated = 0;
+    for (const auto& e : s.events) if (e.kind == pp::EventKind::Populate) populated += e.npages;
+    EXPECT_EQ(populated, 64u);
+    locked_creates++;
+  }
+  EXPECT_EQ(locked_creates, 1);
+  // Steps say which thread ran them: the start routine's statements are the thread's.
+  int in_thread = 0, in_main = 0;
+  for (const auto& s : t.steps) {
+    if (has(s.source, "memset(prefault")) { EXPECT_NE(s.tid, s.pid); in_thread++; }
+    if (has(s.source, "pthread_create(&thread")) { EXPECT_EQ(s.tid, s.pid); in_main++; }
+  }
+  EXPECT_EQ(in_thread, 3);
+  EXPECT_GE(in_main, 3);
+  EXPECT_TRUE(has(pp::step_json(t, t.steps[3]), "\"tid\":")) << pp::step_json(t, t.steps[3]);
+}
+
 TEST(Posix, ReadmeListsEveryLibraryFunction) {
   // lessons/README.md's list of supported calls is checked against the interpreter's table.
   std::ifstream f(std::string(PP_LESSONS_DIR) + "/README.md");
