@@ -10,6 +10,7 @@
 namespace pp::lang {
 
 namespace {
+constexpr u64 kPage = 4096;
 constexpr int kSchedOther = 0, kSchedFifo = 1, kSchedRr = 2, kSchedBatch = 3, kSchedIdle = 5;
 constexpr int kResetOnFork = 0x40000000;
 constexpr double kRealtimeBaseUs = 1.7e15, kMonotonicBaseUs = 1e9;  // as clock_gettime
@@ -260,6 +261,16 @@ bool BuiltinCall::run() {
     }
     case BI_syscall: return syscall();
     case BI_gettid: return finish(p.pid);
+    case BI___alloca: {
+      // A variable-length array: the stack pointer moves down; nothing is touched yet.
+      u64 n = (uarg(0) + 15) & ~u64(15);
+      if (uarg(0) > (64ull << 20) || n + kPage > p.sp) {
+        vm.fail("stack overflow: a variable-length array of " + std::to_string(uarg(0)) + " bytes");
+        return false;
+      }
+      p.sp -= n;
+      return finish((std::int64_t)p.sp);
+    }
     default:
       if (in.a >= BI_pthread_create) return pthread();
       break;

@@ -363,6 +363,12 @@ Expr* Parser::unary() {
     } else {
       if (t[p - 1].text == "(") p--;
       Expr* e = unary();
+      auto vla = e->k == EK::Var ? vla_bytes.find(e->sym) : vla_bytes.end();
+      if (vla != vla_bytes.end()) {  // sizeof a variable-length array: its run-time size
+        Expr* v = mk(EK::Var, vla->second->ty, at.line, at.col);
+        v->sym = vla->second;
+        return rvalue(v);
+      }
       ty = e->ty;
     }
     if (ty->k == TK::Func) fail(at, "invalid application of 'sizeof' to a function type");

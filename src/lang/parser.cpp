@@ -46,7 +46,7 @@ int setrlimit(int res, const struct rlimit *rl); int getrlimit(int res, struct r
 unsigned int sleep(unsigned int s); int usleep(useconds_t us); int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_gettime(clockid_t clk, struct timespec *ts); time_t time(time_t *t);
 long sysconf(int name); int getpagesize(void); int ThreadCtl(int cmd, void *data); int procmgr_ability(pid_t pid, ...);
-void __zero(void *p, size_t n); void __initcopy(void *d, const void *s, size_t n);
+void __zero(void *p, size_t n); void __initcopy(void *d, const void *s, size_t n); void *__alloca(size_t n);
 struct rusage { struct timeval ru_utime; struct timeval ru_stime; long ru_maxrss; long ru_ixrss; long ru_idrss;
   long ru_isrss; long ru_minflt; long ru_majflt; long ru_nswap; long ru_inblock; long ru_oublock; long ru_msgsnd;
   long ru_msgrcv; long ru_nsignals; long ru_nvcsw; long ru_nivcsw; };
@@ -301,6 +301,16 @@ Declarator Parser::parse_declarator(const Type* base, bool abstract_ok) {
       p++;
       if (accept("]")) { dims.push_back({0, true}); continue; }
       Expr* e = conditional();
+      bool constant = true;
+      try { constant = const_eval(e).k == ConstVal::Int; } catch (const LangError&) { constant = false; }
+      if (!constant && !vla_ok && scopes.size() == 1 && !d.name.empty())
+        fail_at(d.line, d.col, "variably modified '" + d.name + "' at file scope");
+      if (!constant && vla_ok && dims.empty() && !d.vla_len) {
+        if (!is_integer(rvalue(e)->ty)) fail_at(e->line, e->col, "size of array '" + d.name + "' has non-integer type");
+        d.vla_len = e;  // the outermost dimension of a local: a variable-length array
+        expect("]");
+        continue;
+      }
       i64 n = const_int(e);
       if (n < 0) fail(at, "size of array '" + d.name + "' is negative");
       dims.push_back({(u64)n, false});
@@ -334,6 +344,10 @@ Declarator Parser::parse_declarator(const Type* base, bool abstract_ok) {
     if (ty->k == TK::Array && ty->incomplete) fail_at(d.line, d.col, "array type has incomplete element type");
     ty = P.types.array(ty, dims[i].first, dims[i].second);
     if (size_of(ty) > (1ull << 40)) fail_at(d.line, d.col, "size of array '" + d.name + "' is too large");
+  }
+  if (d.vla_len) {
+    if (is_fn) fail_at(d.line, d.col, "variable-length arrays are supported as local variables only");
+    ty = P.types.ptr(ty);
   }
   if (is_fn) {
     if (ty->k == TK::Array) fail_at(d.line, d.col, "'" + d.name + "' declared as function returning an array");

@@ -24,6 +24,7 @@ struct Declarator {
   std::vector<Sym*> params;  // for a function declarator: parameters (unplaced)
   std::vector<std::string> param_names;
   std::vector<std::pair<int, int>> param_pos;
+  Expr* vla_len = nullptr;  // a local `T name[n]` with n known only at run time (ty is then T*)
 };
 
 
@@ -78,6 +79,7 @@ class Parser {
   void function_def(const Declarator& d, Sym* fsym);
   void declare_global(const DeclSpec& ds, Declarator& d);
   [[noreturn]] void incomplete_object(const Declarator& d);
+  void vla_local(Stmt* st, const Declarator& d);
   void global_initializer(Sym* s, const Type* ty, u64 off);
   u64 count_init_elems();
   Stmt* local_decl();
@@ -89,6 +91,8 @@ class Parser {
   // --- statements (parser.cpp)
   Function* fn = nullptr;
   u64 frame_off = 0;
+  bool vla_ok = false;                 // parsing a local declaration: `T a[n]` may have a run-time n
+  std::map<const Sym*, Sym*> vla_bytes;  // a variable-length array → the local holding its size
   int loop_depth = 0, switch_depth = 0;
   std::vector<std::vector<Stmt*>*> case_lists;
   Stmt* statement();

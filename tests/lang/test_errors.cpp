@@ -62,6 +62,8 @@ const Case kCases[] = {
   {"not_modelled_global_type", "#include <pthread.h>\npthread_mutex_t m;\nint main(void) { return 0; }\n", "2:1: pinpages does not model pthread_mutex_t yet"},
   {"not_modelled_struct", "#include <signal.h>\nint main(void) {\n  struct sigaction sa;\n  return 0;\n}\n", "3:20: pinpages does not model struct sigaction yet"},
   {"not_modelled_syscall", "#include <unistd.h>\n#include <sys/syscall.h>\nint main(void) {\n  syscall(999, 1);\n  return 0;\n}\n", "4:3: pinpages does not model syscall number 999 yet"},
+  {"vla_init", "int main(int argc, char **argv) {\n  int a[argc] = {0};\n  return 0;\n}\n", "2:15: variable-sized object may not be initialized"},
+  {"vla_global", "int n = 3;\nint a[n];\nint main(void) { return 0; }\n", "2:5: variably modified 'a' at file scope"},
   {"conflicting_globals", "double buffer[2048];\nint buffer;\nint main(void) { return 0; }\n", "2:5: conflicting types for 'buffer'"},
 };
 

@@ -177,6 +177,15 @@ TEST(Posix, ThreadStacksAreMappingsLockedUnderMclFuture) {
   EXPECT_TRUE(has(pp::step_json(t, t.steps[3]), "\"tid\":")) << pp::step_json(t, t.steps[3]);
 }
 
+TEST(Posix, VariableLengthArrayOnTheStack) {
+  pp::Trace t = run_file("vla_stack_check.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  // The kernel printed exactly this (the [stack] VMA of 132 KiB was locked by mlockall).
+  EXPECT_EQ(output(t), "3 sizes, 24 bytes of them\n  used 65536 bytes of stack\n64 KiB: 0 new faults\n"
+                       "  used 131072 bytes of stack\n128 KiB: 1 new faults\n"
+                       "  used 196608 bytes of stack\n192 KiB: 16 new faults\n");
+}
+
 TEST(Posix, ReadmeListsEveryLibraryFunction) {
   // lessons/README.md's list of supported calls is checked against the interpreter's table.
   std::ifstream f(std::string(PP_LESSONS_DIR) + "/README.md");
