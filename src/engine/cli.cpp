@@ -135,6 +135,7 @@ int lesson_run_command(const std::vector<std::string>& args) {
     else print_step(s);
   }
   std::fflush(stdout);
+  for (const Diagnostic& d : t.warnings) std::fprintf(stderr, "%s", d.format().c_str());
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
   if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
@@ -168,6 +169,7 @@ int lesson_check_command(const std::vector<std::string>& args) {
       o.os = k;
       Trace t = run_lesson(file, text, o);
       const char* osn = k == OsKind::Qnx ? "qnx" : "linux";
+      for (const Diagnostic& d : t.warnings) std::fprintf(stderr, "%s", d.format().c_str());
       if (!t.errors.empty() || !t.expect_failures.empty()) {
         for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
         for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());

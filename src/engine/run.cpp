@@ -245,6 +245,7 @@ class Runner final : public lang::VmHooks {
 Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt) {
   Trace t;
   t.meta = L.meta;
+  t.warnings = L.warnings;
   if (!L.errors.empty()) { t.errors = L.errors; return t; }
   try {
     Runner r(L, os, opt, t);

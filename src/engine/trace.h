@@ -26,6 +26,7 @@ namespace pp {
 
 // A diagnostic in a lesson: printed as "file:line:col: message" + the source line.
 struct Diagnostic {
+  bool warning = false;  // gcc would warn and still compile it
   std::string file;
   int line = 0, col = 0;
   std::string message;
@@ -89,6 +90,7 @@ struct Trace {
   LessonMeta meta;
   std::vector<Step> steps;       // steps[0] is the start state
   std::vector<Diagnostic> errors;  // non-empty: the run stopped early with these
+  std::vector<Diagnostic> warnings;  // what gcc would warn about; the program still runs
   std::vector<std::string> expect_failures;  // //@ expect facts that did not hold
   bool truncated = false;        // hit the step limit
   std::string stop_note;         // the program stopped early on purpose (endless real-time loop, pause())

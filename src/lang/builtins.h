@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace pp::lang {
 
@@ -48,5 +49,10 @@ const char* builtin_name(int id);
 // Real C/POSIX names (functions and types) the interpreter does not model: using one is
 // reported as "pinpages does not model NAME yet" instead of a missing declaration.
 bool not_modelled(const std::string& name);
+
+// The headers that declare a library function ("sys/mman.h" for mlock), first the usual one.
+std::vector<std::string> headers_declaring(const std::string& name);
+// True when #include <inc> declares what <h> declares (pthread.h brings sched.h and time.h).
+bool header_provides(const std::string& inc, const std::string& h);
 
 }  // namespace pp::lang

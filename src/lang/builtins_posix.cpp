@@ -326,3 +326,68 @@ bool not_modelled(const std::string& name) {
 }
 
 }  // namespace pp::lang
+
+namespace pp::lang {
+
+namespace {
+// Library function → the headers declaring it (glibc 2.36), the usual one first.
+struct Decl { const char* names; const char* headers; };
+const Decl kDecls[] = {
+  {"printf fprintf puts putchar perror snprintf sprintf fflush getchar", "stdio.h"},
+  {"strerror strlen strcpy strncpy strcat strcmp strncmp memcmp memset memcpy memmove", "string.h"},
+  {"atoi atol strtol strtoul abs labs rand srand exit abort", "stdlib.h"},
+  {"malloc calloc realloc free", "stdlib.h malloc.h"},
+  {"mallopt malloc_trim", "malloc.h"},
+  {"mmap munmap mprotect madvise mincore mlock mlock2 munlock mlockall munlockall memfd_create", "sys/mman.h"},
+  {"open posix_fadvise", "fcntl.h"},
+  {"close ftruncate unlink brk sbrk fork getpid getppid getuid geteuid execl execlp execv execvp _exit "
+   "sleep usleep sysconf getpagesize read write pread pwrite fsync pause syscall gettid", "unistd.h"},
+  {"wait waitpid", "sys/wait.h"},
+  {"setrlimit getrlimit getrusage", "sys/resource.h"},
+  {"nanosleep clock_gettime clock_getres clock_nanosleep time", "time.h"},
+  {"gettimeofday", "sys/time.h"},
+  {"sched_setscheduler sched_getscheduler sched_setparam sched_getparam sched_get_priority_max "
+   "sched_get_priority_min sched_setaffinity sched_yield", "sched.h"},
+  {"pthread_create pthread_join pthread_self pthread_attr_init pthread_attr_destroy pthread_attr_setstacksize "
+   "pthread_attr_getstacksize pthread_attr_setschedpolicy pthread_attr_setschedparam pthread_attr_setinheritsched",
+   "pthread.h"},
+  {"ThreadCtl", "sys/neutrino.h"},
+  {"procmgr_ability", "sys/procmgr.h"},
+};
+
+std::vector<std::string> words(const char* s) {
+  std::vector<std::string> out;
+  std::string w;
+  for (const char* c = s;; c++) {
+    if (*c == ' ' || *c == '\0') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+      if (!*c) break;
+    } else {
+      w += *c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> headers_declaring(const std::string& name) {
+  for (const Decl& d : kDecls)
+    for (const std::string& n : words(d.names))
+      if (n == name) return words(d.headers);
+  return {};
+}
+
+bool header_provides(const std::string& inc, const std::string& h) {
+  if (inc == h) return true;
+  // glibc headers that include others' declarations.
+  static const char* const kAlso[][2] = {
+    {"pthread.h", "sched.h"}, {"pthread.h", "time.h"}, {"sys/resource.h", "sys/time.h"},
+    {"sys/wait.h", "signal.h"}, {"sys/time.h", "sys/select.h"},
+  };
+  for (const auto& a : kAlso)
+    if (inc == a[0] && h == a[1]) return true;
+  return false;
+}
+
+}  // namespace pp::lang

@@ -494,6 +494,18 @@ Expr* Parser::primary() {
 }
 
 Expr* Parser::call(Sym* f, const Token& name_tok) {
+  if (check_includes && !f->program_declared && P.funcs[f->func].builtin >= 0 && !warned.count(f->name)) {
+    // The interpreter knows every library function; gcc only knows those a header declared.
+    std::vector<std::string> hs = headers_declaring(f->name);
+    bool seen = hs.empty();
+    for (const std::string& h : hs)
+      for (const std::string& inc : included) seen = seen || header_provides(inc, h);
+    if (!seen) {
+      warned.insert(f->name);
+      P.warnings.push_back(LangError{name_tok.line, name_tok.col,
+                                     "implicit declaration of function '" + f->name + "' (include <" + hs[0] + ">)"});
+    }
+  }
   p++;  // (
   std::vector<Expr*> args;
   if (!is(")")) {
@@ -669,7 +681,8 @@ ConstVal Parser::const_eval(Expr* e) {
   }
 }
 
-std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src) {
+std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src,
+                                       const std::vector<std::string>* included) {
   auto prog = std::make_unique<Program>();
   // The prelude's tokens come first (at line 0, never shown), then the lesson's.
   static const std::vector<Token> prelude = [] {
@@ -682,6 +695,8 @@ std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std
   all.insert(all.end(), toks.begin(), toks.end());
   if (all.empty() || all.back().k != Tk::End) { Token e; e.k = Tk::End; all.push_back(e); }
   Parser ps(all, src, *prog);
+  if (included) ps.included = *included;
+  ps.check_includes = included != nullptr;
   ps.parse_translation_unit();
   // Statement token indexes refer to `all`; make them relative to the lesson's tokens.
   for (auto& s : prog->stmts) s.tok -= (int)prelude.size();

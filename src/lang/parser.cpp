@@ -401,8 +401,10 @@ void Parser::global_decl() {
     } else if (d.ty->k == TK::Func) {
       Sym* s = lookup(d.name);
       if (s && s->kind != SymKind::Func) fail_at(d.line, d.col, "'" + d.name + "' redeclared as different kind of symbol");
+      if (s && d.line > 0) s->program_declared = true;
       if (!s) {
         s = new_sym(SymKind::Func, d.name, d.ty, d.line, d.col);
+        s->program_declared = d.line > 0;  // the prelude's tokens are at line 0
         s->func = (int)P.funcs.size();
         P.funcs.push_back(Function{});
         Function& f = P.funcs.back();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,9 @@ class Parser {
   // --- statements (parser.cpp)
   Function* fn = nullptr;
   u64 frame_off = 0;
+  std::vector<std::string> included;  // headers the program #included
+  bool check_includes = false;        // warn, as gcc does, about library calls with no header
+  std::set<std::string> warned;
   bool vla_ok = false;                 // parsing a local declaration: `T a[n]` may have a run-time n
   std::map<const Sym*, Sym*> vla_bytes;  // a variable-length array → the local holding its size
   int loop_depth = 0, switch_depth = 0;

@@ -208,6 +208,7 @@ constexpr size_t kMaxTokens = 2'000'000;  // a macro bomb is an error, not a han
 struct Pre {
   std::map<std::string, Macro> macros;
   std::vector<Token> out;
+  std::vector<std::string> included;
 
   [[noreturn]] static void fail(const Token& t, std::string m) { throw LangError{t.line, t.col, std::move(m)}; }
 
@@ -464,6 +465,7 @@ struct Pre {
           fail(d, "#include expects \"FILENAME\" or <FILENAME>");
         }
         if (!known_header(h)) fail(d, h + ": No such file or directory");
+        included.push_back(h);
         continue;
       }
       if (name == "define") { define(d, rest); continue; }
@@ -507,6 +509,7 @@ std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions
     p.macros = std::move(boot.macros);
   }
   p.run(in);
+  if (opt.included) *opt.included = p.included;
   return std::move(p.out);
 }
 

@@ -16,6 +16,7 @@ namespace pp::lang {
 
 struct PreprocOptions {
   bool qnx = false;  // defines __QNX__/__QNXNTO__ instead of __linux__
+  std::vector<std::string>* included = nullptr;  // out: the headers the program #included
 };
 
 std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions& opt);  // throws LangError

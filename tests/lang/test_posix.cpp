@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -184,6 +185,47 @@ TEST(Posix, VariableLengthArrayOnTheStack) {
   EXPECT_EQ(output(t), "3 sizes, 24 bytes of them\n  used 65536 bytes of stack\n64 KiB: 0 new faults\n"
                        "  used 131072 bytes of stack\n128 KiB: 1 new faults\n"
                        "  used 196608 bytes of stack\n192 KiB: 16 new faults\n");
+}
+
+TEST(Posix, MissingHeaderIsGccsWarning) {
+  // gcc 12: "2:13: warning: implicit declaration of function 'malloc'", same positions.
+  pp::Trace t = run_text("int main(void) {\n  char *p = malloc(10);\n  mlock(p, 10);\n  mlock(p, 10);\n  return 0;\n}\n");
+  EXPECT_TRUE(t.errors.empty());
+  ASSERT_EQ(t.warnings.size(), 2u);  // once per function, as gcc
+  EXPECT_EQ(t.warnings[0].line, 2);
+  EXPECT_EQ(t.warnings[0].col, 13);
+  EXPECT_EQ(t.warnings[0].message, "implicit declaration of function 'malloc' (include <stdlib.h>)");
+  EXPECT_EQ(t.warnings[1].line, 3);
+  EXPECT_EQ(t.warnings[1].col, 3);
+  EXPECT_EQ(t.warnings[1].message, "implicit declaration of function 'mlock' (include <sys/mman.h>)");
+  EXPECT_EQ(t.warnings[0].format().rfind("prog.c:2:13: warning: implicit declaration", 0), 0u) << t.warnings[0].format();
+  // With the header, or the program's own declaration, there is nothing to say.
+  EXPECT_TRUE(run_text("#include <stdlib.h>\nint mlock(const void *a, size_t n);\nint main(void) {\n"
+                       "  char *p = malloc(10);\n  return mlock(p, 10);\n}\n").warnings.empty());
+  // pthread.h declares the sched_* calls too.
+  EXPECT_TRUE(run_text("#include <pthread.h>\nint main(void) {\n  return sched_yield();\n}\n").warnings.empty());
+}
+
+TEST(Posix, EveryLibraryFunctionHasItsHeader) {
+  for (int i = 0; i < pp::lang::BI_COUNT; i++) {
+    std::string n = pp::lang::builtin_name(i);
+    if (n.rfind("__", 0) == 0) continue;
+    std::vector<std::string> hs = pp::lang::headers_declaring(n);
+    ASSERT_FALSE(hs.empty()) << n;
+    for (const std::string& h : hs) EXPECT_TRUE(pp::lang::known_header(h)) << n << " in " << h;
+  }
+}
+
+TEST(Posix, LessonsAndProgramsNeedNoImplicitDeclarations) {
+  for (const char* dir : {PP_LESSONS_DIR, PP_PROGRAMS_DIR}) {
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() != ".c") continue;
+      pp::RunOptions o;
+      o.max_steps = 1;
+      pp::Trace t = pp::run_lesson_file(e.path().string(), o);
+      EXPECT_TRUE(t.warnings.empty()) << e.path() << ": " << (t.warnings.empty() ? "" : t.warnings[0].format());
+    }
+  }
 }
 
 TEST(Posix, ReadmeListsEveryLibraryFunction) {
