@@ -421,6 +421,8 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (r.err) return finish(-1);
       p.layout = lay;
       p.fds.clear();
+      lib.optind = 1;  // a new image starts its getopt afresh
+      lib.nextchar = 0;
       setup_image(p, argv);  // the new image: the lesson's main() again, with this argv
       return true;
     }

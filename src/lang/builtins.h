@@ -30,7 +30,8 @@ namespace pp::lang {
   X(memfd_create) X(syscall) X(gettid) \
   X(pthread_create) X(pthread_join) X(pthread_self) X(pthread_attr_init) X(pthread_attr_destroy) \
   X(pthread_attr_setstacksize) X(pthread_attr_getstacksize) X(pthread_attr_setschedpolicy) \
-  X(pthread_attr_setschedparam) X(pthread_attr_setinheritsched) X(__alloca)
+  X(pthread_attr_setschedparam) X(pthread_attr_setinheritsched) X(__alloca) \
+  X(getopt) X(getopt_long)
 
 enum Builtin : int {
 #define PP_BI_ENUM(n) BI_##n,

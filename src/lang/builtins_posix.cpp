@@ -271,6 +271,7 @@ bool BuiltinCall::run() {
       p.sp -= n;
       return finish((std::int64_t)p.sp);
     }
+    case BI_getopt: case BI_getopt_long: return getopt();
     default:
       if (in.a >= BI_pthread_create) return pthread();
       break;
@@ -310,7 +311,6 @@ bool not_modelled(const std::string& name) {
     "sched_rr_get_interval", "sched_setattr", "sched_getattr", "struct sched_attr", "setpriority",
     "getpriority", "nice", "prctl", "iopl", "ioperm",
     // options, files, stdio
-    "getopt", "getopt_long", "optarg", "optind", "opterr", "optopt", "struct option",
     "fopen", "fclose", "fgets", "fputs", "fputc", "fgetc", "getc", "putc", "fread", "fwrite",
     "fscanf", "scanf", "sscanf", "getline", "setvbuf", "setbuf", "fileno", "mkstemp", "tmpfile",
     "stat", "fstat", "lstat", "struct stat", "lseek", "dup", "dup2", "pipe", "select", "poll",
@@ -342,6 +342,8 @@ const Decl kDecls[] = {
   {"open posix_fadvise", "fcntl.h"},
   {"close ftruncate unlink brk sbrk fork getpid getppid getuid geteuid execl execlp execv execvp _exit "
    "sleep usleep sysconf getpagesize read write pread pwrite fsync pause syscall gettid", "unistd.h"},
+  {"getopt", "unistd.h getopt.h"},
+  {"getopt_long", "getopt.h"},
   {"wait waitpid", "sys/wait.h"},
   {"setrlimit getrlimit getrusage", "sys/resource.h"},
   {"nanosleep clock_gettime clock_getres clock_nanosleep time", "time.h"},

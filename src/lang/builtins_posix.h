@@ -41,6 +41,7 @@ struct BuiltinCall {
   SchedState sched_of(int pid) const;
   bool pthread();
   bool pthread_create();
+  bool getopt();
 };
 
 }  // namespace pp::lang

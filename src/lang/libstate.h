@@ -44,7 +44,8 @@ struct LibState {
   std::string stop_note;                    // non-empty: the run stopped early on purpose
   std::map<int, SchedState> sched;          // pid → policy (absent: inherited from the parent)
   std::map<std::pair<int, int>, u64> fpos;  // (pid, fd) → offset of read()/write()
-  std::map<int, std::pair<u64, u64>> child_faults;  // pid → minflt, majflt of waited-for children
+  std::map<int, std::pair<u64, u64>> child_faults;
+  int optind = 1, nextchar = 0;  // getopt's position (also in the globals, when declared)  // pid → minflt, majflt of waited-for children
 };
 
 }  // namespace pp::lang

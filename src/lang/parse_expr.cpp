@@ -460,6 +460,7 @@ Expr* Parser::primary() {
       if (starts_type()) fail(at, "expected expression before '" + at.text + "'");
       p++;
       Sym* s = lookup(at.text);
+      if (!s) s = getopt_global(at.text);
       if (!s) {
         if (at.text == "errno") return mk(EK::Errno, P.types.basic(TK::Int), at.line, at.col);
         if (not_modelled(at.text)) fail(at, "pinpages does not model " + at.text + (is("(") ? "()" : "") + " yet");

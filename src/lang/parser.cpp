@@ -71,6 +71,9 @@ int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size); int pthread_at
 int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
 int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param);
 int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
+struct option { const char *name; int has_arg; int *flag; int val; };
+int getopt(int argc, char *const argv[], const char *optstring);
+int getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts, int *longindex);
 )";
 }
 
@@ -373,6 +376,31 @@ void Parser::incomplete_object(const Declarator& d) {
   const std::string tag = (d.ty->sd->is_union ? "union " : "struct ") + d.ty->sd->tag;
   if (not_modelled(tag)) fail_at(d.line, d.col, "pinpages does not model " + tag + " yet");
   fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+}
+
+// getopt's globals (optarg, optind, opterr, optopt) exist only in programs that use
+// them, so that every other program's .data/.bss stays exactly as gcc lays it out.
+Sym* Parser::getopt_global(const std::string& name) {
+  bool ptr = name == "optarg";
+  if (!ptr && name != "optind" && name != "opterr" && name != "optopt") return nullptr;
+  const Type* ty = ptr ? P.types.ptr(P.types.basic(TK::Char)) : P.types.basic(TK::Int);
+  P.sym_pool.push_back(std::make_unique<Sym>());
+  Sym* s = P.sym_pool.back().get();
+  s->kind = SymKind::Global; s->name = name; s->ty = ty;
+  s->named_object = false;
+  scopes.front()[name] = s;
+  bool one = name == "optind" || name == "opterr";  // both start at 1
+  s->section = one ? 0 : 1;
+  u64& sec = one ? P.data_size : P.bss_size;
+  sec = align_up(sec, size_of(ty));
+  s->off = (i64)sec;
+  sec += size_of(ty);
+  if (one) {
+    ConstVal v;
+    v.i = 1;
+    P.ginits.push_back({s, 0, ty, v});
+  }
+  return s;
 }
 
 void Parser::parse_translation_unit() {

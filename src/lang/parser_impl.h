@@ -81,6 +81,7 @@ class Parser {
   void declare_global(const DeclSpec& ds, Declarator& d);
   [[noreturn]] void incomplete_object(const Declarator& d);
   void vla_local(Stmt* st, const Declarator& d);
+  Sym* getopt_global(const std::string& name);
   void global_initializer(Sym* s, const Type* ty, u64 off);
   u64 count_init_elems();
   Stmt* local_decl();

@@ -182,6 +182,9 @@ const char* kPredefined = R"(
 #define __NR_gettid 186
 #define __NR_memfd_create 319
 #define __NR_mlock2 325
+#define no_argument 0
+#define required_argument 1
+#define optional_argument 2
 #define PTHREAD_STACK_MIN 16384
 #define PTHREAD_INHERIT_SCHED 0
 #define PTHREAD_EXPLICIT_SCHED 1

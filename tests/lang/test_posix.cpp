@@ -228,6 +228,16 @@ TEST(Posix, LessonsAndProgramsNeedNoImplicitDeclarations) {
   }
 }
 
+TEST(Posix, GetoptAndGetoptLong) {
+  pp::Trace t = run_file("options.c");
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_EQ(output(t), "no options: running again with some\nsize from '4'\nsize from '2'\n"
+                       "verbose=2 lock=1 size=2 MiB, next argument: rest (optind 7 of 8)\nlocked 2 MiB\n");
+  // A program that never uses optind & co. keeps gcc's layout: no hidden globals.
+  pp::Trace u = run_text("#include <unistd.h>\nint main(int argc, char **argv) {\n  return getopt(argc, argv, \"x\") == -1 ? 0 : 1;\n}\n");
+  EXPECT_TRUE(u.errors.empty());
+}
+
 TEST(Posix, ReadmeListsEveryLibraryFunction) {
   // lessons/README.md's list of supported calls is checked against the interpreter's table.
   std::ifstream f(std::string(PP_LESSONS_DIR) + "/README.md");
