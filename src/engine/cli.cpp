@@ -179,7 +179,7 @@ int lesson_check_command(const std::vector<std::string>& args) {
       size_t facts = 0;
       (void)facts;
       std::printf("ok   %s (%s): %zu steps%s%s\n", file.c_str(), osn, t.steps.size(),
-                  t.stop_note.empty() ? "" : "; stopped: ", t.stop_note.c_str());
+                  t.stop_note.empty() ? "" : "; note: ", t.stop_note.c_str());
     }
   }
   return 0;

@@ -238,6 +238,19 @@ TEST(Posix, GetoptAndGetoptLong) {
   EXPECT_TRUE(u.errors.empty());
 }
 
+TEST(Posix, CliRunEndsNormallyWithTheNoteAndCheckReportsIt) {
+  std::string cli = PP_LESSON_CLI;
+  std::string prog = std::string(PP_PROGRAMS_DIR) + "/rt_cyclic.c";
+  EXPECT_EQ(std::system((cli + " run " + prog + " 2>&1 >/dev/null | grep -q 'rt_cyclic.c: note: stopped after 1000 sleeps'").c_str()), 0);
+  EXPECT_EQ(std::system((cli + " run " + prog + " >/dev/null 2>&1").c_str()), 0);
+  EXPECT_EQ(std::system((cli + " check " + prog + " | grep -q '; note: stopped after 1000 sleeps'").c_str()), 0);
+  // gcc's warning reaches the user of `run`, and the program still runs.
+  std::string f = ::testing::TempDir() + "/no_header.c";
+  std::ofstream(f) << "int main(void) {\n  char *p = malloc(10);\n  return 0;\n}\n";
+  EXPECT_EQ(std::system((cli + " run " + f + " 2>&1 >/dev/null | grep -q 'no_header.c:2:13: warning: implicit declaration of function .malloc.'").c_str()), 0);
+  EXPECT_EQ(std::system((cli + " run " + f + " >/dev/null 2>&1").c_str()), 0);
+}
+
 TEST(Posix, ReadmeListsEveryLibraryFunction) {
   // lessons/README.md's list of supported calls is checked against the interpreter's table.
   std::ifstream f(std::string(PP_LESSONS_DIR) + "/README.md");
