@@ -494,18 +494,25 @@ Expr* Parser::primary() {
   fail(at, "expected expression before " + tok_desc(at));
 }
 
+// True when the program included a header declaring library function `name` (or when
+// the includes are not known: then nothing is reported).
+bool Parser::library_header_included(const std::string& name) const {
+  if (!check_includes) return true;
+  std::vector<std::string> hs = headers_declaring(name);
+  if (hs.empty()) return true;
+  for (const std::string& h : hs)
+    for (const std::string& inc : included)
+      if (header_provides(inc, h)) return true;
+  return false;
+}
+
 Expr* Parser::call(Sym* f, const Token& name_tok) {
-  if (check_includes && !f->program_declared && P.funcs[f->func].builtin >= 0 && !warned.count(f->name)) {
+  if (!f->program_declared && P.funcs[f->func].builtin >= 0 && !warned.count(f->name) &&
+      !library_header_included(f->name)) {
     // The interpreter knows every library function; gcc only knows those a header declared.
-    std::vector<std::string> hs = headers_declaring(f->name);
-    bool seen = hs.empty();
-    for (const std::string& h : hs)
-      for (const std::string& inc : included) seen = seen || header_provides(inc, h);
-    if (!seen) {
-      warned.insert(f->name);
-      P.warnings.push_back(LangError{name_tok.line, name_tok.col,
-                                     "implicit declaration of function '" + f->name + "' (include <" + hs[0] + ">)"});
-    }
+    warned.insert(f->name);
+    P.warnings.push_back(LangError{name_tok.line, name_tok.col, "implicit declaration of function '" + f->name +
+                                                                    "' (include <" + headers_declaring(f->name)[0] + ">)"});
   }
   p++;  // (
   std::vector<Expr*> args;

@@ -429,6 +429,7 @@ void Parser::global_decl() {
     } else if (d.ty->k == TK::Func) {
       Sym* s = lookup(d.name);
       if (s && s->kind != SymKind::Func) fail_at(d.line, d.col, "'" + d.name + "' redeclared as different kind of symbol");
+      bool was_program_declared = s && s->program_declared;
       if (s && d.line > 0) s->program_declared = true;
       if (!s) {
         s = new_sym(SymKind::Func, d.name, d.ty, d.line, d.col);
@@ -439,7 +440,10 @@ void Parser::global_decl() {
         f.name = d.name; f.sym = s; f.sig = d.ty->fn; f.line = d.line; f.col = d.col;
         f.builtin = builtin_id(d.name);
       } else if (s->ty->fn->params.size() != d.ty->fn->params.size() && !s->ty->fn->unspecified && !d.ty->fn->unspecified) {
-        fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
+        // A program may define its own function with a library name whose header it did
+        // not include (gcc accepts that); its definition then replaces the library's.
+        bool own = !was_program_declared && is("{") && !library_header_included(d.name);
+        if (!own) fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
       }
       if (is("{")) {
         if (P.funcs[s->func].body) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");

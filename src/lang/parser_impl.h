@@ -82,6 +82,7 @@ class Parser {
   [[noreturn]] void incomplete_object(const Declarator& d);
   void vla_local(Stmt* st, const Declarator& d);
   Sym* getopt_global(const std::string& name);
+  bool library_header_included(const std::string& name) const;
   void global_initializer(Sym* s, const Type* ty, u64 off);
   u64 count_init_elems();
   Stmt* local_decl();

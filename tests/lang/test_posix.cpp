@@ -202,6 +202,12 @@ TEST(Posix, MissingHeaderIsGccsWarning) {
   // With the header, or the program's own declaration, there is nothing to say.
   EXPECT_TRUE(run_text("#include <stdlib.h>\nint mlock(const void *a, size_t n);\nint main(void) {\n"
                        "  char *p = malloc(10);\n  return mlock(p, 10);\n}\n").warnings.empty());
+  // Without the header a program may define its own function with a library name.
+  pp::Trace own = run_text("#include <stdio.h>\nstatic int pause(int ms) { return ms * 2; }\n"
+                           "int main(void) {\n  printf(\"%d\\n\", pause(21));\n  return 0;\n}\n");
+  EXPECT_TRUE(own.errors.empty()) << own.errors[0].format();
+  EXPECT_EQ(output(own), "42\n");
+  EXPECT_FALSE(run_text("#include <unistd.h>\nint pause(int ms) { return ms; }\nint main(void) { return 0; }\n").errors.empty());
   // pthread.h declares the sched_* calls too.
   EXPECT_TRUE(run_text("#include <pthread.h>\nint main(void) {\n  return sched_yield();\n}\n").warnings.empty());
 }
