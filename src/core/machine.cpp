@@ -91,6 +91,8 @@ OpResult Machine::calloc(int pid, u64 n, u64 size) {
 }
 OpResult Machine::realloc(int pid, u64 ptr, u64 n) { PP_OP(pid, k.do_realloc(p, ptr, n)) }
 OpResult Machine::free(int pid, u64 ptr) { PP_OP(pid, k.do_free(p, ptr)) }
+OpResult Machine::mallopt(int pid, int param, int value) { PP_OP(pid, k.do_mallopt(p, param, value)) }
+OpResult Machine::malloc_trim(int pid, u64 pad) { PP_OP(pid, k.do_malloc_trim(p, pad)) }
 OpResult Machine::touch(int pid, u64 addr, u64 len, bool write) {
   PP_OP(pid, if (k.touch_range(p, addr, len, write)) r.ret = 0)
 }

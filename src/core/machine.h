@@ -143,6 +143,8 @@ class Machine {
   OpResult calloc(int pid, u64 n, u64 size);
   OpResult realloc(int pid, u64 ptr, u64 n);
   OpResult free(int pid, u64 ptr);
+  OpResult mallopt(int pid, int param, int value);
+  OpResult malloc_trim(int pid, u64 pad);
   OpResult touch(int pid, u64 addr, u64 len, bool write);
   OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
   OpResult munmap(int pid, u64 addr, u64 len);

@@ -9,6 +9,12 @@
 //   n ≥ mmap threshold (128 KiB, raised by free() of an mmapped chunk, max 32 MiB):
 //   own anonymous mmap of round_up(request2size(n) + 8, 4096); only the header page is
 //   written, and neighbouring mmaps merge into one VMA.
+//
+//   mallopt(M_TRIM_THRESHOLD / M_TOP_PAD / M_MMAP_THRESHOLD / M_MMAP_MAX) sets the value and
+//   freezes the dynamic threshold; M_MMAP_MAX 0 sends every request to the heap, and a
+//   trim threshold of -1 (SIZE_MAX) means free() never gives heap memory back. glibc 2.36
+//   accepts any mmap threshold (1 GiB, -1): every request then comes from the heap.
+//   malloc_trim(pad): MADV_DONTNEED on the whole pages inside free chunks, then trims top.
 #include <algorithm>
 
 #include "core/costs.h"
@@ -19,7 +25,6 @@ namespace pp::detail {
 namespace {
 constexpr u64 kMinSize = 32, kSizeSz = 8, kTcache = 0x290;
 constexpr u64 kMmapThresholdMax = 32ull << 20;
-constexpr u64 kMaxMmaps = 65536;
 constexpr u64 kConsolidate = 64 * 1024;  // FASTBIN_CONSOLIDATION_THRESHOLD
 inline bool req2size(u64 n, u64& nb) {
   if (n > (u64(1) << 62)) return false;
@@ -65,7 +70,7 @@ struct Mal {
     if (!req2size(n, nb)) return 0;
     if (!k.heap_init(p)) return 0;
     Arena* A = &arena_mut(p);
-    if (nb >= A->mmap_threshold && A->mmaps.size() < kMaxMmaps) {
+    if (nb >= A->mmap_threshold && A->mmaps.size() < A->mmap_max) {
       u64 len = page_up(nb + kSizeSz);
       i64 saved = k.r.ret;
       k.do_mmap(p, 0, len, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0);
@@ -159,7 +164,7 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
     if (A.mmaps[i].addr != c) continue;
     u64 len = A.mmaps[i].len;
     A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i));
-    if (len > A.mmap_threshold && len <= kMmapThresholdMax) {
+    if (!A.no_dyn_threshold && len > A.mmap_threshold && len <= kMmapThresholdMax) {
       A.mmap_threshold = len;          // dynamic threshold (malloc.c: free())
       A.trim_threshold = 2 * len;
     }
@@ -193,15 +198,62 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
     A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i));
   }
   u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
-  if (merged >= kConsolidate && top_size >= A.trim_threshold) {
-    // systrim(top_pad): give back whole pages above top + pad.
-    u64 area = top_size - kMinSize - 1;
-    if (area > A.top_pad) {
-      u64 extra = (area - A.top_pad) & ~(kPageSize - 1);
-      if (extra) do_brk(p, p.brk - extra);
-    }
-  }
+  if (merged >= kConsolidate && top_size >= A.trim_threshold) systrim(p, A.top_pad);
   r.ret = 0;
+  r.err = err::OK;
+  return r;
+}
+
+bool Sys::systrim(Proc& p, u64 pad) {
+  // Whole pages above top + pad go back to the kernel.
+  const Arena& A = *p.arena;
+  u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
+  if (top_size <= kMinSize + 1) return false;
+  u64 area = top_size - kMinSize - 1;
+  if (area <= pad) return false;
+  u64 extra = (area - pad) & ~(kPageSize - 1);
+  if (!extra) return false;
+  return do_brk(p, p.brk - extra);
+}
+
+OpResult& Sys::do_mallopt(Proc& p, int param, int value) {
+  r.cost_us += costs::kMallocUs;
+  r.ret = 1;
+  Arena& A = arena_mut(p);
+  u64 v = u64(i64(value));  // glibc passes the int on as a size_t: -1 is SIZE_MAX
+  switch (param) {
+    case -1: A.trim_threshold = v; A.no_dyn_threshold = true; break;  // M_TRIM_THRESHOLD
+    case -2: A.top_pad = v; A.no_dyn_threshold = true; break;         // M_TOP_PAD
+    case -3: A.mmap_threshold = v; A.no_dyn_threshold = true; break;  // M_MMAP_THRESHOLD, any size
+
+    case -4: A.mmap_max = value < 0 ? 0 : u64(value); A.no_dyn_threshold = true; break;  // M_MMAP_MAX
+    case 1: r.ret = v <= 160 ? 1 : 0; break;                           // M_MXFAST (no page effect)
+    default: break;  // M_ARENA_MAX, M_ARENA_TEST, M_PERTURB, M_CHECK_ACTION, unknown: 1
+  }
+  return r;
+}
+
+OpResult& Sys::do_malloc_trim(Proc& p, u64 pad) {
+  r.cost_us += costs::kMallocUs;
+  r.ret = 0;
+  if (!p.arena || !p.arena->init) return r;
+  // mtrim(): every free chunk with at least one whole page past its malloc_chunk header.
+  constexpr u64 kChunkHdr = 48;  // sizeof(struct malloc_chunk)
+  std::vector<std::pair<u64, u64>> ranges;
+  for (const Chunk& c : p.arena->chunks) {
+    if (c.used || c.size <= kPageSize - 1 + kChunkHdr) continue;
+    u64 aligned = (c.addr + kChunkHdr + kPageSize - 1) & ~(kPageSize - 1);
+    u64 size = c.size - (aligned - c.addr);
+    if (size > kPageSize - 1) ranges.push_back({aligned, size & ~(kPageSize - 1)});
+  }
+  bool released = false;
+  for (const auto& [a, n] : ranges) {
+    do_madvise(p, a, n, 4);  // MADV_DONTNEED
+    if (!p.alive) return r;
+    released = true;
+  }
+  if (systrim(p, pad)) released = true;
+  r.ret = released ? 1 : 0;
   r.err = err::OK;
   return r;
 }

@@ -33,6 +33,8 @@ class ModelOs final : public Os {
   OpResult calloc(int pid, u64 n, u64 size) override { return m_.calloc(pid, n, size); }
   OpResult realloc(int pid, u64 ptr, u64 n) override { return m_.realloc(pid, ptr, n); }
   OpResult free(int pid, u64 ptr) override { return m_.free(pid, ptr); }
+  OpResult mallopt(int pid, int param, int value) override { return m_.mallopt(pid, param, value); }
+  OpResult malloc_trim(int pid, u64 pad) override { return m_.malloc_trim(pid, pad); }
   OpResult touch(int pid, u64 addr, u64 len, bool write) override { return m_.touch(pid, addr, len, write); }
   OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off) override {
     return m_.mmap(pid, addr, len, prot, flags, fd, off);

@@ -154,6 +154,10 @@ class Os {
   virtual OpResult calloc(int pid, u64 n, u64 size) = 0;
   virtual OpResult realloc(int pid, u64 ptr, u64 n) = 0;
   virtual OpResult free(int pid, u64 ptr) = 0;
+  // mallopt(M_*, value): ret 1 = accepted, 0 = refused (glibc's convention, errno untouched).
+  virtual OpResult mallopt(int pid, int param, int value) = 0;
+  // malloc_trim(pad): ret 1 when memory went back to the kernel.
+  virtual OpResult malloc_trim(int pid, u64 pad) = 0;
 
   // Memory accesses by the program (memset, assignments, reads).
   virtual OpResult touch(int pid, u64 addr, u64 len, bool write) = 0;

@@ -136,6 +136,8 @@ struct Arena {
   // False only when no chunk below top is free: malloc then skips the best-fit scan, so
   // a program that only allocates costs O(1) per call, not O(live chunks).
   bool maybe_free = false;
+  u64 mmap_max = 65536;               // M_MMAP_MAX: how many mmapped chunks at once
+  bool no_dyn_threshold = false;      // set by any mallopt of the four above
 };
 
 struct Proc {
@@ -279,6 +281,9 @@ struct Sys {
   OpResult& do_realloc(Proc& p, u64 ptr, u64 n);
   OpResult& do_free(Proc& p, u64 ptr);
   OpResult& do_sbrk(Proc& p, i64 incr);
+  OpResult& do_mallopt(Proc& p, int param, int value);
+  OpResult& do_malloc_trim(Proc& p, u64 pad);
+  bool systrim(Proc& p, u64 pad);
   bool heap_init(Proc& p);
   bool heap_extend(Proc& p, u64 nb);
 };

@@ -36,7 +36,9 @@ u64 count_events(const Step& s, EventKind k) {
 }
 
 void print_step(const Step& s, OsKind os) {
-  std::printf("step %d  line %d  pid %d  %s\n", s.index, s.line, s.pid, s.index == 0 ? "(process started)" : s.source.c_str());
+  std::printf("step %d  line %d  pid %d  ", s.index, s.line, s.pid);
+  if (s.tid && s.tid != s.pid) std::printf("thread %d  ", s.tid);
+  std::printf("%s\n", s.index == 0 ? "(process started)" : s.source.c_str());
   if (!s.call.empty()) {
     std::printf("    %s -> %lld", s.call.c_str(), (long long)s.ret);
     if (s.err) std::printf("  errno %s (%s)", errno_name(s.err) ? errno_name(s.err) : "?", errno_text(s.err));
@@ -154,8 +156,10 @@ int lesson_run_command(const std::vector<std::string>& args) {
     else print_step(s, t.meta.machine.os);
   }
   std::fflush(stdout);
+  for (const Diagnostic& d : t.warnings) std::fprintf(stderr, "%s", d.format().c_str());
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
+  if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
   return t.errors.empty() ? 0 : 1;
 }
 
@@ -186,6 +190,7 @@ int lesson_check_command(const std::vector<std::string>& args) {
       o.os = k;
       Trace t = run_lesson(file, text, o);
       const char* osn = k == OsKind::Qnx ? "qnx" : "linux";
+      for (const Diagnostic& d : t.warnings) std::fprintf(stderr, "%s", d.format().c_str());
       if (!t.errors.empty() || !t.expect_failures.empty()) {
         for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
         for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
@@ -194,7 +199,8 @@ int lesson_check_command(const std::vector<std::string>& args) {
       }
       size_t facts = 0;
       (void)facts;
-      std::printf("ok   %s (%s): %zu steps\n", file.c_str(), osn, t.steps.size());
+      std::printf("ok   %s (%s): %zu steps%s%s\n", file.c_str(), osn, t.steps.size(),
+                  t.stop_note.empty() ? "" : "; note: ", t.stop_note.c_str());
     }
   }
   return 0;

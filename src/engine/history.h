@@ -28,6 +28,7 @@ struct PendingStep {
   bool open = false;
   bool active = false, forced = false, with_notes = false;
   int pid = 0, stmt = -1;
+  int tid = 0;  // the thread (its pid when the main thread)
   std::vector<std::string> calls;  // distinct call texts, in order
   std::vector<int> repeats;
   bool more_calls = false;

@@ -20,6 +20,7 @@ std::string step_json(const Trace& t, const Step& s) {
   json j;
   j["step"] = s.index;
   j["pid"] = s.pid;
+  j["tid"] = s.tid;
   j["line"] = s.line;
   j["source"] = s.source;
   j["call"] = s.call;

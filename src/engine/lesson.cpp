@@ -28,7 +28,8 @@ std::string trim_copy(const std::string& s) {
 }
 
 std::string Diagnostic::format() const {
-  std::string s = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": error: " + message + "\n";
+  std::string s = file + ":" + std::to_string(line) + ":" + std::to_string(col) + (warning ? ": warning: " : ": error: ") +
+                  message + "\n";
   if (!source_line.empty()) {
     s += "  " + source_line + "\n  ";
     for (int i = 1; i < col && i <= (int)source_line.size(); i++) s += source_line[i - 1] == '\t' ? '\t' : ' ';
@@ -89,8 +90,14 @@ CompiledLesson compile_lesson(const std::string& file, const std::string& text, 
     L.os = os ? *os : fn.machine.os;
     lang::PreprocOptions po;
     po.qnx = L.os == OsKind::Qnx;
+    std::vector<std::string> included;
+    po.included = &included;
     std::vector<lang::Token> toks = lang::preprocess(lx.toks, po);
-    L.prog = lang::parse_program(toks, text);
+    L.prog = lang::parse_program(toks, text, &included);
+    for (const lang::LangError& w : L.prog->warnings) {
+      L.warnings.push_back(make_diag(file, L.lines, w.line, w.col, w.msg));
+      L.warnings.back().warning = true;
+    }
     L.notes.resize(L.prog->stmts.size());
     // Statement starts by position: a note belongs to the statement whose first token
     // is the first token after the note.

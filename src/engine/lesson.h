@@ -24,6 +24,7 @@ struct CompiledLesson {
   StepNotes start_notes;         // step 0: annotations directly above main()
   std::vector<std::string> lines;
   std::vector<Diagnostic> errors;  // non-empty: not runnable
+  std::vector<Diagnostic> warnings;
   OsKind os = OsKind::Linux;
 };
 

@@ -40,6 +40,7 @@ class Runner final : public lang::VmHooks {
     flush();
     finish_error();
     if (H_ && vm_->error()) H_->set_stop_icount(vm_->instructions());
+    note_stop();
   }
 
   // Continues from `c`; keeps the full steps with index in [lo, hi) (see replay_steps).
@@ -61,12 +62,23 @@ class Runner final : public lang::VmHooks {
     return std::move(window_);
   }
 
+  // A program that would never end by itself (a real-time loop, pause()) ends with a
+  // note on its last step instead of an error.
+  void note_stop() {
+    if (!vm_ || vm_->lib.stop_note.empty()) return;
+    T_.stop_note = vm_->lib.stop_note;
+    if (T_.steps.empty()) return;
+    std::string& say = T_.steps.back().say;
+    say += (say.empty() ? "" : "\n") + std::string("Stopped: ") + T_.stop_note + ".";
+  }
+
   // --- VmHooks
   void on_stmt(lang::Proc& p, int stmt) override {
     flush();
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
+    P_.tid = vm_->thread_id(p);
     P_.stmt = stmt;
     P_.with_notes = true;
     const StepNotes& n = L_.notes[stmt];
@@ -124,6 +136,7 @@ class Runner final : public lang::VmHooks {
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
+    P_.tid = vm_->thread_id(p);
     P_.stmt = p.cur_stmt;
   }
 
@@ -205,6 +218,7 @@ class Runner final : public lang::VmHooks {
     Step s;
     s.index = nsteps_;
     s.pid = pd.pid;
+    s.tid = pd.tid ? pd.tid : pd.pid;
     if (pd.stmt >= 0) {
       const auto& si = L_.prog->stmts[pd.stmt];
       s.line = si.line;
@@ -357,6 +371,7 @@ class Runner final : public lang::VmHooks {
 Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt, History* h = nullptr) {
   Trace t;
   t.meta = L.meta;
+  t.warnings = L.warnings;
   if (!L.errors.empty()) { t.errors = L.errors; return t; }
   try {
     Runner r(L, os, opt, t, h);

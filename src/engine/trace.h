@@ -29,6 +29,7 @@ namespace pp {
 
 // A diagnostic in a lesson: printed as "file:line:col: message" + the source line.
 struct Diagnostic {
+  bool warning = false;  // gcc would warn and still compile it
   std::string file;
   int line = 0, col = 0;
   std::string message;
@@ -73,6 +74,7 @@ struct ProcReport {
 struct Step {
   int index = 0;
   int pid = 0;             // process that executed it
+  int tid = 0;             // thread that executed it (== pid: the main thread)
   int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
   std::string source;      // the C line, trimmed
   std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements
@@ -110,6 +112,7 @@ struct Trace {
   LessonMeta meta;
   std::vector<Step> steps;       // steps[0] is the start state
   std::vector<Diagnostic> errors;  // non-empty: the run stopped early with these
+  std::vector<Diagnostic> warnings;  // what gcc would warn about; the program still runs
   std::vector<std::string> expect_failures;  // //@ expect facts that did not hold
   bool truncated = false;        // hit the step limit
   std::shared_ptr<History> history;  // model runs: recomputes dropped steps
@@ -119,6 +122,7 @@ struct Trace {
   // Without `machine` the snapshot may stay null (reports and events only: cheaper, so
   // a reader walking every step gets long windows).
   const Step& at(int i, bool machine = true) const;
+  std::string stop_note;         // the program stopped early on purpose (endless real-time loop, pause())
 };
 
 }  // namespace pp

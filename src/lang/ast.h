@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/lexer.h"
 #include "lang/types.h"
 
 namespace pp::lang {
@@ -80,6 +81,7 @@ struct Sym {
   i64 value = 0;          // EnumConst / Builtin constant (stdout, stderr)
   bool is_param = false;
   bool named_object = true;  // reported as a lesson object
+  bool program_declared = false;  // Func: the program itself declared it (not only the prelude)
 };
 
 struct Function {
@@ -120,6 +122,7 @@ struct StmtInfo {
 
 struct Program {
   Types types;
+  std::vector<LangError> warnings;  // what gcc would warn about (implicit declarations)
   std::vector<std::unique_ptr<Expr>> expr_pool;
   std::vector<std::unique_ptr<Stmt>> stmt_pool;
   std::vector<std::unique_ptr<Sym>> sym_pool;

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "lang/builtins.h"
+#include "lang/builtins_posix.h"
 #include "lang/printf.h"
 #include "lang/vm.h"
 
@@ -18,6 +19,7 @@ namespace {
 const char* kNames[] = {
 #define PP_BI_NAME(n) #n,
   PP_BUILTINS(PP_BI_NAME)
+  PP_BUILTINS_POSIX(PP_BI_NAME)
 #undef PP_BI_NAME
 };
 double as_d(std::int64_t v) { double d; std::memcpy(&d, &v, 8); return d; }
@@ -33,6 +35,7 @@ const char* builtin_name(int id) { return id >= 0 && id < BI_COUNT ? kNames[id] 
 bool Vm::builtin(Proc& p, const Ins& in) {
   const int n = in.n;
   if ((int)p.vs.size() < n) { fail("internal error: missing call arguments"); return false; }
+  if (in.a >= BI_getrusage) return BuiltinCall{*this, p, in}.run();
   std::vector<std::int64_t> A(p.vs.end() - n, p.vs.end());
   auto arg = [&](int i) -> std::int64_t { return i < n ? A[i] : 0; };
   auto uarg = [&](int i) -> u64 { return (u64)arg(i); };
@@ -384,6 +387,9 @@ bool Vm::builtin(Proc& p, const Ins& in) {
         p.st = PState::Waiting;              // retried when a child exits
         return false;
       }
+      ProcStatus cs = os_.status(done->pid);  // RUSAGE_CHILDREN counts it from now on
+      lib.child_faults[p.pid].first += cs.minflt;
+      lib.child_faults[p.pid].second += cs.majflt;
       OpResult r = os_.wait(p.pid, done->pid);
       std::int64_t v = os_call(r);
       done->reaped = true;
@@ -425,6 +431,8 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (r.err) return finish(-1);
       p.layout = lay;
       p.fds.clear();
+      lib.optind = 1;  // a new image starts its getopt afresh
+      lib.nextchar = 0;
       setup_image(p, argv);  // the new image: the lesson's main() again, with this argv
       return true;
     }
@@ -436,10 +444,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
         if (!read_mem(p, uarg(0), ts, 16)) return false;
         us = (double)ts[0] * 1e6 + (double)ts[1] / 1e3;
       }
-      finish(0);
-      p.wake_us = now_us_ + std::max(0.0, us);
-      p.st = PState::Sleeping;  // others may run meanwhile; modelled time only
-      return true;
+      return BuiltinCall{*this, p, in}.sleep_until(now_us_ + std::max(0.0, us));
     }
     case BI_clock_gettime: {
       double t = now_us_ + (arg(0) == 0 ? 1.7e15 : 1e9);  // REALTIME: ~2023; MONOTONIC: uptime

@@ -363,6 +363,12 @@ Expr* Parser::unary() {
     } else {
       if (t[p - 1].text == "(") p--;
       Expr* e = unary();
+      auto vla = e->k == EK::Var ? vla_bytes.find(e->sym) : vla_bytes.end();
+      if (vla != vla_bytes.end()) {  // sizeof a variable-length array: its run-time size
+        Expr* v = mk(EK::Var, vla->second->ty, at.line, at.col);
+        v->sym = vla->second;
+        return rvalue(v);
+      }
       ty = e->ty;
     }
     if (ty->k == TK::Func) fail(at, "invalid application of 'sizeof' to a function type");
@@ -454,8 +460,10 @@ Expr* Parser::primary() {
       if (starts_type()) fail(at, "expected expression before '" + at.text + "'");
       p++;
       Sym* s = lookup(at.text);
+      if (!s) s = getopt_global(at.text);
       if (!s) {
         if (at.text == "errno") return mk(EK::Errno, P.types.basic(TK::Int), at.line, at.col);
+        if (not_modelled(at.text)) fail(at, "pinpages does not model " + at.text + (is("(") ? "()" : "") + " yet");
         if (is("(")) fail(at, "implicit declaration of function '" + at.text + "'");
         fail(at, "'" + at.text + "' undeclared");
       }
@@ -486,11 +494,43 @@ Expr* Parser::primary() {
   fail(at, "expected expression before " + tok_desc(at));
 }
 
+// True when the program included a header declaring library function `name` (or when
+// the includes are not known: then nothing is reported).
+bool Parser::library_header_included(const std::string& name) const {
+  if (!check_includes) return true;
+  std::vector<std::string> hs = headers_declaring(name);
+  if (hs.empty()) return true;
+  for (const std::string& h : hs)
+    for (const std::string& inc : included)
+      if (header_provides(inc, h)) return true;
+  return false;
+}
+
 Expr* Parser::call(Sym* f, const Token& name_tok) {
+  if (!f->program_declared && P.funcs[f->func].builtin >= 0 && !warned.count(f->name) &&
+      !library_header_included(f->name)) {
+    // The interpreter knows every library function; gcc only knows those a header declared.
+    warned.insert(f->name);
+    P.warnings.push_back(LangError{name_tok.line, name_tok.col, "implicit declaration of function '" + f->name +
+                                                                    "' (include <" + headers_declaring(f->name)[0] + ">)"});
+  }
   p++;  // (
   std::vector<Expr*> args;
   if (!is(")")) {
     for (;;) {
+      // pthread_create's start routine: a function's name is the one function
+      // "pointer" the interpreter takes (it names the function to run).
+      if (f->name == "pthread_create" && args.size() == 2 && cur().k == Tk::Ident && t[p + 1].k == Tk::Punct &&
+          (t[p + 1].text == "," || t[p + 1].text == ")")) {
+        Sym* fn = lookup(cur().text);
+        if (fn && fn->kind == SymKind::Func) {
+          args.push_back(int_lit(kThreadFnTag | (i64)fn->func, P.types.ptr(P.types.basic(TK::Void)), cur().line, cur().col));
+          p++;
+          if (is(")")) break;
+          expect(",", "in argument list");
+          continue;
+        }
+      }
       args.push_back(assignment());
       if (is(")")) break;
       expect(",", "in argument list");
@@ -649,7 +689,8 @@ ConstVal Parser::const_eval(Expr* e) {
   }
 }
 
-std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src) {
+std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src,
+                                       const std::vector<std::string>* included) {
   auto prog = std::make_unique<Program>();
   // The prelude's tokens come first (at line 0, never shown), then the lesson's.
   static const std::vector<Token> prelude = [] {
@@ -662,6 +703,8 @@ std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std
   all.insert(all.end(), toks.begin(), toks.end());
   if (all.empty() || all.back().k != Tk::End) { Token e; e.k = Tk::End; all.push_back(e); }
   Parser ps(all, src, *prog);
+  if (included) ps.included = *included;
+  ps.check_includes = included != nullptr;
   ps.parse_translation_unit();
   // Statement token indexes refer to `all`; make them relative to the lesson's tokens.
   for (auto& s : prog->stmts) s.tok -= (int)prelude.size();

@@ -49,7 +49,34 @@ int setrlimit(int res, const struct rlimit *rl); int getrlimit(int res, struct r
 unsigned int sleep(unsigned int s); int usleep(useconds_t us); int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_gettime(clockid_t clk, struct timespec *ts); time_t time(time_t *t);
 long sysconf(int name); int getpagesize(void); int ThreadCtl(int cmd, void *data); int procmgr_ability(pid_t pid, ...);
-void __zero(void *p, size_t n); void __initcopy(void *d, const void *s, size_t n);
+void __zero(void *p, size_t n); void __initcopy(void *d, const void *s, size_t n); void *__alloca(size_t n);
+struct rusage { struct timeval ru_utime; struct timeval ru_stime; long ru_maxrss; long ru_ixrss; long ru_idrss;
+  long ru_isrss; long ru_minflt; long ru_majflt; long ru_nswap; long ru_inblock; long ru_oublock; long ru_msgsnd;
+  long ru_msgrcv; long ru_nsignals; long ru_nvcsw; long ru_nivcsw; };
+struct sched_param { int sched_priority; };
+typedef struct { unsigned long __bits[16]; } cpu_set_t;
+int getrusage(int who, struct rusage *usage); int mallopt(int param, int value); int malloc_trim(size_t pad);
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param); int sched_getscheduler(pid_t pid);
+int sched_setparam(pid_t pid, const struct sched_param *param); int sched_getparam(pid_t pid, struct sched_param *param);
+int sched_get_priority_max(int policy); int sched_get_priority_min(int policy);
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask); int sched_yield(void);
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
+int clock_getres(clockid_t clk, struct timespec *res); int gettimeofday(struct timeval *tv, void *tz);
+int getchar(void); int pause(void); ssize_t read(int fd, void *buf, size_t n); ssize_t write(int fd, const void *buf, size_t n);
+ssize_t pread(int fd, void *buf, size_t n, off_t off); ssize_t pwrite(int fd, const void *buf, size_t n, off_t off);
+int fsync(int fd); int posix_fadvise(int fd, off_t off, off_t len, int advice);
+int memfd_create(const char *name, unsigned int flags); long syscall(long number, ...); pid_t gettid(void);
+typedef unsigned long pthread_t; typedef struct { unsigned long __size[7]; } pthread_attr_t;
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *start_routine, void *arg);
+int pthread_join(pthread_t thread, void **retval); pthread_t pthread_self(void);
+int pthread_attr_init(pthread_attr_t *attr); int pthread_attr_destroy(pthread_attr_t *attr);
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size); int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
+int pthread_attr_setschedparam(pthread_attr_t *attr, const struct sched_param *param);
+int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
+struct option { const char *name; int has_arg; int *flag; int val; };
+int getopt(int argc, char *const argv[], const char *optstring);
+int getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts, int *longindex);
 )";
 }
 
@@ -184,6 +211,7 @@ DeclSpec Parser::parse_specs() {
     }
     break;
   }
+  if (!any && cur().k == Tk::Ident && not_modelled(cur().text)) fail(cur(), "pinpages does not model " + cur().text + " yet");
   if (!any) fail(cur(), "expected declaration specifiers before " + tok_desc(cur()));
   if (n_signed && n_unsigned) fail_at(ds.line, ds.col, "both 'signed' and 'unsigned' in declaration specifiers");
   if (n_long > 2 || (n_long && n_short)) fail_at(ds.line, ds.col, "invalid combination of type specifiers");
@@ -279,6 +307,16 @@ Declarator Parser::parse_declarator(const Type* base, bool abstract_ok) {
       p++;
       if (accept("]")) { dims.push_back({0, true}); continue; }
       Expr* e = conditional();
+      bool constant = true;
+      try { constant = const_eval(e).k == ConstVal::Int; } catch (const LangError&) { constant = false; }
+      if (!constant && !vla_ok && scopes.size() == 1 && !d.name.empty())
+        fail_at(d.line, d.col, "variably modified '" + d.name + "' at file scope");
+      if (!constant && vla_ok && dims.empty() && !d.vla_len) {
+        if (!is_integer(rvalue(e)->ty)) fail_at(e->line, e->col, "size of array '" + d.name + "' has non-integer type");
+        d.vla_len = e;  // the outermost dimension of a local: a variable-length array
+        expect("]");
+        continue;
+      }
       i64 n = const_int(e);
       if (n < 0) fail(at, "size of array '" + d.name + "' is negative");
       dims.push_back({(u64)n, false});
@@ -313,6 +351,10 @@ Declarator Parser::parse_declarator(const Type* base, bool abstract_ok) {
     ty = P.types.array(ty, dims[i].first, dims[i].second);
     if (size_of(ty) > (1ull << 40)) fail_at(d.line, d.col, "size of array '" + d.name + "' is too large");
   }
+  if (d.vla_len) {
+    if (is_fn) fail_at(d.line, d.col, "variable-length arrays are supported as local variables only");
+    ty = P.types.ptr(ty);
+  }
   if (is_fn) {
     if (ty->k == TK::Array) fail_at(d.line, d.col, "'" + d.name + "' declared as function returning an array");
     if (ty->k == TK::Struct) fail_at(d.line, d.col, "returning structs by value is not supported in this C subset");
@@ -331,6 +373,39 @@ const Type* Parser::parse_type_name() {
   return d.ty;
 }
 
+// An object of a struct type never defined: a real header's struct the interpreter does
+// not know yet, or the program's own mistake (gcc's message).
+void Parser::incomplete_object(const Declarator& d) {
+  const std::string tag = (d.ty->sd->is_union ? "union " : "struct ") + d.ty->sd->tag;
+  if (not_modelled(tag)) fail_at(d.line, d.col, "pinpages does not model " + tag + " yet");
+  fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+}
+
+// getopt's globals (optarg, optind, opterr, optopt) exist only in programs that use
+// them, so that every other program's .data/.bss stays exactly as gcc lays it out.
+Sym* Parser::getopt_global(const std::string& name) {
+  bool ptr = name == "optarg";
+  if (!ptr && name != "optind" && name != "opterr" && name != "optopt") return nullptr;
+  const Type* ty = ptr ? P.types.ptr(P.types.basic(TK::Char)) : P.types.basic(TK::Int);
+  P.sym_pool.push_back(std::make_unique<Sym>());
+  Sym* s = P.sym_pool.back().get();
+  s->kind = SymKind::Global; s->name = name; s->ty = ty;
+  s->named_object = false;
+  scopes.front()[name] = s;
+  bool one = name == "optind" || name == "opterr";  // both start at 1
+  s->section = one ? 0 : 1;
+  u64& sec = one ? P.data_size : P.bss_size;
+  sec = align_up(sec, size_of(ty));
+  s->off = (i64)sec;
+  sec += size_of(ty);
+  if (one) {
+    ConstVal v;
+    v.i = 1;
+    P.ginits.push_back({s, 0, ty, v});
+  }
+  return s;
+}
+
 void Parser::parse_translation_unit() {
   while (cur().k != Tk::End) global_decl();
   if (P.main_func < 0) fail(cur(), "the lesson has no main() function");
@@ -339,7 +414,14 @@ void Parser::parse_translation_unit() {
 void Parser::global_decl() {
   if (accept(";")) return;
   size_t start = p;
-  DeclSpec ds = parse_specs();
+  DeclSpec ds;
+  if (cur().k == Tk::Ident && cur().text == "main" && !lookup("main") && t[p + 1].text == "(") {
+    // K&R style `main() { ... }`: gcc accepts it (the return type defaults to int).
+    ds.line = cur().line; ds.col = cur().col;
+    ds.ty = P.types.basic(TK::Int);
+  } else {
+    ds = parse_specs();
+  }
   if (accept(";")) return;  // struct/enum declaration only
   for (;;) {
     Declarator d = parse_declarator(ds.ty, false);
@@ -350,15 +432,21 @@ void Parser::global_decl() {
     } else if (d.ty->k == TK::Func) {
       Sym* s = lookup(d.name);
       if (s && s->kind != SymKind::Func) fail_at(d.line, d.col, "'" + d.name + "' redeclared as different kind of symbol");
+      bool was_program_declared = s && s->program_declared;
+      if (s && d.line > 0) s->program_declared = true;
       if (!s) {
         s = new_sym(SymKind::Func, d.name, d.ty, d.line, d.col);
+        s->program_declared = d.line > 0;  // the prelude's tokens are at line 0
         s->func = (int)P.funcs.size();
         P.funcs.push_back(Function{});
         Function& f = P.funcs.back();
         f.name = d.name; f.sym = s; f.sig = d.ty->fn; f.line = d.line; f.col = d.col;
         f.builtin = builtin_id(d.name);
       } else if (s->ty->fn->params.size() != d.ty->fn->params.size() && !s->ty->fn->unspecified && !d.ty->fn->unspecified) {
-        fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
+        // A program may define its own function with a library name whose header it did
+        // not include (gcc accepts that); its definition then replaces the library's.
+        bool own = !was_program_declared && is("{") && !library_header_included(d.name);
+        if (!own) fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
       }
       if (is("{")) {
         if (P.funcs[s->func].body) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
@@ -384,12 +472,16 @@ void Parser::declare_global(const DeclSpec& ds, Declarator& d) {
   if (s && s->kind != SymKind::Global) fail_at(d.line, d.col, "'" + d.name + "' redeclared as different kind of symbol");
   bool has_init = is("=");
   if (s) {
-    // Tentative definitions and extern declarations may repeat; initialising twice may not.
+    // Tentative definitions and extern declarations may repeat with the same type (an array
+    // may be completed); initialising twice may not.
+    bool same = s->ty == d.ty || (s->ty->k == TK::Array && d.ty->k == TK::Array && s->ty->base == d.ty->base &&
+                                  (s->ty->incomplete || d.ty->incomplete));
+    if (!same) fail_at(d.line, d.col, "conflicting types for '" + d.name + "'");
     if (has_init && s->value) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
     if (!has_init) return;
   }
   const Type* ty = d.ty;
-  if (ty->k == TK::Struct && !ty->sd->complete) fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+  if (ty->k == TK::Struct && !ty->sd->complete) incomplete_object(d);
   if (!s) s = new_sym(SymKind::Global, d.name, ty, d.line, d.col);
   if (has_init) {
     p++;

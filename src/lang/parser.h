@@ -12,7 +12,9 @@ namespace pp::lang {
 
 // `src` is the lesson text (for the source text of calls shown in steps).
 // Throws LangError at the first error.
-std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src);
+// `included`: the headers the program #included (for gcc's implicit-declaration warning).
+std::unique_ptr<Program> parse_program(const std::vector<Token>& toks, const std::string& src,
+                                       const std::vector<std::string>* included = nullptr);
 
 // The declarations of the C library functions, types and structs the interpreter
 // provides (size_t, struct rlimit, malloc, mlock, ...), parsed before the lesson.

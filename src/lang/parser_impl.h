@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Declarator {
   std::vector<Sym*> params;  // for a function declarator: parameters (unplaced)
   std::vector<std::string> param_names;
   std::vector<std::pair<int, int>> param_pos;
+  Expr* vla_len = nullptr;  // a local `T name[n]` with n known only at run time (ty is then T*)
 };
 
 
@@ -77,6 +79,10 @@ class Parser {
   void global_decl();
   void function_def(const Declarator& d, Sym* fsym);
   void declare_global(const DeclSpec& ds, Declarator& d);
+  [[noreturn]] void incomplete_object(const Declarator& d);
+  void vla_local(Stmt* st, const Declarator& d);
+  Sym* getopt_global(const std::string& name);
+  bool library_header_included(const std::string& name) const;
   void global_initializer(Sym* s, const Type* ty, u64 off);
   u64 count_init_elems();
   Stmt* local_decl();
@@ -88,6 +94,11 @@ class Parser {
   // --- statements (parser.cpp)
   Function* fn = nullptr;
   u64 frame_off = 0;
+  std::vector<std::string> included;  // headers the program #included
+  bool check_includes = false;        // warn, as gcc does, about library calls with no header
+  std::set<std::string> warned;
+  bool vla_ok = false;                 // parsing a local declaration: `T a[n]` may have a run-time n
+  std::map<const Sym*, Sym*> vla_bytes;  // a variable-length array → the local holding its size
   int loop_depth = 0, switch_depth = 0;
   std::vector<std::vector<Stmt*>*> case_lists;
   Stmt* statement();

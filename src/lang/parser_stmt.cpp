@@ -177,7 +177,14 @@ Stmt* Parser::local_decl() {
   DeclSpec ds = parse_specs();
   if (accept(";")) return st;
   for (;;) {
+    vla_ok = !ds.is_typedef && !ds.is_static && !ds.is_extern;
     Declarator d = parse_declarator(ds.ty, false);
+    vla_ok = false;
+    if (d.vla_len) {
+      vla_local(st, d);
+      if (!accept(",")) break;
+      continue;
+    }
     if (ds.is_typedef) {
       if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redefinition of '" + d.name + "'");
       new_sym(SymKind::Typedef, d.name, d.ty, d.line, d.col);
@@ -195,7 +202,7 @@ Stmt* Parser::local_decl() {
       if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redeclaration of '" + d.name + "'");
       const Type* ty = d.ty;
       if (ty->k == TK::Void) fail_at(d.line, d.col, "variable '" + d.name + "' declared void");
-      if (ty->k == TK::Struct && !ty->sd->complete) fail_at(d.line, d.col, "storage size of '" + d.name + "' isn't known");
+      if (ty->k == TK::Struct && !ty->sd->complete) incomplete_object(d);
       if (ty->k == TK::Array && ty->incomplete) {
         if (!is("=")) fail_at(d.line, d.col, "array size missing in '" + d.name + "'");
         if (peek().k == Tk::Str && ty->base->k == TK::Char) ty = P.types.array(ty->base, peek().text.size() + 1);
@@ -217,6 +224,40 @@ Stmt* Parser::local_decl() {
   }
   expect(";", "at end of declaration");
   return st;
+}
+
+// `T name[n]` with a run-time n: `name` is a T* to n elements taken from the stack below
+// the frame (as gcc moves the stack pointer), its size in a hidden local for sizeof.
+void Parser::vla_local(Stmt* st, const Declarator& d) {
+  if (scopes.back().count(d.name)) fail_at(d.line, d.col, "redeclaration of '" + d.name + "'");
+  if (is("=")) fail(cur(), "variable-sized object may not be initialized");
+  const Type* elem = d.ty->base;
+  if (elem->k == TK::Void || (elem->k == TK::Struct && !elem->sd->complete))
+    fail_at(d.line, d.col, "array type has incomplete element type");
+  auto local = [&](const std::string& name, const Type* ty, bool named) {
+    Sym* s = new_sym(SymKind::Local, name, ty, d.line, d.col);
+    frame_off = align_up(frame_off + size_of(ty), align_of(ty));
+    s->off = (i64)frame_off;
+    s->named_object = named;
+    fn->locals.push_back(s);
+    return s;
+  };
+  const Type* ulong = P.types.basic(TK::ULong);
+  Sym* bytes = local("__vla_bytes_" + d.name, ulong, false);
+  Sym* arr = local(d.name, d.ty, true);
+  vla_bytes[arr] = bytes;
+  auto var = [&](Sym* s) { Expr* v = mk(EK::Var, s->ty, d.line, d.col); v->sym = s; return v; };
+  Expr* n = cast_to(rvalue(d.vla_len), ulong);
+  Expr* size = make_binary("*", n, int_lit((i64)size_of(elem), ulong, d.line, d.col), Token{});
+  Expr* set_bytes = mk(EK::Assign, ulong, d.line, d.col);
+  set_bytes->a = {var(bytes), size};
+  st->inits.push_back(set_bytes);
+  Expr* alloc = mk(EK::Call, P.types.ptr(P.types.basic(TK::Void)), d.line, d.col);
+  alloc->sym = lookup("__alloca");
+  alloc->a.push_back(rvalue(var(bytes)));
+  Expr* set_ptr = mk(EK::Assign, d.ty, d.line, d.col);
+  set_ptr->a = {var(arr), convert(alloc, d.ty, "initialization")};
+  st->inits.push_back(set_ptr);
 }
 
 // Emits assignments for `target = initializer`; aggregates are zeroed first (C fills

@@ -87,6 +87,92 @@ const char* kPredefined = R"(
 #define true 1
 #define false 0
 #define bool _Bool
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+#define M_MXFAST 1
+#define M_TRIM_THRESHOLD (-1)
+#define M_TOP_PAD (-2)
+#define M_MMAP_THRESHOLD (-3)
+#define M_MMAP_MAX (-4)
+#define M_CHECK_ACTION (-5)
+#define M_PERTURB (-6)
+#define M_ARENA_TEST (-7)
+#define M_ARENA_MAX (-8)
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_RESET_ON_FORK 0x40000000
+#define CPU_SETSIZE 1024
+#define CPU_ZERO(set) memset((set), 0, sizeof(cpu_set_t))
+#define CPU_SET(cpu, set) ((set)->__bits[(cpu) / 64] |= (1UL << ((cpu) % 64)))
+#define CPU_CLR(cpu, set) ((set)->__bits[(cpu) / 64] &= ~(1UL << ((cpu) % 64)))
+#define CPU_ISSET(cpu, set) (((set)->__bits[(cpu) / 64] & (1UL << ((cpu) % 64))) != 0)
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+#define EOF (-1)
+#define MFD_CLOEXEC 1U
+#define MFD_ALLOW_SEALING 2U
+#define POSIX_FADV_NORMAL 0
+#define POSIX_FADV_RANDOM 1
+#define POSIX_FADV_SEQUENTIAL 2
+#define POSIX_FADV_WILLNEED 3
+#define POSIX_FADV_DONTNEED 4
+#define POSIX_FADV_NOREUSE 5
+#define SYS_mmap 9
+#define SYS_mprotect 10
+#define SYS_munmap 11
+#define SYS_brk 12
+#define SYS_sched_yield 24
+#define SYS_mincore 27
+#define SYS_madvise 28
+#define SYS_getpid 39
+#define SYS_getrusage 98
+#define SYS_getppid 110
+#define SYS_sched_setparam 142
+#define SYS_sched_getparam 143
+#define SYS_sched_setscheduler 144
+#define SYS_sched_getscheduler 145
+#define SYS_sched_get_priority_max 146
+#define SYS_sched_get_priority_min 147
+#define SYS_mlock 149
+#define SYS_munlock 150
+#define SYS_mlockall 151
+#define SYS_munlockall 152
+#define SYS_gettid 186
+#define SYS_sched_setaffinity 203
+#define SYS_clock_gettime 228
+#define SYS_clock_getres 229
+#define SYS_clock_nanosleep 230
+#define SYS_memfd_create 319
+#define SYS_mlock2 325
+#define __NR_mmap 9
+#define __NR_mprotect 10
+#define __NR_munmap 11
+#define __NR_brk 12
+#define __NR_mincore 27
+#define __NR_madvise 28
+#define __NR_getpid 39
+#define __NR_mlock 149
+#define __NR_munlock 150
+#define __NR_mlockall 151
+#define __NR_munlockall 152
+#define __NR_gettid 186
+#define __NR_memfd_create 319
+#define __NR_mlock2 325
+#define no_argument 0
+#define required_argument 1
+#define optional_argument 2
+#define PTHREAD_STACK_MIN 16384
+#define PTHREAD_INHERIT_SCHED 0
+#define PTHREAD_EXPLICIT_SCHED 1
 #define __x86_64__ 1
 #define __STDC__ 1
 )";
@@ -130,6 +216,7 @@ const char* kHeaders[] = {
   "sys/types.h", "sys/stat.h", "sys/time.h", "unistd.h", "errno.h", "fcntl.h", "stdint.h",
   "stddef.h", "stdbool.h", "limits.h", "inttypes.h", "time.h", "signal.h", "sched.h",
   "sys/neutrino.h", "sys/procmgr.h", "malloc.h", "assert.h", "sys/syscall.h", "spawn.h", "process.h",
+  "asm/unistd.h", "pthread.h", "getopt.h", "sys/times.h", "linux/mman.h",
 };
 
 struct Macro {
@@ -143,6 +230,7 @@ constexpr size_t kMaxTokens = 2'000'000;  // a macro bomb is an error, not a han
 struct Pre {
   std::map<std::string, Macro> macros;
   std::vector<Token> out;
+  std::vector<std::string> included;
 
   [[noreturn]] static void fail(const Token& t, std::string m) { throw LangError{t.line, t.col, std::move(m)}; }
 
@@ -399,6 +487,7 @@ struct Pre {
           fail(d, "#include expects \"FILENAME\" or <FILENAME>");
         }
         if (!known_header(h)) fail(d, h + ": No such file or directory");
+        included.push_back(h);
         continue;
       }
       if (name == "define") { define(d, rest); continue; }
@@ -430,6 +519,8 @@ bool known_header(const std::string& name) {
   return false;
 }
 
+std::vector<std::string> known_headers() { return {std::begin(kHeaders), std::end(kHeaders)}; }
+
 std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions& opt) {
   Pre p;
   {
@@ -445,6 +536,7 @@ std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions
         if (t.k == Tk::Ident && t.text == n)
           Pre::fail(t, std::string("'") + n + "' is Linux-only: QNX Neutrino's headers do not declare it" +
                            (t.text == "mlock2" ? " (use mlock)" : " (QNX has no lock-on-fault)"));
+  if (opt.included) *opt.included = p.included;
   return std::move(p.out);
 }
 

@@ -16,11 +16,13 @@ namespace pp::lang {
 
 struct PreprocOptions {
   bool qnx = false;  // defines __QNX__/__QNXNTO__ instead of __linux__
+  std::vector<std::string>* included = nullptr;  // out: the headers the program #included
 };
 
 std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions& opt);  // throws LangError
 
 // True for the system headers the interpreter knows ("stdio.h", "sys/mman.h", ...).
 bool known_header(const std::string& name);
+std::vector<std::string> known_headers();
 
 }  // namespace pp::lang

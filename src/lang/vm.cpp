@@ -62,6 +62,7 @@ VmState Vm::save() const {
   st.run_seconds = run_seconds_;
   st.last_child = last_child_;
   st.rand = rand_;
+  st.lib = lib;
   return st;
 }
 
@@ -79,6 +80,7 @@ void Vm::restore(const VmState& st) {
   run_seconds_ = st.run_seconds;
   last_child_ = st.last_child;
   rand_ = st.rand;
+  lib = st.lib;
   cur_ins_ = nullptr;
 }
 
@@ -450,6 +452,7 @@ void Vm::exec_one(Proc& p) {
       p.vs.resize(std::min(p.vs.size(), fr.vbase));
       p.sp = fr.fp;
       p.once_depth = fr.once_depth;
+      if (fr.thread) { thread_return(p, fr, v); return; }
       if (p.frames.empty()) { exit_proc(p, (int)v, false); return; }  // main returned
       push(v);
       p.pc = fr.ret_pc;

@@ -23,6 +23,7 @@
 
 #include "core/os.h"
 #include "lang/bytecode.h"
+#include "lang/libstate.h"
 #include "lang/memory.h"
 
 namespace pp::lang {
@@ -36,6 +37,7 @@ struct Frame {
   std::size_t vbase = 0;
   int once_depth = 0;
   int caller_stmt = -1;  // the statement the call was made from (steps resume there)
+  int thread = 0;        // > 0: the start routine of that thread (builtins_posix.cpp)
 };
 
 struct FileDesc {
@@ -105,6 +107,7 @@ struct VmState {
   double now_us = 0, run_seconds = 0;
   int last_child = 0;
   unsigned rand = 1;
+  LibState lib;
 };
 
 class Vm {
@@ -138,6 +141,10 @@ class Vm {
   Os& os() { return os_; }
   int last_child() const { return last_child_; }
 
+  LibState lib;  // the C library's own state (builtins_posix.cpp)
+  // The thread running in p: its tid inside a pthread_create'd start routine, else p.pid.
+  int thread_id(const Proc& p) const;
+
   // Helpers for builtins.cpp.
   bool touch(Proc& p, u64 addr, u64 n, bool write);
   bool read_mem(Proc& p, u64 addr, void* out, u64 n);
@@ -162,6 +169,7 @@ class Vm {
   void schedule();
   void switch_to(Proc* next);
   void push_ready(Proc* p);
+  void thread_return(Proc& p, const Frame& fr, std::int64_t v);  // builtins_posix.cpp
 
   const Program& P;
   const Code& C;

@@ -16,6 +16,7 @@
 // frame. It never mallocs (glibc's first malloc would create the [heap]).
 #include <fcntl.h>
 #include <dirent.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -258,6 +259,11 @@ void serve_one(std::uint32_t len) {
       m.done(reinterpret_cast<i64>(p), e); send_rep(0); break;
     }
     case proto::FREE: { Meter m; std::free(A); m.done(0, 0); send_rep(0); break; }
+    case proto::MALLOPT: {
+      Meter m; int r = ::mallopt(static_cast<int>(static_cast<i64>(q.a)), static_cast<int>(static_cast<i64>(q.b)));
+      m.done(r, 0); send_rep(0); break;
+    }
+    case proto::MALLOC_TRIM: { Meter m; int r = ::malloc_trim(q.a); m.done(r, 0); send_rep(0); break; }
     case proto::TOUCH: do_touch(q.a, q.b, q.c != 0); break;
     case proto::MMAP: {
       int flags = static_cast<int>(q.d);

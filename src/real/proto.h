@@ -42,6 +42,8 @@ enum Op : std::uint32_t {
   COUNT,       // tail: pairs (addr,len) → tail of reply: RangeCount per pair
   LATENCY,     // a=records b=bytes c=lock → tail: LatencyNumbers
   PAGES,       // a=first page address b=npages (≤ 60000) → tail: one PageBit byte per page
+  MALLOPT,     // a=param b=value (as i64)
+  MALLOC_TRIM, // a=pad
 };
 
 // Per-page bits of PAGES (what the kernel says about one virtual page).

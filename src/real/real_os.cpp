@@ -479,6 +479,10 @@ OpResult RealOs::malloc(int pid, u64 n) { return op(pid, req(proto::MALLOC, n));
 OpResult RealOs::calloc(int pid, u64 n, u64 size) { return op(pid, req(proto::CALLOC, n, size)); }
 OpResult RealOs::realloc(int pid, u64 ptr, u64 n) { return op(pid, req(proto::REALLOC, ptr, n)); }
 OpResult RealOs::free(int pid, u64 ptr) { return op(pid, req(proto::FREE, ptr)); }
+OpResult RealOs::mallopt(int pid, int param, int value) {
+  return op(pid, req(proto::MALLOPT, static_cast<u64>(static_cast<i64>(param)), static_cast<u64>(static_cast<i64>(value))));
+}
+OpResult RealOs::malloc_trim(int pid, u64 pad) { return op(pid, req(proto::MALLOC_TRIM, pad)); }
 OpResult RealOs::touch(int pid, u64 addr, u64 len, bool write) {
   return op(pid, req(proto::TOUCH, addr, len, write ? 1 : 0));
 }

@@ -64,6 +64,8 @@ class RealOs final : public Os {
   OpResult calloc(int pid, u64 n, u64 size) override;
   OpResult realloc(int pid, u64 ptr, u64 n) override;
   OpResult free(int pid, u64 ptr) override;
+  OpResult mallopt(int pid, int param, int value) override;
+  OpResult malloc_trim(int pid, u64 pad) override;
   OpResult touch(int pid, u64 addr, u64 len, bool write) override;
 
   OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off) override;

@@ -53,6 +53,8 @@ class FakeOs final : public pp::Os {
   OpResult calloc(int pid, u64 n, u64 s) override { return malloc(pid, n * s); }
   OpResult realloc(int pid, u64, u64 n) override { return malloc(pid, n); }
   OpResult free(int, u64 p) override { return rec("free(" + hex(p) + ")"); }
+  OpResult mallopt(int, int a, int v) override { return rec("mallopt(" + std::to_string(a) + "," + std::to_string(v) + ")", 1); }
+  OpResult malloc_trim(int, u64 pad) override { return rec("malloc_trim(" + std::to_string(pad) + ")"); }
   OpResult touch(int, u64 addr, u64 len, bool) override {
     touches++;
     touched_bytes += len;
