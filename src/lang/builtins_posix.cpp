@@ -353,6 +353,8 @@ const Decl kDecls[] = {
   {"pthread_create pthread_join pthread_self pthread_attr_init pthread_attr_destroy pthread_attr_setstacksize "
    "pthread_attr_getstacksize pthread_attr_setschedpolicy pthread_attr_setschedparam pthread_attr_setinheritsched",
    "pthread.h"},
+  {"posix_spawn posix_spawnp", "spawn.h"},
+  {"spawnl spawnv", "process.h spawn.h"},
   {"ThreadCtl", "sys/neutrino.h"},
   {"procmgr_ability", "sys/procmgr.h"},
 };
