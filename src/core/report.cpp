@@ -64,6 +64,28 @@ bool file_cached(const State& s, const Vma& v, u64 va) {
   return pi < f.cache.size && f.cache.get(pi) != 0;
 }
 
+// How many of `frames` (present in unlocked VMAs of the process being counted) are
+// mapped by a locked VMA somewhere: a second mapping of the same file or shared memory
+// in the same process, or a process sharing the frame copy-on-write. The kernel keeps
+// PG_mlocked set while at least one mapping is locked. Frames are looked up only in
+// locked VMAs, so this costs nothing when nobody locks.
+u64 locked_elsewhere(const State& s, std::vector<std::uint32_t> frames) {
+  std::sort(frames.begin(), frames.end());
+  std::vector<bool> hit(frames.size());
+  for (const auto& pp : s.procs) {
+    if (!pp->alive) continue;
+    for (const Vma& v : pp->vmas) {
+      if (!v.locked && !pp->superlocked) continue;
+      each_pte(*pp, v.start, v.end, [&](u64, std::uint32_t e) {
+        if (pte::st(e) != pte::kFrame || !(e & pte::P)) return;
+        auto it = std::lower_bound(frames.begin(), frames.end(), pte::idx(e));
+        for (; it != frames.end() && *it == pte::idx(e); ++it) hit[std::size_t(it - frames.begin())] = true;
+      });
+    }
+  }
+  return u64(std::count(hit.begin(), hit.end(), true));
+}
+
 std::string flags_of(const Vma& v) {
   std::string out;
   auto add = [&](const char* m) {
@@ -169,16 +191,23 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
   u64 first_pg = addr >> kPageShift, last_pg = last >> kPageShift;
   c.pages = last_pg - first_pg + 1;
   u64 a = first_pg << kPageShift, b = last_pg >= (kTaskSize >> kPageShift) ? kTaskSize : (last_pg + 1) << kPageShift;
+  std::vector<std::uint32_t> maybe_locked_elsewhere;  // frames of unlocked VMAs mapped more than once
   for (const Vma& v : p->vmas) {
     if (v.end <= a || v.start >= b) continue;
     u64 lo = std::max(a, v.start), hi = std::min(b, v.end);
-    if (v.locked && !v.onfault) c.locked += (hi - lo) >> kPageShift;
+    const bool q = s_->cfg.os == OsKind::Qnx;
+    if (q && v.locked && !v.onfault) c.locked += (hi - lo) >> kPageShift;
     auto visit = [&](u64 va, std::uint32_t e) {
       std::uint32_t st = pte::st(e);
       bool res = st == pte::kFrame || st == pte::kZero || (st == pte::kNone && file_cached(*s_, v, va));
       c.resident += res;
       c.swapped += st == pte::kSwap;
-      c.locked += v.locked && v.onfault && st == pte::kFrame;
+      if (q) { c.locked += v.locked && v.onfault && st == pte::kFrame; return; }
+      // Linux: PG_mlocked is a property of a present frame (never of the zero page or
+      // an untouched page), set while any mapping of it, anywhere, is locked.
+      if (st != pte::kFrame || !(e & pte::P)) return;
+      if (v.locked || p->superlocked) ++c.locked;
+      else if (mapcount(*s_, e) > 1) maybe_locked_elsewhere.push_back(pte::idx(e));
     };
     // Empty PTEs matter only for file pages inside the file (page-cache residency).
     u64 split = lo;
@@ -190,6 +219,7 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
     }
     each_pte(*p, split, hi, visit);
   }
+  if (!maybe_locked_elsewhere.empty()) c.locked += locked_elsewhere(*s_, maybe_locked_elsewhere);
   return c;
 }
 

@@ -194,6 +194,7 @@ struct Sys {
   OpResult& do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
   OpResult& do_munmap(Proc& p, u64 addr, u64 len);
   OpResult& do_mprotect(Proc& p, u64 addr, u64 len, int prot);
+  void make_writable(Proc& p, u64 start, u64 end);  // mprotect's in-place write upgrade
   bool do_brk(Proc& p, u64 newbrk);  // kernel brk: true on success
   OpResult& do_madvise(Proc& p, u64 addr, u64 len, int advice);
 
@@ -204,7 +205,10 @@ struct Sys {
   // Returns false if the process was killed (SIGSEGV/SIGBUS/OOM).
   bool access(Proc& p, int vi, u64 start, u64 end, bool write, int mode);
   bool touch_range(Proc& p, u64 addr, u64 len, bool write);   // with VMA lookup + stack growth
-  void populate(Proc& p, u64 start, u64 end);                 // mm_populate
+  // mm_populate. false when a VMA could not be populated (PROT_NONE, past the end of
+  // its file; mlock then fails): with stop_on_error populating stops there, as for
+  // mlock; without it (mlockall, MAP_POPULATE: ignore_errors) it goes on.
+  bool populate(Proc& p, u64 start, u64 end, bool stop_on_error = false);
   void kill(Proc& p, int sig);                                // signal death
   // Page `idx` of file `fid` in the page cache (reading it, with readahead, if needed).
   // Returns the frame or kNoIdx (out of memory and `p` died). Never holds a File&
@@ -227,6 +231,7 @@ struct Sys {
 
   // ---- locking (lock.cpp)
   bool can_do_mlock(const Proc& p) const;
+  static u64 mapped_run_end(const Proc& p, u64 start, u64 end);
   static u64 locked_pages(const Proc& p);
   static u64 total_pages(const Proc& p);
   void set_lock_flags(Proc& p, u64 start, u64 end, bool lock, bool onfault);

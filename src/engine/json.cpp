@@ -63,7 +63,8 @@ std::string step_json(const Trace& t, const Step& s) {
     json regions = json::array();
     for (const SmapsEntry& r : p.regions) {
       regions.push_back({{"start", hex(r.start)}, {"end", hex(r.end)}, {"perms", r.perms}, {"name", r.name},
-                         {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb}});
+                         {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb},
+                         {"vmflags", r.vmflags}});
     }
     pj["regions"] = regions;
     json objs = json::array();

@@ -65,22 +65,10 @@ ObjectRange pointee(const Proc& p, const std::string& name, u64 v, const lang::T
 }
 }  // namespace
 
-PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 len) {
-  PageCounts c = vm.os().count_pages(pid, addr, len);
-  // Only with several live processes can another one hold a lock on our frames.
-  if (!m || c.locked >= c.pages || c.resident == 0 || vm.live_processes() < 2 || len == 0) return c;
-  u64 first = addr & ~(kPageSize - 1), last = (addr + len - 1) & ~(kPageSize - 1);
-  if ((last - first) / kPageSize > (1u << 20)) return c;
-  std::vector<FrameOwner> owners = m->frame_owners();
-  u64 locked = 0;
-  for (u64 va = first;; va += kPageSize) {
-    PageInfo pi = m->page(pid, va);
-    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
-    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) locked++;
-    if (va == last) break;
-  }
-  c.locked = std::max(c.locked, locked);
-  return c;
+PageCounts object_pages(lang::Vm& vm, const Machine*, int pid, u64 addr, u64 len) {
+  // The backend counts a page as locked the kernel's way (a present frame that some
+  // locked mapping, in any process, maps): nothing to add here.
+  return vm.os().count_pages(pid, addr, len);
 }
 
 ObjectRange resolve_object(const lang::Vm& vm, const Proc& p, const std::string& name) {

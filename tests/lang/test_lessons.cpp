@@ -97,6 +97,15 @@ TEST(Json, StepHasTheIssueFields) {
   for (auto& o : j1["processes"][0]["objects"])
     if (o["name"] == "buffer") { buffer = true; EXPECT_EQ(o["locked_pages"], 4); EXPECT_EQ(o["addr"].get<std::string>().rfind("0x", 0), 0u); }
   EXPECT_TRUE(buffer);
+  // smaps VmFlags per region: after mlock(buffer) the region holding it shows "lo".
+  bool lo = false;
+  for (auto& r : j1["processes"][0]["regions"]) {
+    std::string f = r["vmflags"].get<std::string>();
+    EXPECT_NE(f.find("mr"), std::string::npos) << f;
+    if ((" " + f + " ").find(" lo ") != std::string::npos) lo = true;
+    EXPECT_EQ((" " + f + " ").find(" lf "), std::string::npos) << f;  // mlock, not on-fault
+  }
+  EXPECT_TRUE(lo);
 }
 
 TEST(Annotations, StepsSayQuizAndStart) {

@@ -42,23 +42,8 @@ struct Log {
   std::vector<Entry> e;
   std::vector<Obj> objs;
   void obj(const std::string& n, int pid, u64 a, u64 len) { objs.push_back({n, pid, a, len}); }
-  // "Locked" as the lessons report it (src/engine/report.cpp): a page is locked when
-  // its VMA is, or — model side — when its frame is mapped by a locked VMA of another
-  // process (copy-on-write after fork). RealOs reads the latter from kpageflags.
-  PageCounts counts(const Obj& o) {
-    PageCounts c = os.count_pages(o.pid, o.addr, o.len);
-    auto* model = dynamic_cast<ModelOs*>(&os);
-    if (!model || o.len == 0 || c.locked >= c.pages) return c;
-    const Machine& m = model->machine();
-    std::vector<FrameOwner> owners = m.frame_owners();
-    u64 locked = 0;
-    for (u64 va = o.addr & ~(kPageSize - 1); va < o.addr + o.len; va += kPageSize) {
-      PageInfo pi = m.page(o.pid, va);
-      if (pi.locked || (pi.state == PageState::Frame && pi.index < owners.size() && owners[pi.index].locked)) ++locked;
-    }
-    c.locked = std::max(c.locked, locked);
-    return c;
-  }
+  // "Locked" as the lessons report it: present frames some locked mapping maps.
+  PageCounts counts(const Obj& o) { return os.count_pages(o.pid, o.addr, o.len); }
   OpResult step(const std::string& what, OpResult r, bool identity = false, int pid_for_lck = 0) {
     Entry x;
     x.what = what;
