@@ -64,28 +64,6 @@ bool file_cached(const State& s, const Vma& v, u64 va) {
   return pi < f.cache.size && f.cache.get(pi) != 0;
 }
 
-// How many of `frames` (present in unlocked VMAs of the process being counted) are
-// mapped by a locked VMA somewhere: a second mapping of the same file or shared memory
-// in the same process, or a process sharing the frame copy-on-write. The kernel keeps
-// PG_mlocked set while at least one mapping is locked. Frames are looked up only in
-// locked VMAs, so this costs nothing when nobody locks.
-u64 locked_elsewhere(const State& s, std::vector<std::uint32_t> frames) {
-  std::sort(frames.begin(), frames.end());
-  std::vector<bool> hit(frames.size());
-  for (const auto& pp : s.procs) {
-    if (!pp->alive) continue;
-    for (const Vma& v : pp->vmas) {
-      if (!v.locked && !pp->superlocked) continue;
-      each_pte(*pp, v.start, v.end, [&](u64, std::uint32_t e) {
-        if (pte::st(e) != pte::kFrame || !(e & pte::P)) return;
-        auto it = std::lower_bound(frames.begin(), frames.end(), pte::idx(e));
-        for (; it != frames.end() && *it == pte::idx(e); ++it) hit[std::size_t(it - frames.begin())] = true;
-      });
-    }
-  }
-  return u64(std::count(hit.begin(), hit.end(), true));
-}
-
 std::string flags_of(const Vma& v) {
   std::string out;
   auto add = [&](const char* m) {
@@ -111,6 +89,33 @@ std::string flags_of(const Vma& v) {
   return out;
 }
 }  // namespace
+
+namespace detail {
+// The frames among `frames` that a locked VMA maps somewhere: a second mapping of the
+// same file or shared memory in the same process, or a process sharing the frame
+// copy-on-write. The kernel keeps PG_mlocked set while at least one mapping is
+// locked. Only locked VMAs are walked, so this costs nothing when nobody locks.
+std::vector<std::uint32_t> locked_among(const State& s, std::vector<std::uint32_t> frames) {
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+  std::vector<bool> hit(frames.size());
+  for (const auto& pp : s.procs) {
+    if (!pp->alive) continue;
+    for (const Vma& v : pp->vmas) {
+      if (!v.locked && !pp->superlocked) continue;
+      each_pte(*pp, v.start, v.end, [&](u64, std::uint32_t e) {
+        if (pte::st(e) != pte::kFrame || !(e & pte::P)) return;
+        auto it = std::lower_bound(frames.begin(), frames.end(), pte::idx(e));
+        if (it != frames.end() && *it == pte::idx(e)) hit[std::size_t(it - frames.begin())] = true;
+      });
+    }
+  }
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    if (hit[i]) out.push_back(frames[i]);
+  return out;
+}
+}  // namespace detail
 
 ProcStatus Machine::status(int pid) const {
   ProcStatus st;
@@ -219,7 +224,10 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
     }
     each_pte(*p, split, hi, visit);
   }
-  if (!maybe_locked_elsewhere.empty()) c.locked += locked_elsewhere(*s_, maybe_locked_elsewhere);
+  if (!maybe_locked_elsewhere.empty()) {
+    std::vector<std::uint32_t> locked = locked_among(*s_, maybe_locked_elsewhere);
+    for (std::uint32_t f : maybe_locked_elsewhere) c.locked += std::binary_search(locked.begin(), locked.end(), f);
+  }
   return c;
 }
 

@@ -361,6 +361,22 @@ bool Sys::do_brk(Proc& p, u64 newbrk) {
   return p.alive;
 }
 
+// File frames of [start, end) mapped more than once that a locked VMA maps (sorted).
+std::vector<std::uint32_t> Sys::shared_file_frames_locked(const Proc& p, u64 start, u64 end) const {
+  std::vector<std::uint32_t> cand;
+  for (u64 a = start; a < end;) {
+    const u64 key = a >> (kPageShift + kLeafBits);
+    const u64 lend = std::min(end, (key + 1) << (kPageShift + kLeafBits));
+    if (const Leaf* L = p.pt.find(key))
+      for (u64 b = a; b < lend; b += kPageSize) {
+        std::uint32_t e = L->e[(b >> kPageShift) & (kLeafPages - 1)];
+        if (pte::st(e) == pte::kFrame && (e & pte::FILE) && s.frames.get(pte::idx(e)) > 2) cand.push_back(pte::idx(e));
+      }
+    a = lend;
+  }
+  return cand.empty() ? cand : locked_among(s, cand);
+}
+
 OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
   r.cost_us += costs::kSyscallUs;
   auto fail = [&](int e) -> OpResult& { r.ret = -1; r.err = e; return r; };
@@ -390,6 +406,9 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
       return fail(err::INVAL);
     if (advice == madv::FREE && (v.file >= 0 || v.shared)) return fail(err::INVAL);
   }
+  // PAGEOUT cannot unmap a page that another locked mapping keeps mlocked.
+  std::vector<std::uint32_t> pinned;
+  if (advice == madv::PAGEOUT && !qnx()) pinned = shared_file_frames_locked(p, addr, end);
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
     const Vma v = p.vmas[k];
     if (v.end <= addr || v.start >= end) continue;
@@ -412,7 +431,7 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
       if (!e) continue;
       if (advice == madv::COLD) { e &= ~pte::A; continue; }
       if (advice == madv::PAGEOUT) {
-        swap_out_pte(p, a, &e, true);
+        if (!std::binary_search(pinned.begin(), pinned.end(), pte::idx(e))) swap_out_pte(p, a, &e, true);
         continue;
       }
       // DONTNEED / FREE: drop the mapping; anonymous data is gone (zero-fill next time).

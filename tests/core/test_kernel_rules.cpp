@@ -254,4 +254,16 @@ TEST(KernelRules, ReallocShrinkOfAnMmappedChunkUnmapsTheTail) {
   EXPECT_INV(f.m);
 }
 
+TEST(KernelRules, PageoutLeavesPagesAnotherLockedMappingMaps) {
+  Fixture f;
+  int fd = int(f.m.open(f.pid, "/data/both.bin", 8 * P).ret);
+  u64 a = u64(f.m.mmap(f.pid, 0, 8 * P, prot::READ, kShared, fd, 0).ret);
+  u64 b = u64(f.m.mmap(f.pid, 0, 8 * P, RW, kShared, fd, 0).ret);
+  ASSERT_EQ(f.m.mlock(f.pid, a, 8 * P).err, 0);
+  f.m.touch(f.pid, b, 8 * P, true);
+  ASSERT_EQ(f.m.madvise(f.pid, b, 8 * P, madv::PAGEOUT).err, 0);
+  EXPECT_EQ(f.vma(b).rss_kb, 32u);  // still mapped: mlocked through a
+  EXPECT_EQ(f.m.count_pages(f.pid, b, 8 * P).locked, 8u);
+}
+
 }  // namespace pp::test
