@@ -224,10 +224,28 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
     }
     each_pte(*p, split, hi, visit);
   }
+  if (s_->cfg.os == OsKind::Qnx) return qnx_locked_elsewhere(pid, a, b, c);
   if (!maybe_locked_elsewhere.empty()) {
     std::vector<std::uint32_t> locked = locked_among(*s_, maybe_locked_elsewhere);
     for (std::uint32_t f : maybe_locked_elsewhere) c.locked += std::binary_search(locked.begin(), locked.end(), f);
   }
+  return c;
+}
+
+// QNX: a page of an unlocked mapping counts as locked when another process locks the
+// frame behind it, with or without a PTE (QNX locks memory where it is allocated).
+PageCounts Machine::qnx_locked_elsewhere(int pid, u64 a, u64 b, PageCounts c) const {
+  int live = 0;
+  for (const auto& p : s_->procs) live += p->alive;
+  if (c.locked >= c.pages || c.resident == 0 || live < 2 || ((b - a) >> kPageShift) > (1u << 20)) return c;
+  std::vector<FrameOwner> owners = frame_owners();
+  u64 locked = 0;
+  for (u64 va = a; va < b; va += kPageSize) {
+    PageInfo pi = page(pid, va);
+    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
+    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) ++locked;
+  }
+  c.locked = std::max(c.locked, locked);
   return c;
 }
 
