@@ -45,7 +45,20 @@ bool Sys::heap_init(Proc& p) {
   if (p.arena && p.arena->init) return true;
   u64 base = p.brk;
   u64 size = page_up(kTcache + 128 * 1024 + kMinSize);  // sysmalloc: nb + top_pad + MINSIZE
-  if (!do_brk(p, base + size)) return false;
+  if (!do_brk(p, base + size)) {
+    // Measured (glibc 2.36): when the very first heap cannot be made, glibc's failure
+    // path still leaves one anonymous 4 KiB page mapped, once per process — locked
+    // and faulted in under MCL_FUTURE (VmLck 4 kB, one minor fault).
+    if (!qnx() && !arena_mut(p).init_failed) {
+      arena_mut(p).init_failed = true;
+      const i64 ret = r.ret;
+      const int e = r.err;
+      do_mmap(p, 0, kPageSize, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0);
+      r.ret = ret;
+      r.err = e;
+    }
+    return false;
+  }
   Arena& A = arena_mut(p);
   A.init = true;
   A.chunks.assign(1, Chunk{base, kTcache, true});

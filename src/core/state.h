@@ -126,6 +126,7 @@ struct MmapChunk {   // a chunk glibc gave its own mmap
 };
 struct Arena {
   bool init = false;
+  bool init_failed = false;           // the first heap could not be made (see heap_init)
   u64 top = 0;                        // start of the top chunk; it ends at the break
   u64 hwm = 0;                        // highest heap address ever handed out (calloc)
   std::vector<Chunk> chunks;          // sorted by addr, below top

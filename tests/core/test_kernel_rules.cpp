@@ -266,4 +266,21 @@ TEST(KernelRules, PageoutLeavesPagesAnotherLockedMappingMaps) {
   EXPECT_EQ(f.m.count_pages(f.pid, b, 8 * P).locked, 8u);
 }
 
+// ---- glibc's failure path under MCL_FUTURE
+TEST(KernelRules, FailedFirstMallocUnderFutureLeavesOneLockedPage) {
+  Fixture f;
+  f.m.set_cap_ipc_lock(f.pid, false);
+  f.m.setrlimit_memlock(f.pid, 64 * KiB, 64 * KiB);
+  ASSERT_EQ(f.m.mlockall(f.pid, mcl::FUTURE).err, 0);
+  OpResult a = f.m.malloc(f.pid, MiB);
+  EXPECT_EQ(a.ret, 0);
+  EXPECT_EQ(a.err, err::NOMEM);
+  EXPECT_EQ(a.minflt, 1u);
+  EXPECT_EQ(f.st().vm_lck_kb, 4u);
+  OpResult b = f.m.malloc(f.pid, 100);
+  EXPECT_EQ(b.ret, 0);
+  EXPECT_EQ(b.minflt, 0u);
+  EXPECT_EQ(f.st().vm_lck_kb, 4u);  // once per process
+}
+
 }  // namespace pp::test
