@@ -256,6 +256,7 @@ struct Sys {
   // ---- processes (process.cpp)
   int do_spawn(const ImageSpec& img, ImageLayout* out);
   OpResult& do_fork(Proc& p);
+  std::vector<char> file_vmas_without_anon(const Proc& p) const;
   OpResult& do_exec(Proc& p, const ImageSpec& img, ImageLayout* out);
   OpResult& do_exit(Proc& p, int status);
   OpResult& do_wait(Proc& p, int child);

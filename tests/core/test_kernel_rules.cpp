@@ -283,4 +283,25 @@ TEST(KernelRules, FailedFirstMallocUnderFutureLeavesOneLockedPage) {
   EXPECT_EQ(f.st().vm_lck_kb, 4u);  // once per process
 }
 
+// ---- fork and file mappings without anonymous pages
+TEST(KernelRules, ForkCopiesNoPtesOfFileMappingsThatHaveNoAnonymousPages) {
+  Fixture f;
+  int fd = int(f.m.open(f.pid, "/data/code.bin", 32 * P).ret);
+  u64 text = u64(f.m.mmap(f.pid, kAligned, 32 * P, prot::READ | prot::EXEC, mapf::PRIVATE | mapf::FIXED, fd, 0).ret);
+  u64 data = u64(f.m.mmap(f.pid, kAligned + 32 * P, 32 * P, RW, mapf::PRIVATE | mapf::FIXED, fd, 0).ret);
+  u64 cow = u64(f.m.mmap(f.pid, kAligned + 64 * P, 32 * P, RW, mapf::PRIVATE | mapf::FIXED, fd, 0).ret);
+  f.m.touch(f.pid, text, 32 * P, false);
+  f.m.touch(f.pid, data, 32 * P, false);  // read only: no private copy anywhere
+  f.m.touch(f.pid, cow, 32 * P, false);
+  f.m.touch(f.pid, cow, 1, true);         // one private copy: the whole VMA is copied
+  int c = int(f.m.fork(f.pid).ret);
+  EXPECT_EQ(f.m.page(c, text).state, PageState::None);
+  EXPECT_EQ(f.m.page(c, data).state, PageState::None);
+  EXPECT_EQ(f.m.page(c, cow + 5 * P).state, PageState::Frame);
+  // The child's first use of the code: minor faults (fault-around), no major one.
+  OpResult t = f.m.touch(c, text, 32 * P, false);
+  EXPECT_EQ(t.minflt, 2u);
+  EXPECT_EQ(t.majflt, 0u);
+}
+
 }  // namespace pp::test

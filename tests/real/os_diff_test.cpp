@@ -362,6 +362,27 @@ void glibc_failure_path(Os& os, Log& L) {
   L.step("VmLck again", OpResult{}, false, pid);
 }
 
+// fork copies no page-table entries of a file mapping without anonymous pages: the
+// child's first reads fault (minor, 16 pages at a time).
+void fork_file_ptes(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  const u64 n = 64 * kPageSize, at = 0x7e0000000000ull;
+  int fd = static_cast<int>(L.step("open", os.open(pid, "/tmp/pp-code.bin", n), true).ret);
+  L.step("map", os.mmap(pid, at, n, prot::READ, mapf::PRIVATE | mapf::FIXED, fd, 0), true);
+  L.faults("parent reads it", os.touch(pid, at, n, false), 2);
+  L.step("map writable, private", os.mmap(pid, at + n, n, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::FIXED, fd, 0), true);
+  L.faults("parent only reads that too", os.touch(pid, at + n, n, false), 2);
+  OpResult f = L.step("fork", os.fork(pid), true);
+  int child = static_cast<int>(f.ret);
+  // The real child's first requests also fault on the lab's own copy-on-write pages.
+  L.step("child warms up", os.touch(child, lay.stack_top - 64, 8, true));
+  L.faults("child reads it: minor faults again", os.touch(child, at, n, false), 1);
+  L.faults("child reads the never-written private one: faults too", os.touch(child, at + n, n, false), 1);
+  L.step("child exits", os.exit(child, 0));
+  L.step("parent waits", os.wait(pid, child), true);
+}
+
 }  // namespace
 
 TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
@@ -380,6 +401,7 @@ TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
       {"fault-around, PAGEOUT", fault_around},
       {"realloc via mremap", realloc_mremap},
       {"glibc failure path", glibc_failure_path},
+      {"fork and file mappings", fork_file_ptes},
   };
   std::string table;
   for (auto& sc : all) {
