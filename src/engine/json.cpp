@@ -23,6 +23,8 @@ std::string step_json(const Trace& t, const Step& s) {
   j["line"] = s.line;
   j["source"] = s.source;
   j["call"] = s.call;
+  j["fn"] = s.fn.empty() ? json(nullptr) : json(s.fn);
+  j["args"] = s.args;
   j["ret"] = s.ret;
   j["errno"] = s.err ? json(errno_name(s.err) ? errno_name(s.err) : "E?") : json(nullptr);
   j["figure"] = s.figure ? json(std::string(1, *s.figure)) : json(nullptr);

@@ -28,11 +28,21 @@ struct Pending {
   bool more_calls = false;
   i64 ret = 0;
   int err = 0;
+  std::string fn;                 // the last call's function and arguments
+  std::vector<std::int64_t> args;
   std::string output;
   std::vector<Event> events;
   u64 minflt = 0, majflt = 0;
   double cost = 0;
 };
+
+// How a call made outside the program's text reads ("exit(0)", "killed by signal 9").
+std::string plain_call_text(const std::string& fn, const std::vector<std::int64_t>& args) {
+  if (fn == "kill") return "killed by signal " + (args.empty() ? std::string("?") : std::to_string(args[0]));
+  std::string t = fn + "(";
+  for (std::size_t i = 0; i < args.size(); ++i) t += (i ? ", " : "") + std::to_string(args[i]);
+  return t + ")";
+}
 
 class Runner final : public lang::VmHooks {
  public:
@@ -77,10 +87,13 @@ class Runner final : public lang::VmHooks {
       vm_->reap_killed(r);
     }
   }
-  void on_call(lang::Proc& p, int text, const char* fn, const OpResult& r) override {
+  void on_call(lang::Proc& p, int text, const char* fn, const std::vector<std::int64_t>& args,
+               const OpResult& r) override {
     ensure(p);
     std::string t = text >= 0 && text < (int)L_.prog->texts.size() && !L_.prog->texts[text].empty()
-                        ? L_.prog->texts[text] : std::string(fn);
+                        ? L_.prog->texts[text] : plain_call_text(fn, args);
+    P_.fn = fn;
+    P_.args = args;
     // Distinct call texts in first-seen order, each with its count ("malloc(...) ×500").
     auto it = std::find(P_.calls.begin(), P_.calls.end(), t);
     if (it != P_.calls.end()) P_.repeats[it - P_.calls.begin()]++;
@@ -184,6 +197,8 @@ class Runner final : public lang::VmHooks {
     if (pd.more_calls) s.call += "; ...";
     s.ret = pd.ret;
     s.err = pd.err;
+    s.fn = std::move(pd.fn);
+    s.args = std::move(pd.args);
     const StepNotes* n = nullptr;
     if (pd.with_notes) n = pd.stmt >= 0 ? &L_.notes[pd.stmt] : &L_.start_notes;
     if (n) {

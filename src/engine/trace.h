@@ -59,6 +59,8 @@ struct Step {
   int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
   std::string source;      // the C line, trimmed
   std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements
+  std::string fn;          // the (last) call's C function, "mlockall"; "" for plain statements
+  std::vector<i64> args;   // its argument values, {3} (MCL_CURRENT | MCL_FUTURE)
   i64 ret = 0;
   int err = 0;             // errno (Linux numbering)
   std::optional<char> figure;   // 'A', 'B', 'C' when tied to a tutorial figure

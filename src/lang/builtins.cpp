@@ -46,7 +46,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
   // An Os call: record it for the step, set errno on failure, return what C returns.
   auto os_call = [&](const OpResult& r) -> std::int64_t {
     now_us_ += r.cost_us;
-    hooks_.on_call(p, in.t, name, r);
+    hooks_.on_call(p, in.t, name, A, r);
     if (r.err) p.err = r.err;
     reap_killed(r);
     return r.ret;
@@ -260,15 +260,19 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       FileDesc fd;
       fd.path = path;
       fd.create = (flags & 0100) != 0;
+      // The step records what the C code receives: the program's descriptor, even
+      // when the file reaches the Os only later (O_CREAT: at ftruncate or mmap).
+      OpResult r;
       if (!fd.create) {
-        OpResult r = os_.open(p.pid, path, 0);
-        std::int64_t v = os_call(r);
-        if (r.err) return finish(-1);
-        fd.os_fd = (int)v;
+        r = os_.open(p.pid, path, 0);
+        if (r.err) { r.ret = -1; os_call(r); return finish(-1); }
+        fd.os_fd = (int)r.ret;
       }
       int num = 3;
       while (p.fds.count(num)) num++;
       p.fds[num] = fd;
+      r.ret = num;
+      os_call(r);
       return finish(num);
     }
     case BI_ftruncate: {
@@ -277,9 +281,11 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       it->second.size = uarg(1);
       if (it->second.os_fd < 0) {
         OpResult r = os_.open(p.pid, it->second.path, uarg(1));
-        std::int64_t v = os_call(r);
+        const int os_fd = (int)r.ret;
+        r.ret = r.err ? -1 : 0;  // ftruncate's own result, not the descriptor
+        os_call(r);
         if (r.err) return finish(-1);
-        it->second.os_fd = (int)v;
+        it->second.os_fd = os_fd;
       }
       return finish(0);
     }

@@ -6,6 +6,8 @@
 #include <dirent.h>
 
 #include <cstdlib>
+#include <map>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -106,6 +108,37 @@ TEST(Json, StepHasTheIssueFields) {
     EXPECT_EQ((" " + f + " ").find(" lf "), std::string::npos) << f;  // mlock, not on-fault
   }
   EXPECT_TRUE(lo);
+}
+
+TEST(Json, StepsCarryFunctionArgumentsAndWhatTheCodeReceives) {
+  const char* src =
+      "#include <sys/mman.h>\n#include <fcntl.h>\n#include <unistd.h>\n"
+      "int main(void) {\n"
+      "  int fd = open(\"/tmp/pp-json.bin\", O_RDWR | O_CREAT, 0600);\n"
+      "  int rc = ftruncate(fd, 4096);\n"
+      "  rc = mlockall(MCL_CURRENT | MCL_FUTURE);\n"
+      "  return rc;\n"
+      "}\n";
+  pp::Trace t = pp::run_lesson("calls.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  std::map<std::string, nlohmann::json> by_fn;
+  for (const pp::Step& s : t.steps) {
+    auto j = nlohmann::json::parse(pp::step_json(t, s));
+    ASSERT_TRUE(j.contains("fn"));
+    ASSERT_TRUE(j["args"].is_array());
+    if (!j["fn"].is_null()) by_fn[j["fn"].get<std::string>()] = j;
+  }
+  ASSERT_TRUE(by_fn.count("open"));  // O_CREAT: a step although the Os sees nothing yet
+  EXPECT_EQ(by_fn["open"]["ret"], 3);
+  EXPECT_EQ(by_fn["open"]["args"][1], 0102);  // O_RDWR | O_CREAT
+  ASSERT_TRUE(by_fn.count("ftruncate"));
+  EXPECT_EQ(by_fn["ftruncate"]["ret"], 0);  // not the descriptor
+  EXPECT_EQ(by_fn["ftruncate"]["args"], nlohmann::json({3, 4096}));
+  ASSERT_TRUE(by_fn.count("mlockall"));
+  EXPECT_EQ(by_fn["mlockall"]["args"], nlohmann::json({3}));
+  EXPECT_EQ(by_fn["mlockall"]["call"], "mlockall(MCL_CURRENT | MCL_FUTURE)");
+  ASSERT_TRUE(by_fn.count("exit"));
+  EXPECT_EQ(by_fn["exit"]["args"], nlohmann::json({0}));
 }
 
 TEST(Annotations, StepsSayQuizAndStart) {
