@@ -61,6 +61,8 @@ class Runner final : public lang::VmHooks {
     flush();
     vm_->run();
     flush();
+    for (Pending& pd : parked_) { P_ = std::move(pd); flush(); }  // never resumed
+    parked_.clear();
     finish_error();
   }
 
@@ -116,21 +118,14 @@ class Runner final : public lang::VmHooks {
     P_.active = true;
   }
   void on_switch(lang::Proc& from, lang::Proc& to) override {
-    (void)from;
-    flush();
+    park_or_flush(from);
     // The new process continues its current statement (e.g. the child inside fork()).
-    P_ = Pending{};
-    P_.open = true;
-    P_.pid = to.pid;
-    P_.stmt = to.cur_stmt;
+    open_for(to);
   }
   void on_exit(lang::Proc& p) override { (void)p; }
   void on_return(lang::Proc& p) override {
     flush();
-    P_ = Pending{};
-    P_.open = true;
-    P_.pid = p.pid;
-    P_.stmt = p.cur_stmt;
+    open_for(p);
   }
 
  private:
@@ -138,6 +133,31 @@ class Runner final : public lang::VmHooks {
     if (P_.open && P_.pid == 0) P_.pid = p.pid;  // step 0, before spawn told us the pid
     if (P_.open && P_.pid == p.pid) return;
     flush();
+    open_for(p);
+  }
+  // A statement that blocks in waitpid() before its call completes (a child must run
+  // first) keeps its narration, quiz and facts: they become one step with the call
+  // when the process comes back to the statement, not an empty step before it.
+  void park_or_flush(const lang::Proc& from) {
+    if (P_.open && P_.pid == from.pid && from.st == lang::PState::Waiting && P_.with_notes && !P_.active &&
+        P_.stmt >= 0) {
+      parked_.push_back(std::move(P_));
+      P_ = Pending{};
+      return;
+    }
+    flush();
+  }
+  void open_for(const lang::Proc& p) {
+    for (std::size_t i = 0; i < parked_.size(); ++i)
+      if (parked_[i].pid == p.pid) {
+        bool same = parked_[i].stmt == p.cur_stmt;
+        Pending back = std::move(parked_[i]);
+        parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+        if (same) { P_ = std::move(back); return; }
+        P_ = std::move(back);  // elsewhere now (killed, exited): show it as it was
+        flush();
+        break;
+      }
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
@@ -251,6 +271,7 @@ class Runner final : public lang::VmHooks {
   ModelOs* model_;
   std::unique_ptr<lang::Vm> vm_;
   Pending P_;
+  std::vector<Pending> parked_;  // narrated statements blocked in waitpid()
   std::size_t total_output_ = 0;
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };

@@ -141,6 +141,39 @@ TEST(Json, StepsCarryFunctionArgumentsAndWhatTheCodeReceives) {
   EXPECT_EQ(by_fn["exit"]["args"], nlohmann::json({0}));
 }
 
+TEST(Json, NarratedBlockingWaitIsOneStep) {
+  const char* src = R"(#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+  int st = 0;
+  pid_t pid = fork();
+  if (pid == 0) {
+    printf("child\n");
+    exit(0);
+  }
+  //@ say The parent waits for its child.
+  //@ expect ret > 0
+  waitpid(pid, &st, 0);
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("wait.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_TRUE(t.expect_failures.empty()) << t.expect_failures[0];
+  int n = 0;
+  for (const pp::Step& s : t.steps) {
+    if (s.source.rfind("waitpid", 0) != 0) continue;
+    ++n;
+    auto j = nlohmann::json::parse(pp::step_json(t, s));
+    EXPECT_EQ(j["say"], "The parent waits for its child.");
+    EXPECT_EQ(j["fn"], "waitpid");
+    EXPECT_GT(j["ret"].get<long>(), 0);
+  }
+  EXPECT_EQ(n, 1);  // not an empty narrated step and then the call
+}
+
 TEST(Annotations, StepsSayQuizAndStart) {
   const char* src = R"(//@ title Annotated
 #include <stdlib.h>
