@@ -73,7 +73,7 @@ std::string step_json(const Trace& t, const Step& s) {
     for (const ObjectReport& o : p.objects) {
       objs.push_back({{"name", o.name}, {"addr", hex(o.addr)}, {"bytes", o.bytes}, {"pages", o.pages},
                       {"resident_pages", o.resident_pages}, {"locked_pages", o.locked_pages},
-                      {"swapped_pages", o.swapped_pages}});
+                      {"swapped_pages", o.swapped_pages}, {"freed", o.freed}});
     }
     pj["objects"] = objs;
     procs.push_back(pj);

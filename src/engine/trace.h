@@ -45,6 +45,7 @@ struct ObjectReport {
   std::string name;  // "buffer", "a[0]", "p"
   u64 addr = 0, bytes = 0;
   u64 pages = 0, resident_pages = 0, locked_pages = 0, swapped_pages = 0;
+  bool freed = false;  // a block the program has given back with free()
 };
 
 struct ProcReport {

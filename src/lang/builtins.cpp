@@ -185,6 +185,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       std::int64_t v = os_call(r);
       if (v && !r.err) {
         p.blocks[(u64)v] = bytes;
+        p.freed.erase((u64)v);
         if (in.a == BI_calloc) p.mem.fill((u64)v, 0, bytes);
       }
       return finish(r.err ? 0 : v);
@@ -205,7 +206,10 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (uarg(0) == 0) return finish(0);
       OpResult r = os_.free(p.pid, uarg(0));
       os_call(r);
-      p.blocks.erase(uarg(0));
+      if (auto it = p.blocks.find(uarg(0)); it != p.blocks.end()) {
+        if (!r.err) p.freed[it->first] = it->second;
+        p.blocks.erase(it);
+      }
       return finish(0);
     }
     // ---------------------------------------------------------------- mappings
@@ -295,7 +299,12 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     }
     case BI_unlink: return finish(0);
     case BI_brk: { OpResult r = os_.brk(p.pid, uarg(0)); std::int64_t v = os_call(r); return finish(r.err ? -1 : v); }
-    case BI_sbrk: { OpResult r = os_.sbrk(p.pid, arg(0)); std::int64_t v = os_call(r); return finish(r.err ? -1 : v); }
+    case BI_sbrk: {
+      OpResult r = os_.sbrk(p.pid, arg(0));
+      std::int64_t v = os_call(r);
+      if (!r.err && arg(0) > 0) p.blocks[(u64)v] = (u64)arg(0);  // a lesson object, like a malloc block
+      return finish(r.err ? -1 : v);
+    }
     // ---------------------------------------------------------------- locking
     case BI_mlock: case BI_munlock: case BI_mlock2: {
       OpResult r = in.a == BI_mlock ? os_.mlock(p.pid, uarg(0), uarg(1))

@@ -61,7 +61,8 @@ struct Proc {
   double wake_us = 0;
   int exit_status = 0;           // wait() status word
   bool reaped = false;
-  std::map<u64, u64> blocks;     // malloc/mmap'd block → size (lesson object reports)
+  std::map<u64, u64> blocks;     // malloc/mmap'd/sbrk'd block → size (lesson object reports)
+  std::map<u64, u64> freed;      // blocks given back with free(), until reused (reports)
   std::map<int, FileDesc> fds;
   std::vector<std::string> argv;
 };

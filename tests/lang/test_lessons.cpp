@@ -174,6 +174,63 @@ int main(void) {
   EXPECT_EQ(n, 1);  // not an empty narrated step and then the call
 }
 
+TEST(Json, InteriorPointersMembersSbrkAndFreedBlocksAreObjects) {
+  const char* src = R"(#include <stdlib.h>
+#include <unistd.h>
+#include <sys/mman.h>
+struct rec { char name[16]; char data[8192]; };
+struct rec g;
+int main(void) {
+  char *a = malloc(1 << 20);
+  char *mid = a + 8192;
+  struct rec *r = malloc(sizeof(struct rec));
+  char *s = sbrk(16384);
+  //@ expect mid locked=none
+  //@ expect s resident=none
+  //@ expect g.data locked=none
+  //@ expect r->data locked=none
+  mid[0] = 1;
+  //@ expect mid locked=all
+  //@ expect s locked=all
+  //@ expect g.data locked=all
+  //@ expect r->data locked=all
+  //@ expect g.nope locked=none
+  mlockall(MCL_CURRENT);
+  //@ expect a resident=none
+  free(a);
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("objects.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  // Every fact holds except the one naming a member that does not exist.
+  ASSERT_EQ(t.expect_failures.size(), 1u) << t.expect_failures[0];
+  EXPECT_NE(t.expect_failures[0].find("no member 'nope' in 'g'"), std::string::npos) << t.expect_failures[0];
+  auto obj = [&](const pp::Step& st, const std::string& name) {
+    auto j = nlohmann::json::parse(pp::step_json(t, st));
+    for (auto& o : j["processes"][0]["objects"])
+      if (o["name"] == name) return o;
+    return nlohmann::json();
+  };
+  const pp::Step* lock = nullptr;
+  const pp::Step* fr = nullptr;
+  for (const pp::Step& st : t.steps) {
+    if (st.fn == "mlockall") lock = &st;
+    if (st.fn == "free") fr = &st;
+  }
+  ASSERT_TRUE(lock && fr);
+  auto sb = obj(*lock, "s");
+  ASSERT_FALSE(sb.is_null());  // memory from sbrk is an object
+  EXPECT_EQ(sb["bytes"], 16384);
+  EXPECT_EQ(sb["locked_pages"], 4);
+  EXPECT_EQ(obj(*lock, "mid")["bytes"], (1 << 20) - 8192);  // from where it points
+  auto fa = obj(*fr, "a");
+  ASSERT_FALSE(fa.is_null());
+  EXPECT_EQ(fa["freed"], true);
+  EXPECT_EQ(fa["resident_pages"], 0);
+  EXPECT_EQ(obj(*lock, "a")["freed"], false);
+}
+
 TEST(Annotations, StepsSayQuizAndStart) {
   const char* src = R"(//@ title Annotated
 #include <stdlib.h>
