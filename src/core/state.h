@@ -166,8 +166,9 @@ struct State {
   std::string violation;  // first invariant violation seen (config.check_invariants)
 };
 
-// The frames among `frames` that some locked VMA, in any process, maps (sorted).
-std::vector<std::uint32_t> locked_among(const State& s, std::vector<std::uint32_t> frames);
+// Which of `frames` some locked VMA, in any process, maps: result[f] == 2 (one byte per
+// frame of the machine).
+std::vector<std::uint8_t> locked_among(const State& s, const std::vector<std::uint32_t>& frames);
 
 // Kernel-side operations on one State, recording into one OpResult.
 // Split across vma.cpp, fault.cpp, reclaim.cpp, lock.cpp, process.cpp, malloc.cpp.
@@ -201,7 +202,7 @@ struct Sys {
   void make_writable(Proc& p, u64 start, u64 end);  // mprotect's in-place write upgrade
   bool do_brk(Proc& p, u64 newbrk);  // kernel brk: true on success
   OpResult& do_madvise(Proc& p, u64 addr, u64 len, int advice);
-  std::vector<std::uint32_t> shared_file_frames_locked(const Proc& p, u64 start, u64 end) const;
+  std::vector<std::uint8_t> shared_file_frames_locked(const Proc& p, u64 start, u64 end) const;
 
   // ---- pages (fault.cpp)
   std::uint32_t alloc_frame(Proc* p);  // reclaims / OOM-kills as needed; kNoIdx if `p` died

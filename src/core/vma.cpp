@@ -361,8 +361,8 @@ bool Sys::do_brk(Proc& p, u64 newbrk) {
   return p.alive;
 }
 
-// File frames of [start, end) mapped more than once that a locked VMA maps (sorted).
-std::vector<std::uint32_t> Sys::shared_file_frames_locked(const Proc& p, u64 start, u64 end) const {
+// File frames of [start, end) mapped more than once that a locked VMA maps (== 2).
+std::vector<std::uint8_t> Sys::shared_file_frames_locked(const Proc& p, u64 start, u64 end) const {
   std::vector<std::uint32_t> cand;
   for (u64 a = start; a < end;) {
     const u64 key = a >> (kPageShift + kLeafBits);
@@ -374,7 +374,7 @@ std::vector<std::uint32_t> Sys::shared_file_frames_locked(const Proc& p, u64 sta
       }
     a = lend;
   }
-  return cand.empty() ? cand : locked_among(s, cand);
+  return cand.empty() ? std::vector<std::uint8_t>() : locked_among(s, cand);
 }
 
 OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
@@ -407,7 +407,7 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
     if (advice == madv::FREE && (v.file >= 0 || v.shared)) return fail(err::INVAL);
   }
   // PAGEOUT cannot unmap a page that another locked mapping keeps mlocked.
-  std::vector<std::uint32_t> pinned;
+  std::vector<std::uint8_t> pinned;
   if (advice == madv::PAGEOUT && !qnx()) pinned = shared_file_frames_locked(p, addr, end);
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
     const Vma v = p.vmas[k];
@@ -431,7 +431,7 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
       if (!e) continue;
       if (advice == madv::COLD) { e &= ~pte::A; continue; }
       if (advice == madv::PAGEOUT) {
-        if (!std::binary_search(pinned.begin(), pinned.end(), pte::idx(e))) swap_out_pte(p, a, &e, true);
+        if (pte::idx(e) >= pinned.size() || pinned[pte::idx(e)] != 2) swap_out_pte(p, a, &e, true);
         continue;
       }
       // DONTNEED / FREE: drop the mapping; anonymous data is gone (zero-fill next time).
