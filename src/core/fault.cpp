@@ -316,7 +316,8 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
                      pte::FILE | pte::P | pte::A | (shared ? 0u : pte::COW) | (w ? pte::W | pte::D : 0u));
       if (w) file_mut(fid).cache.at(pi) |= File::kDirty;
       // Fault-around: map the neighbours already in the page cache, without faults.
-      if (mode == 0 && !write) {
+      // mlock and MAP_POPULATE fault through the same path, so they get it too.
+      if (mode != 2 && !write) {
         u64 w0 = std::max(v2.start, va & ~((kFaultAroundPages << kPageShift) - 1));
         u64 w1 = std::min(v2.end, w0 + (kFaultAroundPages << kPageShift));
         const File& f = *s.files[std::size_t(fid)];
@@ -442,6 +443,9 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
       give_back();
       flush();
       int rc = fault_one(p, vi, va, write, mode);
+      // Populating past the end of a file is an error for the caller, not a signal:
+      // SIGBUS comes only when the program itself touches the page.
+      if (rc == 2 && mode == 1 && !qnx()) return false;
       if (rc == 2) { kill(p, 7); r.err = err::FAULT; }
       if (rc || !p.alive) return false;
       L = p.pt.mut(key, true);
@@ -504,17 +508,28 @@ bool Sys::touch_range(Proc& p, u64 addr, u64 len, bool write) {
   return p.alive;
 }
 
-void Sys::populate(Proc& p, u64 start, u64 end) {
+bool Sys::populate(Proc& p, u64 start, u64 end, bool stop_on_error) {
+  bool complete = true;
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
     const Vma& v = p.vmas[k];
     if (v.end <= start || v.start >= end) continue;
-    if (v.prot == prot::NONE || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) continue;
+    if (v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso) continue;
     if (v.locked && v.onfault) continue;
     if (v.lazy) continue;
+    if (v.prot == prot::NONE) {  // get_user_pages refuses it (-EFAULT)
+      complete = false;
+      if (stop_on_error) return false;
+      continue;
+    }
     bool write = (v.prot & prot::WRITE) && !v.shared;
     u64 a = std::max(start, v.start), b = std::min(end, v.end);
-    if (!access(p, int(k), a, b, write, 1)) return;
+    if (!access(p, int(k), a, b, write, 1)) {
+      if (!p.alive) return false;
+      complete = false;  // past the end of the file
+      if (stop_on_error) return false;
+    }
   }
+  return complete;
 }
 
 }  // namespace pp::detail

@@ -181,18 +181,41 @@ OpResult& Sys::do_mlock(Proc& p, u64 addr, u64 len, bool onfault) {
       if (locked > limit) return fail(err::NOMEM);
     }
   }
+  if (!qnx()) {
+    // apply_vma_lock_flags() walks the VMAs from `start` and locks each one until it
+    // meets a hole: the part before the hole stays locked (not populated) and the call
+    // fails. Populating stops at a VMA it cannot fault in (PROT_NONE, past the end of
+    // the file): the flag stays, the call fails, the process lives.
+    u64 run = mapped_run_end(p, start, end);
+    if (run == start) return fail(err::NOMEM);
+    if (!onfault && populate_pages(p, start, run) > kPopulateCap) return fail(err::NOMEM);
+    set_lock_flags(p, start, run, true, onfault);
+    if (run < end) return fail(err::NOMEM);
+    if (!populate(p, start, end, true) && p.alive) return fail(err::NOMEM);
+    r.ret = 0;
+    return r;
+  }
   if (end > kTaskSize || !range_mapped(p, start, end)) return fail(err::NOMEM);
   if (!onfault && populate_pages(p, start, end) > kPopulateCap) return fail(err::NOMEM);
   // QNX: "some or all of the memory couldn't be locked" — nothing is changed.
   if (qnx() && !p.superlocked && !qnx_reserve(qnx_init_need(p, start, end, false))) return fail(err::AGAIN);
   set_lock_flags(p, start, end, true, onfault);
-  if (qnx()) {
-    if (!onfault && !p.superlocked) qnx_lock_init(p, start, end);
-  } else {
-    populate(p, start, end);
-  }
+  if (!onfault && !p.superlocked) qnx_lock_init(p, start, end);
   r.ret = 0;
   return r;
+}
+
+// End of the run of VMAs that starts at `start` without a hole, at most `end`;
+// `start` when nothing is mapped there.
+u64 Sys::mapped_run_end(const Proc& p, u64 start, u64 end) {
+  u64 a = start;
+  end = std::min(end, kTaskSize);
+  while (a < end) {
+    int i = vma_at(p, a);
+    if (i < 0) break;
+    a = p.vmas[std::size_t(i)].end;
+  }
+  return std::min(a, end);
 }
 
 OpResult& Sys::do_munlock(Proc& p, u64 addr, u64 len) {
@@ -204,6 +227,13 @@ OpResult& Sys::do_munlock(Proc& p, u64 addr, u64 len) {
   u64 end = start + L;
   if (end < start) return fail(err::INVAL);
   if (end == start) { r.ret = 0; return r; }
+  if (!qnx()) {  // like mlock: unlocks up to the first hole, then fails
+    u64 run = mapped_run_end(p, start, end);
+    set_lock_flags(p, start, run, false, false);
+    if (run < end) return fail(err::NOMEM);
+    r.ret = 0;
+    return r;
+  }
   if (end > kTaskSize || !range_mapped(p, start, end)) return fail(err::NOMEM);
   // QNX: superlocked, or locked by procnto's policy, the memory stays at its level.
   if (qnx() && (p.superlocked || qnx_policy())) { r.ret = 0; return r; }

@@ -206,6 +206,7 @@ class Machine {
 
  private:
   struct State;
+  PageCounts qnx_locked_elsewhere(int pid, u64 a, u64 b, PageCounts c) const;
   std::shared_ptr<State> s_;  // copy-on-write at the top level too; chunks below
   State& mut();
 };

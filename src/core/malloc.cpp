@@ -50,7 +50,20 @@ bool Sys::heap_init(Proc& p) {
   if (p.arena && p.arena->init) return true;
   u64 base = p.brk;
   u64 size = page_up(kTcache + 128 * 1024 + kMinSize);  // sysmalloc: nb + top_pad + MINSIZE
-  if (!do_brk(p, base + size)) return false;
+  if (!do_brk(p, base + size)) {
+    // Measured (glibc 2.36): when the very first heap cannot be made, glibc's failure
+    // path still leaves one anonymous 4 KiB page mapped, once per process — locked
+    // and faulted in under MCL_FUTURE (VmLck 4 kB, one minor fault).
+    if (!qnx() && !arena_mut(p).init_failed) {
+      arena_mut(p).init_failed = true;
+      const i64 ret = r.ret;
+      const int e = r.err;
+      do_mmap(p, 0, kPageSize, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0);
+      r.ret = ret;
+      r.err = e;
+    }
+    return false;
+  }
   Arena& A = arena_mut(p);
   A.init = true;
   A.chunks.assign(1, Chunk{base, kTcache, true});
@@ -258,6 +271,52 @@ OpResult& Sys::do_malloc_trim(Proc& p, u64 pad) {
   return r;
 }
 
+namespace {
+// mremap(addr, len, new_len, MREMAP_MAYMOVE) of the anonymous mapping glibc gave one
+// chunk. Returns the new address, or 0 when there is no room (glibc then copies).
+u64 mremap_chunk(Sys& k, Proc& p, u64 addr, u64 len, u64 new_len) {
+  int vi = Sys::vma_at(p, addr);
+  if (vi < 0) return 0;
+  const Vma tmpl = p.vmas[std::size_t(vi)];
+  u64 dst = addr;
+  if (new_len < len) {
+    k.unmap_range(p, addr + new_len, addr + len);
+  } else if (k.find_gap(p, new_len - len, addr + len) == addr + len) {  // grow in place
+    Vma nv = tmpl;
+    nv.start = addr + len;
+    nv.end = addr + new_len;
+    k.insert_vma(p, nv);
+    k.ev(EventKind::VmaGrow, p.pid, nv.start, nv.pages());
+    k.merge_around(p, addr, addr + new_len);
+  } else {  // move: the page-table entries go to the new place as they are
+    dst = k.find_gap(p, new_len, 0);
+    if (!dst) return 0;
+    Vma nv = tmpl;
+    nv.start = dst;
+    nv.end = dst + new_len;
+    k.insert_vma(p, nv);
+    k.ev(EventKind::VmaCreate, p.pid, dst, nv.pages());
+    for (u64 off = 0; off < len; off += kPageSize) {
+      std::uint32_t e = p.pt.get((addr + off) >> kPageShift);
+      if (!e) continue;
+      Leaf* from = p.pt.mut((addr + off) >> (kPageShift + kLeafBits), false);
+      from->e[((addr + off) >> kPageShift) & (kLeafPages - 1)] = 0;
+      p.pt.mut((dst + off) >> (kPageShift + kLeafBits), true)->e[((dst + off) >> kPageShift) & (kLeafPages - 1)] = e;
+    }
+    k.unmap_range(p, addr, addr + len);
+    k.merge_around(p, dst, dst + new_len);
+  }
+  if (new_len > len && tmpl.locked && !tmpl.onfault) k.populate(p, dst + len, dst + new_len);
+  Arena& A = arena_mut(p);
+  for (std::size_t i = 0; i < A.mmaps.size(); ++i)
+    if (A.mmaps[i].addr == addr) { A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i)); break; }
+  auto it = std::lower_bound(A.mmaps.begin(), A.mmaps.end(), dst,
+                             [](const MmapChunk& c, u64 x) { return c.addr < x; });
+  A.mmaps.insert(it, MmapChunk{dst, new_len});
+  return dst;
+}
+}  // namespace
+
 OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
   if (ptr == 0) return do_malloc(p, n, false);
   if (n == 0) { do_free(p, ptr); if (r.err == err::OK) r.ret = 0; return r; }
@@ -320,6 +379,14 @@ OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
   } else if (page_up(nb + kSizeSz) == old_usable + 16) {
     r.ret = i64(ptr);
     return r;
+  } else if (!qnx()) {
+    // glibc's mremap_chunk(): the kernel resizes the mapping, moving its page-table
+    // entries if it cannot grow in place. No page is copied or touched.
+    if (u64 na = mremap_chunk(*this, p, c, old_usable + 16, page_up(nb + kSizeSz))) {
+      r.ret = p.alive ? i64(na + 16) : 0;
+      return r;
+    }
+    if (!p.alive) return r;
   }
   // Move: malloc, copy, free.
   u64 na = Mal{*this, p}.run(n, false);

@@ -48,7 +48,7 @@ namespace mcl { enum : int { CURRENT = 1, FUTURE = 2, ONFAULT = 4 }; }
 constexpr int kMlockOnfault = 1;  // mlock2 flag
 namespace madv {
 enum : int { NORMAL = 0, RANDOM = 1, SEQUENTIAL = 2, WILLNEED = 3, DONTNEED = 4,
-             FREE = 8, COLD = 20, PAGEOUT = 21 };
+             FREE = 8, COLD = 20, PAGEOUT = 21, DONTNEED_LOCKED = 24 };
 }
 constexpr u64 kRlimInfinity = ~u64(0);
 constexpr u64 kMapFailed = ~u64(0);  // (void*)-1

@@ -203,6 +203,25 @@ int Sys::do_spawn(const ImageSpec& img, ImageLayout* out) {
   return p.pid;
 }
 
+// copy_page_range() skips a file-backed VMA that has no anonymous pages (no
+// anon_vma): shared and read-only file mappings, and private writable ones never
+// written. The child faults those pages in from the page cache.
+std::vector<char> Sys::file_vmas_without_anon(const Proc& p) const {
+  std::vector<char> out(p.vmas.size(), 0);
+  for (std::size_t k = 0; k < p.vmas.size(); ++k) {
+    const Vma& v = p.vmas[k];
+    if (v.file < 0) continue;
+    bool anon = false;
+    if (!v.shared && (v.prot & prot::WRITE))
+      for (u64 a = v.start; a < v.end && !anon; a += kPageSize) {
+        std::uint32_t e = p.pt.get(a >> kPageShift);
+        anon = pte::st(e) == pte::kSwap || (pte::st(e) == pte::kFrame && !(e & pte::FILE));
+      }
+    out[k] = !anon;
+  }
+  return out;
+}
+
 OpResult& Sys::do_fork(Proc& parent) {
   int alive = 0;
   for (const auto& sp : s.procs) alive += sp->alive;
@@ -233,13 +252,15 @@ OpResult& Sys::do_fork(Proc& parent) {
   // them in from the page cache, as the kernel does).
   u64 copied = 0;
   const u64 kLeafShift = kPageShift + kLeafBits;
+  const std::vector<char> no_copy = file_vmas_without_anon(parent);
   for (auto& [key, leafp] : parent.pt.leaves) {
     const u64 lo = key << kLeafShift, hi = (key + 1) << kLeafShift;
     bool need_wp = false, skip_some = false;
-    for (const Vma& v : parent.vmas) {
+    for (std::size_t k = 0; k < parent.vmas.size(); ++k) {
+      const Vma& v = parent.vmas[k];
       if (v.end <= lo || v.start >= hi) continue;
       if (!v.shared && (v.prot & prot::WRITE)) need_wp = true;
-      if (v.file >= 0 && (v.shared || !(v.prot & prot::WRITE))) skip_some = true;
+      if (no_copy[k]) skip_some = true;
     }
     Leaf* pl = need_wp ? parent.pt.mut(key, false) : leafp.get();
     if (need_wp) {
@@ -257,9 +278,9 @@ OpResult& Sys::do_fork(Proc& parent) {
       cl = parent.pt.leaves[parent.pt.lower(key)].second;  // shared: identical entries
     } else {
       cl = std::make_shared<Leaf>(*pl);
-      for (const Vma& v : parent.vmas) {
-        if (v.end <= lo || v.start >= hi) continue;
-        if (!(v.file >= 0 && (v.shared || !(v.prot & prot::WRITE)))) continue;
+      for (std::size_t k = 0; k < parent.vmas.size(); ++k) {
+        const Vma& v = parent.vmas[k];
+        if (v.end <= lo || v.start >= hi || !no_copy[k]) continue;
         u64 a = std::max(lo, v.start), b = std::min(hi, v.end);
         for (u64 q = a; q < b; q += kPageSize) cl->e[(q >> kPageShift) & (kLeafPages - 1)] = 0;
       }

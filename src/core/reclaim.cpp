@@ -59,11 +59,9 @@ u64 Sys::swap_out_pte(Proc& p, u64 va, std::uint32_t* e, bool force) {
     if (*e & pte::D) fl.cache.at(pi) |= File::kDirty;
     *e = 0;
     s.frames.dec(f);
-    if (force && s.frames.get(f) == 1 && fl.cache.get(pi)) {  // MADV_PAGEOUT: drop it now
-      if (fl.cache.get(pi) & File::kDirty) {
-        ev(EventKind::Writeback, p.pid, va, 1, f);
-        r.cost_us += costs::kWritePageUs;
-      }
+    // MADV_PAGEOUT drops a clean page now. Reclaim outside kswapd never writes file
+    // pages back, so a dirty one stays in the page cache, dirty (mincore: resident).
+    if (force && s.frames.get(f) == 1 && fl.cache.get(pi) && !(fl.cache.get(pi) & File::kDirty)) {
       fl.cache.at(pi) = 0;
       s.frames.dec(f);
       ev(EventKind::FileDrop, p.pid, va, 1);

@@ -112,6 +112,28 @@ std::vector<LockLevel> Machine::lock_levels(int pid) const {
   return out;
 }
 
+namespace detail {
+// Which of `frames` a locked VMA maps somewhere: a second mapping of the
+// same file or shared memory in the same process, or a process sharing the frame
+// copy-on-write. The kernel keeps PG_mlocked set while at least one mapping is
+// locked. Only locked VMAs are walked, so this costs nothing when nobody locks.
+FrameMarks locked_among(const State& s, const std::vector<std::uint32_t>& frames) {
+  FrameMarks mark;
+  for (std::uint32_t f : frames) mark.ask(f);
+  std::size_t left = mark.size();
+  for (const auto& pp : s.procs) {
+    if (!pp->alive || left == 0) continue;
+    for (const Vma& v : pp->vmas) {
+      if ((!v.locked && !pp->superlocked) || left == 0) continue;
+      each_pte(*pp, v.start, v.end, [&](u64, std::uint32_t e) {
+        if (pte::st(e) == pte::kFrame && (e & pte::P) && mark.mark(pte::idx(e))) --left;
+      });
+    }
+  }
+  return mark;
+}
+}  // namespace detail
+
 ProcStatus Machine::status(int pid) const {
   ProcStatus st;
   st.pid = pid;
@@ -192,16 +214,23 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
   u64 first_pg = addr >> kPageShift, last_pg = last >> kPageShift;
   c.pages = last_pg - first_pg + 1;
   u64 a = first_pg << kPageShift, b = last_pg >= (kTaskSize >> kPageShift) ? kTaskSize : (last_pg + 1) << kPageShift;
+  std::vector<std::uint32_t> maybe_locked_elsewhere;  // frames of unlocked VMAs mapped more than once
   for (const Vma& v : p->vmas) {
     if (v.end <= a || v.start >= b) continue;
     u64 lo = std::max(a, v.start), hi = std::min(b, v.end);
-    if (v.locked && !v.onfault) c.locked += v.lazy ? lazy_backed(*p, lo, hi) : (hi - lo) >> kPageShift;
+    const bool q = s_->cfg.os == OsKind::Qnx;
+    if (q && v.locked && !v.onfault) c.locked += v.lazy ? lazy_backed(*p, lo, hi) : (hi - lo) >> kPageShift;
     auto visit = [&](u64 va, std::uint32_t e) {
       std::uint32_t st = pte::st(e);
       bool res = st == pte::kFrame || st == pte::kZero || (st == pte::kNone && file_cached(*s_, v, va));
       c.resident += res;
       c.swapped += st == pte::kSwap;
-      c.locked += v.locked && v.onfault && st == pte::kFrame;
+      if (q) { c.locked += v.locked && v.onfault && st == pte::kFrame; return; }
+      // Linux: PG_mlocked is a property of a present frame (never of the zero page or
+      // an untouched page), set while any mapping of it, anywhere, is locked.
+      if (st != pte::kFrame || !(e & pte::P)) return;
+      if (v.locked || p->superlocked) ++c.locked;
+      else if (mapcount(*s_, e) > 1) maybe_locked_elsewhere.push_back(pte::idx(e));
     };
     // Empty PTEs matter only for file pages inside the file (page-cache residency).
     u64 split = lo;
@@ -213,6 +242,28 @@ PageCounts Machine::count_pages(int pid, u64 addr, u64 len) const {
     }
     each_pte(*p, split, hi, visit);
   }
+  if (s_->cfg.os == OsKind::Qnx) return qnx_locked_elsewhere(pid, a, b, c);
+  if (!maybe_locked_elsewhere.empty()) {
+    const FrameMarks mark = locked_among(*s_, maybe_locked_elsewhere);
+    for (std::uint32_t f : maybe_locked_elsewhere) c.locked += mark.locked(f);
+  }
+  return c;
+}
+
+// QNX: a page of an unlocked mapping counts as locked when another process locks the
+// frame behind it, with or without a PTE (QNX locks memory where it is allocated).
+PageCounts Machine::qnx_locked_elsewhere(int pid, u64 a, u64 b, PageCounts c) const {
+  int live = 0;
+  for (const auto& p : s_->procs) live += p->alive;
+  if (c.locked >= c.pages || c.resident == 0 || live < 2 || ((b - a) >> kPageShift) > (1u << 20)) return c;
+  std::vector<FrameOwner> owners = frame_owners();
+  u64 locked = 0;
+  for (u64 va = a; va < b; va += kPageSize) {
+    PageInfo pi = page(pid, va);
+    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
+    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) ++locked;
+  }
+  c.locked = std::max(c.locked, locked);
   return c;
 }
 

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/cow.h"
@@ -126,6 +127,7 @@ struct MmapChunk {   // a chunk glibc gave its own mmap
 };
 struct Arena {
   bool init = false;
+  bool init_failed = false;           // the first heap could not be made (see heap_init)
   u64 top = 0;                        // start of the top chunk; it ends at the break
   u64 hwm = 0;                        // highest heap address ever handed out (calloc)
   std::vector<Chunk> chunks;          // sorted by addr, below top
@@ -173,6 +175,31 @@ struct State {
   std::string violation;  // first invariant violation seen (config.check_invariants)
 };
 
+// The frames a question was about, and which of them some locked mapping maps. Sized by
+// the question, never by RAM: a 24 GiB machine answers as fast as a 1 GiB one.
+class FrameMarks {
+ public:
+  void ask(std::uint32_t f) { m_.emplace(f, false); }
+  bool locked(std::uint32_t f) const {
+    auto it = m_.find(f);
+    return it != m_.end() && it->second;
+  }
+  // Marks f as locked if it was asked about and not marked yet; true when it was.
+  bool mark(std::uint32_t f) {
+    auto it = m_.find(f);
+    if (it == m_.end() || it->second) return false;
+    it->second = true;
+    return true;
+  }
+  std::size_t size() const { return m_.size(); }
+
+ private:
+  std::unordered_map<std::uint32_t, bool> m_;
+};
+
+// Which of `frames` some locked VMA, in any process, maps.
+FrameMarks locked_among(const State& s, const std::vector<std::uint32_t>& frames);
+
 // Kernel-side operations on one State, recording into one OpResult.
 // Split across vma.cpp, fault.cpp, reclaim.cpp, lock.cpp, process.cpp, malloc.cpp.
 struct Sys {
@@ -202,8 +229,10 @@ struct Sys {
   OpResult& do_mmap(Proc& p, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
   OpResult& do_munmap(Proc& p, u64 addr, u64 len);
   OpResult& do_mprotect(Proc& p, u64 addr, u64 len, int prot);
+  void make_writable(Proc& p, u64 start, u64 end);  // mprotect's in-place write upgrade
   bool do_brk(Proc& p, u64 newbrk);  // kernel brk: true on success
   OpResult& do_madvise(Proc& p, u64 addr, u64 len, int advice);
+  FrameMarks shared_file_frames_locked(const Proc& p, u64 start, u64 end) const;
 
   // ---- pages (fault.cpp)
   std::uint32_t alloc_frame(Proc* p);  // reclaims / OOM-kills as needed; kNoIdx if `p` died
@@ -212,7 +241,10 @@ struct Sys {
   // Returns false if the process was killed (SIGSEGV/SIGBUS/OOM).
   bool access(Proc& p, int vi, u64 start, u64 end, bool write, int mode);
   bool touch_range(Proc& p, u64 addr, u64 len, bool write);   // with VMA lookup + stack growth
-  void populate(Proc& p, u64 start, u64 end);                 // mm_populate
+  // mm_populate. false when a VMA could not be populated (PROT_NONE, past the end of
+  // its file; mlock then fails): with stop_on_error populating stops there, as for
+  // mlock; without it (mlockall, MAP_POPULATE: ignore_errors) it goes on.
+  bool populate(Proc& p, u64 start, u64 end, bool stop_on_error = false);
   void kill(Proc& p, int sig);                                // signal death
   // Page `idx` of file `fid` in the page cache (reading it, with readahead, if needed).
   // Returns the frame or kNoIdx (out of memory and `p` died). Never holds a File&
@@ -235,6 +267,7 @@ struct Sys {
 
   // ---- locking (lock.cpp)
   bool can_do_mlock(const Proc& p) const;
+  static u64 mapped_run_end(const Proc& p, u64 start, u64 end);
   static u64 locked_pages(const Proc& p);
   static u64 total_pages(const Proc& p);
   void set_lock_flags(Proc& p, u64 start, u64 end, bool lock, bool onfault);
@@ -270,6 +303,7 @@ struct Sys {
   // ---- processes (process.cpp)
   int do_spawn(const ImageSpec& img, ImageLayout* out);
   OpResult& do_fork(Proc& p);
+  std::vector<char> file_vmas_without_anon(const Proc& p) const;
   OpResult& do_exec(Proc& p, const ImageSpec& img, ImageLayout* out);
   OpResult& do_exit(Proc& p, int status);
   OpResult& do_wait(Proc& p, int child);

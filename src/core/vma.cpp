@@ -256,6 +256,23 @@ OpResult& Sys::do_munmap(Proc& p, u64 addr, u64 len) {
   return r;
 }
 
+// Present anonymous frames this process alone maps, and that no fork shares
+// copy-on-write (PageAnonExclusive), get their write bit back.
+void Sys::make_writable(Proc& p, u64 start, u64 end) {
+  for (u64 a = start; a < end;) {
+    const u64 key = a >> (kPageShift + kLeafBits);
+    const u64 lend = std::min(end, (key + 1) << (kPageShift + kLeafBits));
+    Leaf* L = p.pt.find(key) ? p.pt.mut(key, false) : nullptr;
+    for (; L && a < lend; a += kPageSize) {
+      std::uint32_t& e = L->e[(a >> kPageShift) & (kLeafPages - 1)];
+      if (pte::st(e) == pte::kFrame && (e & pte::P) && !(e & (pte::FILE | pte::COW | pte::W)) &&
+          s.frames.get(pte::idx(e)) == 1)
+        e |= pte::W;
+    }
+    a = lend;
+  }
+}
+
 OpResult& Sys::do_mprotect(Proc& p, u64 addr, u64 len, int prot) {
   r.cost_us += costs::kSyscallUs;
   auto fail = [&](int e) -> OpResult& { r.ret = -1; r.err = e; return r; };
@@ -284,6 +301,9 @@ OpResult& Sys::do_mprotect(Proc& p, u64 addr, u64 len, int prot) {
         L->e[(a >> kPageShift) & (kLeafPages - 1)] &= ~pte::W;
       }
     }
+    // change_protection() makes exclusive anonymous pages writable in place when a
+    // private mapping becomes writable (no write fault later, none when populating).
+    if (!(old & prot::WRITE) && (prot & prot::WRITE) && !v.shared && !qnx()) make_writable(p, v.start, v.end);
     // mprotect_fixup: a locked private mapping that becomes writable is populated
     // (COW broken) at once; the model also populates a locked PROT_NONE range that
     // becomes accessible so that locked pages stay resident.
@@ -293,7 +313,10 @@ OpResult& Sys::do_mprotect(Proc& p, u64 addr, u64 len, int prot) {
   }
   merge_around(p, addr, end);
   // QNX sets the pages up at their level (no faults counted), not by populating.
-  for (auto [a, b] : repopulate) qnx() ? qnx_settle(p, a, b) : populate(p, a, b);
+  for (auto [a, b] : repopulate) {
+    if (qnx()) qnx_settle(p, a, b);
+    else populate(p, a, b);
+  }
   r.ret = 0;
   return r;
 }
@@ -348,13 +371,30 @@ bool Sys::do_brk(Proc& p, u64 newbrk) {
   return p.alive;
 }
 
+// File frames of [start, end) mapped more than once, and which of them a locked VMA maps.
+FrameMarks Sys::shared_file_frames_locked(const Proc& p, u64 start, u64 end) const {
+  std::vector<std::uint32_t> cand;
+  for (u64 a = start; a < end;) {
+    const u64 key = a >> (kPageShift + kLeafBits);
+    const u64 lend = std::min(end, (key + 1) << (kPageShift + kLeafBits));
+    if (const Leaf* L = p.pt.find(key))
+      for (u64 b = a; b < lend; b += kPageSize) {
+        std::uint32_t e = L->e[(b >> kPageShift) & (kLeafPages - 1)];
+        if (pte::st(e) == pte::kFrame && (e & pte::FILE) && s.frames.get(pte::idx(e)) > 2) cand.push_back(pte::idx(e));
+      }
+    a = lend;
+  }
+  return cand.empty() ? FrameMarks() : locked_among(s, cand);
+}
+
 OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
   r.cost_us += costs::kSyscallUs;
   auto fail = [&](int e) -> OpResult& { r.ret = -1; r.err = e; return r; };
   if (addr & (kPageSize - 1)) return fail(err::INVAL);
   switch (advice) {
     case madv::NORMAL: case madv::RANDOM: case madv::SEQUENTIAL: case madv::WILLNEED:
-    case madv::DONTNEED: case madv::FREE: case madv::COLD: case madv::PAGEOUT: break;
+    case madv::DONTNEED: case madv::FREE: case madv::COLD: case madv::PAGEOUT:
+    case madv::DONTNEED_LOCKED: break;
     default: return fail(err::INVAL);
   }
   if (len > kTaskSize) return fail(err::INVAL);
@@ -362,16 +402,23 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
   u64 end = addr + len;
   if (end < addr) return fail(err::INVAL);
   if (len == 0) { r.ret = 0; return r; }
+  // DONTNEED_LOCKED (Linux 5.18) is DONTNEED that locked VMAs accept too: the pages go,
+  // the VMA stays locked, and the next touch faults them back in (locked).
+  const bool drop_locked = advice == madv::DONTNEED_LOCKED;
+  if (drop_locked && qnx()) return fail(err::INVAL);
   bool destructive = advice == madv::DONTNEED || advice == madv::FREE ||
-                     advice == madv::COLD || advice == madv::PAGEOUT;
+                     advice == madv::COLD || advice == madv::PAGEOUT || drop_locked;
   // Validate every VMA first: a locked (or special) one makes the call EINVAL.
   bool hole = !range_mapped(p, addr, end);
   for (const Vma& v : p.vmas) {
     if (v.end <= addr || v.start >= end) continue;
-    if (destructive && (v.locked || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso))
+    if (destructive && ((v.locked && !drop_locked) || v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso))
       return fail(err::INVAL);
     if (advice == madv::FREE && (v.file >= 0 || v.shared)) return fail(err::INVAL);
   }
+  // PAGEOUT cannot unmap a page that another locked mapping keeps mlocked.
+  FrameMarks pinned;
+  if (advice == madv::PAGEOUT && !qnx()) pinned = shared_file_frames_locked(p, addr, end);
   for (std::size_t k = 0; k < p.vmas.size() && p.alive; ++k) {
     const Vma v = p.vmas[k];
     if (v.end <= addr || v.start >= end) continue;
@@ -394,7 +441,7 @@ OpResult& Sys::do_madvise(Proc& p, u64 addr, u64 len, int advice) {
       if (!e) continue;
       if (advice == madv::COLD) { e &= ~pte::A; continue; }
       if (advice == madv::PAGEOUT) {
-        swap_out_pte(p, a, &e, true);
+        if (!pinned.locked(pte::idx(e))) swap_out_pte(p, a, &e, true);
         continue;
       }
       // DONTNEED / FREE: drop the mapping; anonymous data is gone (zero-fill next time).

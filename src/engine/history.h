@@ -34,6 +34,8 @@ struct PendingStep {
   bool more_calls = false;
   i64 ret = 0;
   int err = 0;
+  std::string fn;                 // the last call's function and arguments
+  std::vector<std::int64_t> args;
   std::string output;
   std::vector<Event> events;
   u64 minflt = 0, majflt = 0;
@@ -46,6 +48,7 @@ struct Checkpoint {
   Machine machine;
   lang::VmState vm;
   PendingStep pending;
+  std::vector<PendingStep> parked;  // narrated statements blocked in waitpid()
   std::size_t total_output = 0;
   std::size_t bytes = 0;  // estimate of what holding it costs
 };

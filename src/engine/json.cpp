@@ -24,6 +24,8 @@ std::string step_json(const Trace& t, const Step& s) {
   j["line"] = s.line;
   j["source"] = s.source;
   j["call"] = s.call;
+  j["fn"] = s.fn.empty() ? json(nullptr) : json(s.fn);
+  j["args"] = s.args;
   j["ret"] = s.ret;
   j["errno"] = s.err ? json(errno_name(s.err) ? errno_name(s.err) : "E?") : json(nullptr);
   j["figure"] = s.figure ? json(std::string(1, *s.figure)) : json(nullptr);
@@ -65,7 +67,7 @@ std::string step_json(const Trace& t, const Step& s) {
     for (const SmapsEntry& r : p.regions) {
       regions.push_back({{"start", hex(r.start)}, {"end", hex(r.end)}, {"perms", r.perms}, {"name", r.name},
                          {"size_kb", r.size_kb}, {"rss_kb", r.rss_kb}, {"locked_kb", r.locked_kb}, {"swap_kb", r.swap_kb},
-                         {"level", lock_level_name(r.level)}});
+                         {"level", lock_level_name(r.level)}, {"vmflags", r.vmflags}});
     }
     pj["regions"] = regions;
     if (t.meta.machine.os == OsKind::Qnx) {  // not /proc names: say what the numbers are
@@ -76,7 +78,7 @@ std::string step_json(const Trace& t, const Step& s) {
     for (const ObjectReport& o : p.objects) {
       objs.push_back({{"name", o.name}, {"addr", hex(o.addr)}, {"bytes", o.bytes}, {"pages", o.pages},
                       {"resident_pages", o.resident_pages}, {"locked_pages", o.locked_pages},
-                      {"swapped_pages", o.swapped_pages}});
+                      {"swapped_pages", o.swapped_pages}, {"freed", o.freed}});
     }
     pj["objects"] = objs;
     procs.push_back(pj);

@@ -38,6 +38,17 @@ bool block_of(const Proc& p, u64 v, u64& start, u64& bytes) {
   return false;
 }
 
+// A block the program freed (and malloc has not handed out again).
+bool freed_of(const Proc& p, u64 v, u64& start, u64& bytes) {
+  auto it = p.freed.upper_bound(v);
+  if (it == p.freed.begin()) return false;
+  --it;
+  if (v < it->first || v >= it->first + std::max<u64>(it->second, 1)) return false;
+  start = v;
+  bytes = it->first + it->second - v;
+  return true;
+}
+
 struct Found { const Sym* sym = nullptr; const lang::Frame* frame = nullptr; };
 
 // Innermost frame first, then globals.
@@ -57,6 +68,7 @@ ObjectRange pointee(const Proc& p, const std::string& name, u64 v, const lang::T
   u64 st, n;
   if (v == 0) { r.why = name + " is NULL"; return r; }
   if (block_of(p, v, st, n)) { r.addr = st; r.bytes = n; r.ok = true; return r; }
+  if (freed_of(p, v, st, n)) { r.addr = st; r.bytes = n; r.ok = true; r.freed = true; return r; }
   // Not a block we know: fall back to the size of what it points to.
   r.addr = v;
   r.bytes = base && base->k != TK::Void ? std::max<u64>(1, lang::size_of(base)) : 1;
@@ -65,33 +77,42 @@ ObjectRange pointee(const Proc& p, const std::string& name, u64 v, const lang::T
 }
 }  // namespace
 
-PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 len) {
-  PageCounts c = vm.os().count_pages(pid, addr, len);
-  // Only with several live processes can another one hold a lock on our frames.
-  if (!m || c.locked >= c.pages || c.resident == 0 || vm.live_processes() < 2 || len == 0) return c;
-  u64 first = addr & ~(kPageSize - 1), last = (addr + len - 1) & ~(kPageSize - 1);
-  if ((last - first) / kPageSize > (1u << 20)) return c;
-  // Only the frames of this range are looked up: nothing here grows with RAM size.
-  u64 n = (last - first) / kPageSize + 1;
-  std::vector<PageInfo> pages(n);
-  m->page_range(pid, first, n, pages.data());
-  auto frame_of = [](const PageInfo& pi) {
-    return pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
-  };
-  std::vector<std::uint32_t> frames;
-  for (const PageInfo& pi : pages)
-    if (!pi.locked && frame_of(pi) >= 0) frames.push_back(std::uint32_t(frame_of(pi)));
-  std::vector<std::uint32_t> held = m->locked_frames(std::move(frames));
-  u64 locked = 0;
-  for (const PageInfo& pi : pages) {
-    std::int64_t f = frame_of(pi);
-    if (pi.locked || (f >= 0 && std::binary_search(held.begin(), held.end(), std::uint32_t(f)))) locked++;
-  }
-  c.locked = std::max(c.locked, locked);
-  return c;
+PageCounts object_pages(lang::Vm& vm, const Machine*, int pid, u64 addr, u64 len) {
+  // The backend counts a page as locked the kernel's way (a present frame that some
+  // locked mapping, in any process, maps): nothing to add here.
+  return vm.os().count_pages(pid, addr, len);
 }
 
+namespace {
+// "s.member" (a struct variable) or "p->member" (a pointer to a struct): the member.
+ObjectRange member_of(const lang::Vm& vm, const Proc& p, const std::string& name, std::size_t cut, bool arrow) {
+  ObjectRange r;
+  r.name = name;
+  const std::string base = name.substr(0, cut), member = name.substr(cut + (arrow ? 2 : 1));
+  Found f = find_var(vm, p, base);
+  if (!f.sym) { r.why = "no variable named '" + base + "' here"; return r; }
+  const lang::Type* ty = f.sym->ty;
+  u64 addr = var_addr(vm, p, f.sym, f.frame);
+  if (arrow) {
+    if (ty->k != TK::Ptr) { r.why = "'" + base + "' is not a pointer"; return r; }
+    addr = read_u64(p, addr);
+    ty = ty->base;
+    if (!addr) { r.why = base + " is NULL"; return r; }
+  }
+  if (ty->k != TK::Struct || !ty->sd) { r.why = "'" + base + "' is not a struct"; return r; }
+  const lang::Field* fld = ty->sd->find(member);
+  if (!fld) { r.why = "no member '" + member + "' in '" + base + "'"; return r; }
+  r.addr = addr + fld->off;
+  r.bytes = std::max<u64>(1, lang::size_of(fld->ty));
+  r.ok = true;
+  return r;
+}
+}  // namespace
+
 ObjectRange resolve_object(const lang::Vm& vm, const Proc& p, const std::string& name) {
+  const std::size_t dot = name.find('.'), arrow = name.find("->");
+  if (arrow != std::string::npos && (dot == std::string::npos || arrow < dot)) return member_of(vm, p, name, arrow, true);
+  if (dot != std::string::npos) return member_of(vm, p, name, dot, false);
   ObjectRange r;
   r.name = name;
   std::string base = name;
@@ -137,13 +158,13 @@ ObjectRange resolve_object(const lang::Vm& vm, const Proc& p, const std::string&
 
 std::vector<ObjectReport> object_reports(lang::Vm& vm, const Proc& p, const Machine* m) {
   std::vector<ObjectReport> out;
-  auto add = [&](const std::string& name, u64 addr, u64 bytes) {
+  auto add = [&](const std::string& name, u64 addr, u64 bytes, bool freed = false) {
     if (out.size() >= kMaxObjects || bytes == 0) return;
     for (auto& o : out) if (o.name == name) return;
     PageCounts c = object_pages(vm, m, p.pid, addr, bytes);
-    out.push_back({name, addr, bytes, c.pages, c.resident, c.locked, c.swapped});
+    out.push_back({name, addr, bytes, c.pages, c.resident, c.locked, c.swapped, freed});
   };
-  auto add_range = [&](const ObjectRange& r) { if (r.ok) add(r.name, r.addr, r.bytes); };
+  auto add_range = [&](const ObjectRange& r) { if (r.ok) add(r.name, r.addr, r.bytes, r.freed); };
   const lang::Program& P = vm.program();
   std::vector<std::pair<const Sym*, const lang::Frame*>> vars;
   for (const Sym* s : P.globals) vars.push_back({s, nullptr});
@@ -157,6 +178,7 @@ std::vector<ObjectReport> object_reports(lang::Vm& vm, const Proc& p, const Mach
       u64 v = read_u64(p, var_addr(vm, p, s, fr));
       u64 st, n;
       if (v && block_of(p, v, st, n)) add(s->name, st, n);
+      else if (v && freed_of(p, v, st, n)) add(s->name, st, n, true);
       continue;
     }
     if (ty->k == TK::Array && ty->base->k == TK::Ptr) {

@@ -15,6 +15,7 @@ struct ObjectRange {
   std::string name;
   u64 addr = 0, bytes = 0;
   bool ok = false;
+  bool freed = false;  // the block was given back with free()
   std::string why;  // when !ok
 };
 
@@ -23,7 +24,8 @@ struct ObjectRange {
 // means it may not be paged out), which Os::count_pages alone does not say.
 PageCounts object_pages(lang::Vm& vm, const Machine* m, int pid, u64 addr, u64 len);
 
-// Resolves "buffer", "a[3]", "p" (the block p points to) in process `p`.
+// Resolves "buffer", "a[3]", "p" (the block p points to, from where p points, freed
+// or not), "s.member" and "p->member" in process `p`.
 ObjectRange resolve_object(const lang::Vm& vm, const lang::Proc& p, const std::string& name);
 
 // The objects reported for a process at this point (bounded list).

@@ -22,6 +22,14 @@ namespace {
 
 using Pending = PendingStep;
 
+// How a call made outside the program's text reads ("exit(0)", "killed by signal 9").
+std::string plain_call_text(const std::string& fn, const std::vector<std::int64_t>& args) {
+  if (fn == "kill") return "killed by signal " + (args.empty() ? std::string("?") : std::to_string(args[0]));
+  std::string t = fn + "(";
+  for (std::size_t i = 0; i < args.size(); ++i) t += (i ? ", " : "") + std::to_string(args[i]);
+  return t + ")";
+}
+
 class Runner final : public lang::VmHooks {
  public:
   Runner(CompiledLesson& L, Os& os, const RunOptions& opt, Trace& t, History* h = nullptr)
@@ -38,6 +46,8 @@ class Runner final : public lang::VmHooks {
     if (H_) take_checkpoint();
     run_vm();
     flush();
+    for (Pending& pd : parked_) { P_ = std::move(pd); flush(); }  // never resumed
+    parked_.clear();
     finish_error();
     if (H_ && vm_->error()) H_->set_stop_icount(vm_->instructions());
     note_stop();
@@ -53,6 +63,7 @@ class Runner final : public lang::VmHooks {
     vm_ = std::make_unique<lang::Vm>(*L_.prog, L_.code, os_, *this, lim);
     vm_->restore(c.vm);
     P_ = c.pending;
+    parked_ = c.parked;
     total_output_ = c.total_output;
     nsteps_ = c.step;
     win_lo_ = lo; win_hi_ = hi; win_need_ = need; win_max_ = max_bytes;
@@ -96,10 +107,13 @@ class Runner final : public lang::VmHooks {
       vm_->reap_killed(r);
     }
   }
-  void on_call(lang::Proc& p, int text, const char* fn, const OpResult& r) override {
+  void on_call(lang::Proc& p, int text, const char* fn, const std::vector<std::int64_t>& args,
+               const OpResult& r) override {
     ensure(p);
     std::string t = text >= 0 && text < (int)L_.prog->texts.size() && !L_.prog->texts[text].empty()
-                        ? L_.prog->texts[text] : std::string(fn);
+                        ? L_.prog->texts[text] : plain_call_text(fn, args);
+    P_.fn = fn;
+    P_.args = args;
     // Distinct call texts in first-seen order, each with its count ("malloc(...) ×500").
     auto it = std::find(P_.calls.begin(), P_.calls.end(), t);
     if (it != P_.calls.end()) P_.repeats[it - P_.calls.begin()]++;
@@ -122,22 +136,14 @@ class Runner final : public lang::VmHooks {
     P_.active = true;
   }
   void on_switch(lang::Proc& from, lang::Proc& to) override {
-    (void)from;
-    flush();
+    park_or_flush(from);
     // The new process continues its current statement (e.g. the child inside fork()).
-    P_ = Pending{};
-    P_.open = true;
-    P_.pid = to.pid;
-    P_.stmt = to.cur_stmt;
+    open_for(to);
   }
   void on_exit(lang::Proc& p) override { (void)p; }
   void on_return(lang::Proc& p) override {
     flush();
-    P_ = Pending{};
-    P_.open = true;
-    P_.pid = p.pid;
-    P_.tid = vm_->thread_id(p);
-    P_.stmt = p.cur_stmt;
+    open_for(p);
   }
 
  private:
@@ -145,9 +151,35 @@ class Runner final : public lang::VmHooks {
     if (P_.open && P_.pid == 0) P_.pid = p.pid;  // step 0, before spawn told us the pid
     if (P_.open && P_.pid == p.pid) return;
     flush();
+    open_for(p);
+  }
+  // A statement that blocks in waitpid() before its call completes (a child must run
+  // first) keeps its narration, quiz and facts: they become one step with the call
+  // when the process comes back to the statement, not an empty step before it.
+  void park_or_flush(const lang::Proc& from) {
+    if (P_.open && P_.pid == from.pid && from.st == lang::PState::Waiting && P_.with_notes && !P_.active &&
+        P_.stmt >= 0) {
+      parked_.push_back(std::move(P_));
+      P_ = Pending{};
+      return;
+    }
+    flush();
+  }
+  void open_for(const lang::Proc& p) {
+    for (std::size_t i = 0; i < parked_.size(); ++i)
+      if (parked_[i].pid == p.pid) {
+        bool same = parked_[i].stmt == p.cur_stmt;
+        Pending back = std::move(parked_[i]);
+        parked_.erase(parked_.begin() + std::ptrdiff_t(i));
+        if (same) { P_ = std::move(back); return; }
+        P_ = std::move(back);  // elsewhere now (killed, exited): show it as it was
+        flush();
+        break;
+      }
     P_ = Pending{};
     P_.open = true;
     P_.pid = p.pid;
+    P_.tid = vm_->thread_id(p);
     P_.stmt = p.cur_stmt;
   }
   void absorb(const OpResult& r) {
@@ -193,6 +225,7 @@ class Runner final : public lang::VmHooks {
     c.machine = model_->machine();
     c.vm = vm_->save();
     c.pending = P_;
+    c.parked = parked_;
     c.total_output = total_output_;
     c.bytes = sizeof(Checkpoint) + (last_ckpt_ ? c.machine.bytes_beyond(*last_ckpt_) : c.machine.deep_bytes());
     for (const lang::Proc& p : c.vm.procs)
@@ -233,6 +266,8 @@ class Runner final : public lang::VmHooks {
     if (pd.more_calls) s.call += "; ...";
     s.ret = pd.ret;
     s.err = pd.err;
+    s.fn = std::move(pd.fn);
+    s.args = std::move(pd.args);
     if (n) {
       for (const auto& x : n->say) s.say += (s.say.empty() ? "" : " ") + x;
       s.figure = n->figure;
@@ -353,6 +388,7 @@ class Runner final : public lang::VmHooks {
   std::unique_ptr<lang::Vm> vm_;
   History* H_ = nullptr;
   Pending P_;
+  std::vector<Pending> parked_;  // narrated statements blocked in waitpid()
   std::size_t total_output_ = 0;
   int nsteps_ = 0;
   // recording

@@ -49,6 +49,7 @@ struct ObjectReport {
   std::string name;  // "buffer", "a[0]", "p"
   u64 addr = 0, bytes = 0;
   u64 pages = 0, resident_pages = 0, locked_pages = 0, swapped_pages = 0;
+  bool freed = false;  // a block the program has given back with free()
 };
 
 // On-screen names of a process's quantities (ProcStatus). Linux: the fields of
@@ -78,6 +79,8 @@ struct Step {
   int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
   std::string source;      // the C line, trimmed
   std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements
+  std::string fn;          // the (last) call's C function, "mlockall"; "" for plain statements
+  std::vector<i64> args;   // its argument values, {3} (MCL_CURRENT | MCL_FUTURE)
   i64 ret = 0;
   int err = 0;             // errno (Linux numbering)
   std::optional<char> figure;   // 'A', 'B', 'C' when tied to a tutorial figure

@@ -49,7 +49,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
   // An Os call: record it for the step, set errno on failure, return what C returns.
   auto os_call = [&](const OpResult& r) -> std::int64_t {
     now_us_ += r.cost_us;
-    hooks_.on_call(p, in.t, name, r);
+    hooks_.on_call(p, in.t, name, A, r);
     if (r.err) p.err = r.err;
     reap_killed(r);
     return r.ret;
@@ -188,6 +188,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       std::int64_t v = os_call(r);
       if (v && !r.err) {
         p.blocks[(u64)v] = bytes;
+        p.freed.erase((u64)v);
         if (in.a == BI_calloc) p.mem.fill((u64)v, 0, bytes);
       }
       return finish(r.err ? 0 : v);
@@ -208,7 +209,10 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (uarg(0) == 0) return finish(0);
       OpResult r = os_.free(p.pid, uarg(0));
       os_call(r);
-      p.blocks.erase(uarg(0));
+      if (auto it = p.blocks.find(uarg(0)); it != p.blocks.end()) {
+        if (!r.err) p.freed[it->first] = it->second;
+        p.blocks.erase(it);
+      }
       return finish(0);
     }
     // ---------------------------------------------------------------- mappings
@@ -263,15 +267,19 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       FileDesc fd;
       fd.path = path;
       fd.create = (flags & 0100) != 0;
+      // The step records what the C code receives: the program's descriptor, even
+      // when the file reaches the Os only later (O_CREAT: at ftruncate or mmap).
+      OpResult r;
       if (!fd.create) {
-        OpResult r = os_.open(p.pid, path, 0);
-        std::int64_t v = os_call(r);
-        if (r.err) return finish(-1);
-        fd.os_fd = (int)v;
+        r = os_.open(p.pid, path, 0);
+        if (r.err) { r.ret = -1; os_call(r); return finish(-1); }
+        fd.os_fd = (int)r.ret;
       }
       int num = 3;
       while (p.fds.count(num)) num++;
       p.fds[num] = fd;
+      r.ret = num;
+      os_call(r);
       return finish(num);
     }
     case BI_ftruncate: {
@@ -280,9 +288,11 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       it->second.size = uarg(1);
       if (it->second.os_fd < 0) {
         OpResult r = os_.open(p.pid, it->second.path, uarg(1));
-        std::int64_t v = os_call(r);
+        const int os_fd = (int)r.ret;
+        r.ret = r.err ? -1 : 0;  // ftruncate's own result, not the descriptor
+        os_call(r);
         if (r.err) return finish(-1);
-        it->second.os_fd = (int)v;
+        it->second.os_fd = os_fd;
       }
       return finish(0);
     }
@@ -292,7 +302,12 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     }
     case BI_unlink: return finish(0);
     case BI_brk: { OpResult r = os_.brk(p.pid, uarg(0)); std::int64_t v = os_call(r); return finish(r.err ? -1 : v); }
-    case BI_sbrk: { OpResult r = os_.sbrk(p.pid, arg(0)); std::int64_t v = os_call(r); return finish(r.err ? -1 : v); }
+    case BI_sbrk: {
+      OpResult r = os_.sbrk(p.pid, arg(0));
+      std::int64_t v = os_call(r);
+      if (!r.err && arg(0) > 0) p.blocks[(u64)v] = (u64)arg(0);  // a lesson object, like a malloc block
+      return finish(r.err ? -1 : v);
+    }
     // ---------------------------------------------------------------- locking
     case BI_mlock: case BI_munlock: case BI_mlock2: {
       OpResult r = in.a == BI_mlock ? os_.mlock(p.pid, uarg(0), uarg(1))

@@ -46,7 +46,8 @@ bool BuiltinCall::finish(std::int64_t v) {
 
 std::int64_t BuiltinCall::os_call(const OpResult& r) {
   vm.now_us_ += r.cost_us;
-  vm.hooks_.on_call(p, in.t, builtin_name(in.a), r);
+  const std::vector<std::int64_t> args(p.vs.end() - in.n, p.vs.end());
+  vm.hooks_.on_call(p, in.t, builtin_name(in.a), args, r);
   if (r.err) p.err = r.err;
   vm.reap_killed(r);
   return r.ret;

@@ -162,7 +162,7 @@ void Vm::thread_return(Proc& p, const Frame& fr, std::int64_t v) {
   if (freesize > kStackMin) {
     OpResult r = os_.madvise(p.pid, t.base, freesize - kStackMin, 4);  // MADV_DONTNEED
     now_us_ += r.cost_us;
-    hooks_.on_call(p, -1, "madvise", r);
+    hooks_.on_call(p, -1, "madvise", {std::int64_t(t.base), std::int64_t(freesize - kStackMin), 4}, r);
     reap_killed(r);
     if (!r.err) p.mem.drop(t.base, freesize - kStackMin);
   }

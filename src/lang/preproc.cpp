@@ -37,6 +37,7 @@ const char* kPredefined = R"(
 #define MADV_FREE 8
 #define MADV_COLD 20
 #define MADV_PAGEOUT 21
+#define MADV_DONTNEED_LOCKED 24
 #define RLIMIT_MEMLOCK 8
 #define RLIM_INFINITY (~0UL)
 #define O_RDONLY 0

@@ -312,8 +312,7 @@ void Vm::exit_proc(Proc& p, int code, bool signal) {
   int status = signal ? 128 + code : (code & 0xff);
   OpResult r = os_.exit(p.pid, status);
   now_us_ += r.cost_us;
-  std::string what = signal ? "killed by signal " + std::to_string(code) : "exit(" + std::to_string(code) + ")";
-  hooks_.on_call(p, -1, what.c_str(), r);
+  hooks_.on_call(p, -1, signal ? "kill" : "exit", {code}, r);
   p.st = PState::Exited;
   p.exit_status = signal ? (code & 0x7f) : (code & 0xff) << 8;
   hooks_.on_exit(p);

@@ -63,7 +63,8 @@ struct Proc {
   double wake_us = 0;
   int exit_status = 0;           // wait() status word
   bool reaped = false;
-  std::map<u64, u64> blocks;     // malloc/mmap'd block → size (lesson object reports)
+  std::map<u64, u64> blocks;     // malloc/mmap'd/sbrk'd block → size (lesson object reports)
+  std::map<u64, u64> freed;      // blocks given back with free(), until reused (reports)
   std::map<int, FileDesc> fds;
   std::vector<std::string> argv;
 };
@@ -76,7 +77,10 @@ struct VmHooks {
   // A function returned: activity belongs to the caller's statement p.cur_stmt again.
   virtual void on_return(Proc& p) { (void)p; }
   // An Os call made by a library function; `text` indexes Program::texts (-1: none).
-  virtual void on_call(Proc& p, int text, const char* fn, const OpResult& r) = 0;
+  // `fn` is the C function's name ("kill" for a death by signal), `args` the argument
+  // values it was called with, and r.ret what the C code receives.
+  virtual void on_call(Proc& p, int text, const char* fn, const std::vector<std::int64_t>& args,
+                       const OpResult& r) = 0;
   virtual void on_touch(Proc& p, const OpResult& r) = 0;  // loads/stores, memset, ...
   virtual void on_output(Proc& p, const std::string& s) = 0;
   virtual void on_switch(Proc& from, Proc& to) = 0;    // another process runs now

@@ -53,6 +53,12 @@ CompareReport compare_traces(const Trace& model, const Trace& real, const Compar
       d.what.push_back("ret: model " + std::to_string(m.ret) + ", real " + std::to_string(r.ret));
     }
     if (m.err != r.err) d.what.push_back("errno: model " + err_s(m.err) + ", real " + err_s(r.err));
+    {
+      const u64 mf = m.minflt + m.majflt, rf = r.minflt + r.majflt, hi = std::max(mf, rf);
+      const u64 diff = mf > rf ? mf - rf : rf - mf;
+      if (hi >= opt.fault_floor && diff > hi * opt.fault_slack_pct / 100 + opt.fault_floor / 4)
+        d.what.push_back("faults: model " + std::to_string(mf) + ", real " + std::to_string(rf));
+    }
     std::size_t np = std::min(m.procs.size(), r.procs.size());
     if (m.procs.size() != r.procs.size())
       d.what.push_back("processes: model " + std::to_string(m.procs.size()) + ", real " +

@@ -14,6 +14,11 @@
 //   glibc writes the chunk header in the page before a malloc'd buffer, and the
 //   real stack's top pages were already touched by the C start-up code.
 // - Locked and swapped page counts must agree exactly.
+// - A step's faults (minor + major) are compared when either side counts at least
+//   `fault_floor` of them (the steps that populate: mlock, mlockall, big touches),
+//   within `fault_slack_pct` percent plus `fault_floor / 4`. Below the floor, the
+//   real process's own start-up, stdio and exec faults dominate and are not modelled
+//   one by one.
 // - Objects are matched by name within the process at the same position
 //   (parent first); an object missing on one side is a difference.
 #pragma once
@@ -28,6 +33,8 @@ namespace pp::real {
 struct CompareOptions {
   u64 resident_slack = 1;
   bool compare_resident = true;
+  u64 fault_floor = 50;
+  u64 fault_slack_pct = 5;
 };
 
 struct StepDiff {

@@ -659,22 +659,18 @@ bool RealOs::sees_frame_locks(int pid) const {
   return p && p->pagemap_fd >= 0 && kpageflags_fd_ >= 0;
 }
 
-// Pages of [lo, hi) outside this process's own locked (non-on-fault) VMAs whose frame
-// the kernel marks mlocked (KPF_MLOCKED, bit 33 of /proc/kpageflags): faulted-in
-// pages of on-fault ranges, and copy-on-write frames another process keeps locked.
-// 0 when the driver cannot read PFNs (not root).
+// Pages of [lo, hi) whose frame the kernel marks mlocked (KPF_MLOCKED, bit 33 of
+// /proc/kpageflags). 0 when the driver cannot read PFNs (not root).
 u64 RealOs::mlocked_frames(const Proc& p, u64 lo, u64 hi, const std::vector<SmapsEntry>& sm) const {
   if (kpageflags_fd_ < 0 || p.pagemap_fd < 0) return 0;
   u64 n = 0;
   std::vector<u64> pm;
   for (u64 a = lo; a < hi;) {
-    // Skip pages that already count as locked through their own VMA.
     const SmapsEntry* vma = nullptr;
     for (const SmapsEntry& e : sm)
       if (a >= e.start && a < e.end) { vma = &e; break; }
     if (!vma) { a += kPageSize; continue; }
     u64 end = std::min(hi, vma->end);
-    if (vma->locked && !vma->onfault) { a = end; continue; }
     u64 np = (end - a) / kPageSize;
     pm.resize(np);
     ssize_t r = ::pread(p.pagemap_fd, pm.data(), np * 8, static_cast<off_t>(a / kPageSize * 8));
@@ -728,20 +724,20 @@ PageCounts RealOs::count_pages(int pid, u64 addr, u64 len) const {
   proto::RangeCount whole = range_detail(pid, addr, len);
   pc.resident = whole.resident;
   pc.swapped = whole.swapped;
-  // Locked: every page inside a `lo` VMA (mapped or not, as VmLck counts it), plus
-  // — where the kernel shows it (root: kpageflags) — each other page whose frame is
-  // mlocked: on-fault pages once faulted in (not the zero page) and frames shared
-  // copy-on-write with a process that locks them. Without kpageflags, on-fault pages
-  // count when pagemap says present (a zero-page read mapping then counts too).
+  // Locked: a present frame with PG_mlocked (kpageflags, root) — set while any
+  // mapping of it, in this process or another, is locked; never the zero page nor an
+  // untouched page. Without kpageflags: present pages of `lo` VMAs (pagemap cannot
+  // tell the zero page apart then).
   std::vector<SmapsEntry> sm = smaps(pid);
+  if (sees_frame_locks(pid)) {
+    pc.locked = mlocked_frames(*p, lo, hi, sm);
+    return pc;
+  }
   for (const SmapsEntry& e : sm) {
     if (!e.locked) continue;
     u64 s = std::max(lo, e.start), t = std::min(hi, e.end);
-    if (s >= t) continue;
-    if (!e.onfault) pc.locked += (t - s) / kPageSize;
-    else if (!sees_frame_locks(pid)) pc.locked += range_detail(pid, s, t - s).present;
+    if (s < t) pc.locked += range_detail(pid, s, t - s).present;
   }
-  if (sees_frame_locks(pid)) pc.locked += mlocked_frames(*p, lo, hi, sm);
   return pc;
 }
 

@@ -80,7 +80,7 @@ struct Runner {
       case 13: if (m.pids().size() < 6) r = m.fork(p); break;
       case 14: if (pick(4) == 0) r = m.exit(p, int(pick(256))); break;
       case 15: r = m.wait(p, -1); break;
-      case 16: r = m.madvise(p, a, l, int(pick(22))); break;
+      case 16: r = m.madvise(p, a, l, int(pick(25))); break;
       case 17: r = m.pressure(pick(3) ? 0 : pick(48 * MiB)); break;
       case 18: r = m.setrlimit_memlock(p, pick(2) ? pick(4 * MiB) : kRlimInfinity, kRlimInfinity); break;
       case 19: r = m.set_cap_ipc_lock(p, pick(3) != 0); break;

@@ -6,6 +6,8 @@
 #include <dirent.h>
 
 #include <cstdlib>
+#include <map>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -97,6 +99,136 @@ TEST(Json, StepHasTheIssueFields) {
   for (auto& o : j1["processes"][0]["objects"])
     if (o["name"] == "buffer") { buffer = true; EXPECT_EQ(o["locked_pages"], 4); EXPECT_EQ(o["addr"].get<std::string>().rfind("0x", 0), 0u); }
   EXPECT_TRUE(buffer);
+  // smaps VmFlags per region: after mlock(buffer) the region holding it shows "lo".
+  bool lo = false;
+  for (auto& r : j1["processes"][0]["regions"]) {
+    std::string f = r["vmflags"].get<std::string>();
+    EXPECT_NE(f.find("mr"), std::string::npos) << f;
+    if ((" " + f + " ").find(" lo ") != std::string::npos) lo = true;
+    EXPECT_EQ((" " + f + " ").find(" lf "), std::string::npos) << f;  // mlock, not on-fault
+  }
+  EXPECT_TRUE(lo);
+}
+
+TEST(Json, StepsCarryFunctionArgumentsAndWhatTheCodeReceives) {
+  const char* src =
+      "#include <sys/mman.h>\n#include <fcntl.h>\n#include <unistd.h>\n"
+      "int main(void) {\n"
+      "  int fd = open(\"/tmp/pp-json.bin\", O_RDWR | O_CREAT, 0600);\n"
+      "  int rc = ftruncate(fd, 4096);\n"
+      "  rc = mlockall(MCL_CURRENT | MCL_FUTURE);\n"
+      "  return rc;\n"
+      "}\n";
+  pp::Trace t = pp::run_lesson("calls.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  std::map<std::string, nlohmann::json> by_fn;
+  for (const pp::Step& s : t.steps) {
+    auto j = nlohmann::json::parse(pp::step_json(t, s));
+    ASSERT_TRUE(j.contains("fn"));
+    ASSERT_TRUE(j["args"].is_array());
+    if (!j["fn"].is_null()) by_fn[j["fn"].get<std::string>()] = j;
+  }
+  ASSERT_TRUE(by_fn.count("open"));  // O_CREAT: a step although the Os sees nothing yet
+  EXPECT_EQ(by_fn["open"]["ret"], 3);
+  EXPECT_EQ(by_fn["open"]["args"][1], 0102);  // O_RDWR | O_CREAT
+  ASSERT_TRUE(by_fn.count("ftruncate"));
+  EXPECT_EQ(by_fn["ftruncate"]["ret"], 0);  // not the descriptor
+  EXPECT_EQ(by_fn["ftruncate"]["args"], nlohmann::json({3, 4096}));
+  ASSERT_TRUE(by_fn.count("mlockall"));
+  EXPECT_EQ(by_fn["mlockall"]["args"], nlohmann::json({3}));
+  EXPECT_EQ(by_fn["mlockall"]["call"], "mlockall(MCL_CURRENT | MCL_FUTURE)");
+  ASSERT_TRUE(by_fn.count("exit"));
+  EXPECT_EQ(by_fn["exit"]["args"], nlohmann::json({0}));
+}
+
+TEST(Json, NarratedBlockingWaitIsOneStep) {
+  const char* src = R"(#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+  int st = 0;
+  pid_t pid = fork();
+  if (pid == 0) {
+    printf("child\n");
+    exit(0);
+  }
+  //@ say The parent waits for its child.
+  //@ expect ret > 0
+  waitpid(pid, &st, 0);
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("wait.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_TRUE(t.expect_failures.empty()) << t.expect_failures[0];
+  int n = 0;
+  for (const pp::Step& s : t.steps) {
+    if (s.source.rfind("waitpid", 0) != 0) continue;
+    ++n;
+    auto j = nlohmann::json::parse(pp::step_json(t, s));
+    EXPECT_EQ(j["say"], "The parent waits for its child.");
+    EXPECT_EQ(j["fn"], "waitpid");
+    EXPECT_GT(j["ret"].get<long>(), 0);
+  }
+  EXPECT_EQ(n, 1);  // not an empty narrated step and then the call
+}
+
+TEST(Json, InteriorPointersMembersSbrkAndFreedBlocksAreObjects) {
+  const char* src = R"(#include <stdlib.h>
+#include <unistd.h>
+#include <sys/mman.h>
+struct rec { char name[16]; char data[8192]; };
+struct rec g;
+int main(void) {
+  char *a = malloc(1 << 20);
+  char *mid = a + 8192;
+  struct rec *r = malloc(sizeof(struct rec));
+  char *s = sbrk(16384);
+  //@ expect mid locked=none
+  //@ expect s resident=none
+  //@ expect g.data locked=none
+  //@ expect r->data locked=none
+  mid[0] = 1;
+  //@ expect mid locked=all
+  //@ expect s locked=all
+  //@ expect g.data locked=all
+  //@ expect r->data locked=all
+  //@ expect g.nope locked=none
+  mlockall(MCL_CURRENT);
+  //@ expect a resident=none
+  free(a);
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("objects.c", src);
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  // Every fact holds except the one naming a member that does not exist.
+  ASSERT_EQ(t.expect_failures.size(), 1u) << t.expect_failures[0];
+  EXPECT_NE(t.expect_failures[0].find("no member 'nope' in 'g'"), std::string::npos) << t.expect_failures[0];
+  auto obj = [&](const pp::Step& st, const std::string& name) {
+    auto j = nlohmann::json::parse(pp::step_json(t, st));
+    for (auto& o : j["processes"][0]["objects"])
+      if (o["name"] == name) return o;
+    return nlohmann::json();
+  };
+  const pp::Step* lock = nullptr;
+  const pp::Step* fr = nullptr;
+  for (const pp::Step& st : t.steps) {
+    if (st.fn == "mlockall") lock = &st;
+    if (st.fn == "free") fr = &st;
+  }
+  ASSERT_TRUE(lock && fr);
+  auto sb = obj(*lock, "s");
+  ASSERT_FALSE(sb.is_null());  // memory from sbrk is an object
+  EXPECT_EQ(sb["bytes"], 16384);
+  EXPECT_EQ(sb["locked_pages"], 4);
+  EXPECT_EQ(obj(*lock, "mid")["bytes"], (1 << 20) - 8192);  // from where it points
+  auto fa = obj(*fr, "a");
+  ASSERT_FALSE(fa.is_null());
+  EXPECT_EQ(fa["freed"], true);
+  EXPECT_EQ(fa["resident_pages"], 0);
+  EXPECT_EQ(obj(*lock, "a")["freed"], false);
 }
 
 TEST(Annotations, StepsSayQuizAndStart) {

@@ -35,6 +35,9 @@ struct Entry {
   int err = 0;
   std::vector<std::pair<std::string, PageCounts>> objs;
   u64 vm_lck_kb = 0;
+  bool has_lck = false;  // compared when recorded
+  u64 faults = 0;        // minor + major faults of the call
+  i64 fault_slack = -1;  // compared when >= 0
 };
 
 struct Log {
@@ -42,23 +45,8 @@ struct Log {
   std::vector<Entry> e;
   std::vector<Obj> objs;
   void obj(const std::string& n, int pid, u64 a, u64 len) { objs.push_back({n, pid, a, len}); }
-  // "Locked" as the lessons report it (src/engine/report.cpp): a page is locked when
-  // its VMA is, or — model side — when its frame is mapped by a locked VMA of another
-  // process (copy-on-write after fork). RealOs reads the latter from kpageflags.
-  PageCounts counts(const Obj& o) {
-    PageCounts c = os.count_pages(o.pid, o.addr, o.len);
-    auto* model = dynamic_cast<ModelOs*>(&os);
-    if (!model || o.len == 0 || c.locked >= c.pages) return c;
-    const Machine& m = model->machine();
-    std::vector<FrameOwner> owners = m.frame_owners();
-    u64 locked = 0;
-    for (u64 va = o.addr & ~(kPageSize - 1); va < o.addr + o.len; va += kPageSize) {
-      PageInfo pi = m.page(o.pid, va);
-      if (pi.locked || (pi.state == PageState::Frame && pi.index < owners.size() && owners[pi.index].locked)) ++locked;
-    }
-    c.locked = std::max(c.locked, locked);
-    return c;
-  }
+  // "Locked" as the lessons report it: present frames some locked mapping maps.
+  PageCounts counts(const Obj& o) { return os.count_pages(o.pid, o.addr, o.len); }
   OpResult step(const std::string& what, OpResult r, bool identity = false, int pid_for_lck = 0) {
     Entry x;
     x.what = what;
@@ -66,8 +54,15 @@ struct Log {
     x.ret = r.ret;
     x.err = r.err;
     for (const Obj& o : objs) x.objs.push_back({o.name, counts(o)});
-    if (pid_for_lck) x.vm_lck_kb = os.status(pid_for_lck).vm_lck_kb;
+    if (pid_for_lck) { x.vm_lck_kb = os.status(pid_for_lck).vm_lck_kb; x.has_lck = true; }
+    x.faults = r.minflt + r.majflt;
     e.push_back(x);
+    return r;
+  }
+  // A step whose fault count is compared too (within `slack`).
+  OpResult faults(const std::string& what, OpResult r, i64 slack, bool identity = false) {
+    step(what, r, identity);
+    e.back().fault_slack = slack;
     return r;
   }
 };
@@ -97,6 +92,10 @@ std::string run_both(const std::string& name, const Scenario& sc, int* agreed, i
     if (m.identity ? std::string(kind(m.ret)) != kind(r.ret) : m.ret != r.ret)
       d += "      ret: model " + std::to_string(m.ret) + ", real " + std::to_string(r.ret) + "\n";
     if (m.err != r.err) d += "      errno: model " + errno_str(m.err) + ", real " + errno_str(r.err) + "\n";
+    if (m.has_lck && m.vm_lck_kb != r.vm_lck_kb)
+      d += "      VmLck: model " + std::to_string(m.vm_lck_kb) + " kB, real " + std::to_string(r.vm_lck_kb) + " kB\n";
+    if (m.fault_slack >= 0 && (m.faults > r.faults ? m.faults - r.faults : r.faults - m.faults) > u64(m.fault_slack))
+      d += "      faults: model " + std::to_string(m.faults) + ", real " + std::to_string(r.faults) + "\n";
     for (std::size_t k = 0; k < m.objs.size() && k < r.objs.size(); ++k) {
       const PageCounts& a = m.objs[k].second;
       const PageCounts& b = r.objs[k].second;
@@ -241,6 +240,149 @@ void no_sudo(Os& os, Log& L) {
   L.step("mlock -> EPERM", os.mlock(pid, p, 4096));
 }
 
+// Locked means a present frame: not an untouched on-fault page, not the zero page,
+// not a PROT_NONE reservation.
+void locked_in_ram(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  u64 a = static_cast<u64>(os.mmap(pid, 0, 8 * kPageSize, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0).ret);
+  u64 ro = static_cast<u64>(os.mmap(pid, 0, 10 * kPageSize, prot::READ, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0).ret);
+  u64 none = static_cast<u64>(os.mmap(pid, 0, 4 * kPageSize, prot::NONE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0).ret);
+  L.obj("onfault", pid, a, 8 * kPageSize);
+  L.obj("readonly", pid, ro, 10 * kPageSize);
+  L.obj("none", pid, none, 4 * kPageSize);
+  L.step("mlock2(MLOCK_ONFAULT)", os.mlock2(pid, a, 8 * kPageSize, kMlockOnfault));
+  L.step("write 2 pages", os.touch(pid, a, 2 * kPageSize, true));
+  L.step("read 1 page (zero page)", os.touch(pid, a + 5 * kPageSize, 1, false));
+  L.step("mlock read-only range (zero pages)", os.mlock(pid, ro, 10 * kPageSize));
+  L.step("mlock PROT_NONE -> ENOMEM", os.mlock(pid, none, 4 * kPageSize), false, pid);
+}
+
+// A file page mapped twice in one process is locked through the other mapping.
+void double_mapping(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  int fd = static_cast<int>(L.step("open", os.open(pid, "/tmp/pp-twice.bin", 4 * kPageSize), true).ret);
+  u64 a = static_cast<u64>(os.mmap(pid, 0, 4 * kPageSize, prot::READ | prot::WRITE, mapf::SHARED, fd, 0).ret);
+  u64 b = static_cast<u64>(os.mmap(pid, 0, 4 * kPageSize, prot::READ | prot::WRITE, mapf::SHARED, fd, 0).ret);
+  L.obj("a", pid, a, 4 * kPageSize);
+  L.obj("b", pid, b, 4 * kPageSize);
+  L.step("read b", os.touch(pid, b, 4 * kPageSize, false));
+  L.step("mlock a", os.mlock(pid, a, 4 * kPageSize));
+  L.step("munlock a", os.munlock(pid, a, 4 * kPageSize));
+}
+
+// mlock fails part-way: what it did before the failure stays.
+void partial_failures(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  const int rw = prot::READ | prot::WRITE, anon = mapf::PRIVATE | mapf::ANONYMOUS;
+  u64 h = static_cast<u64>(os.mmap(pid, 0, 12 * kPageSize, rw, anon, -1, 0).ret);
+  os.munmap(pid, h + 4 * kPageSize, 4 * kPageSize);
+  L.obj("before hole", pid, h, 4 * kPageSize);
+  L.step("mlock over a hole -> ENOMEM", os.mlock(pid, h, 12 * kPageSize), false, pid);
+  L.step("write before the hole", os.touch(pid, h, 4 * kPageSize, true));
+  L.step("munlock over a hole -> ENOMEM", os.munlock(pid, h, 12 * kPageSize), false, pid);
+  u64 n = static_cast<u64>(os.mmap(pid, 0, 12 * kPageSize, rw, anon, -1, 0).ret);
+  os.mprotect(pid, n + 4 * kPageSize, 4 * kPageSize, prot::NONE);
+  L.obj("before none", pid, n, 4 * kPageSize);
+  L.obj("after none", pid, n + 8 * kPageSize, 4 * kPageSize);
+  L.step("mlock across PROT_NONE -> ENOMEM", os.mlock(pid, n, 12 * kPageSize), false, pid);
+  int fd = static_cast<int>(L.step("open 2-page file", os.open(pid, "/tmp/pp-short.bin", 2 * kPageSize), true).ret);
+  u64 f = static_cast<u64>(os.mmap(pid, 0, 4 * kPageSize, prot::READ, mapf::SHARED, fd, 0).ret);
+  L.obj("file", pid, f, 4 * kPageSize);
+  L.step("mlock past EOF -> ENOMEM, alive", os.mlock(pid, f, 4 * kPageSize), false, pid);
+  L.step("still alive: touch first page", os.touch(pid, f, 1, false));
+}
+
+void dontneed_locked_and_mprotect(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  u64 a = static_cast<u64>(os.mmap(pid, 0, 8 * kPageSize, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS, -1, 0).ret);
+  L.obj("a", pid, a, 8 * kPageSize);
+  L.step("mlock", os.mlock(pid, a, 8 * kPageSize));
+  L.faults("mprotect read-only", os.mprotect(pid, a, 8 * kPageSize, prot::READ), 0);
+  L.faults("mprotect read/write: no fault", os.mprotect(pid, a, 8 * kPageSize, prot::READ | prot::WRITE), 0);
+  L.faults("write: no fault", os.touch(pid, a, 8 * kPageSize, true), 0);
+  L.step("MADV_DONTNEED on locked -> EINVAL", os.madvise(pid, a, 8 * kPageSize, madv::DONTNEED));
+  L.step("MADV_DONTNEED_LOCKED", os.madvise(pid, a, 8 * kPageSize, madv::DONTNEED_LOCKED));
+  L.faults("write: faults back in, locked", os.touch(pid, a, 8 * kPageSize, true), 0);
+}
+
+// Fault-around: mlock of a read-only file mapping whose pages are in the page cache
+// maps 16 pages per fault.
+void fault_around(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  const u64 n = 256 * kPageSize, at = 0x7e0000000000ull;
+  int fd = static_cast<int>(L.step("open", os.open(pid, "/tmp/pp-around.bin", n), true).ret);
+  u64 w = static_cast<u64>(os.mmap(pid, 0, n, prot::READ, mapf::PRIVATE, fd, 0).ret);
+  os.touch(pid, w, n, false);
+  os.munmap(pid, w, n);
+  L.step("map at a 64 KiB boundary", os.mmap(pid, at, n, prot::READ, mapf::PRIVATE | mapf::FIXED, fd, 0), true);
+  L.obj("file", pid, at, n);
+  L.faults("mlock 256 cached pages: 16 faults", os.mlock(pid, at, n), 2);
+  // A second, unlocked mapping of the same pages: mlocked through the first one, so
+  // MADV_PAGEOUT leaves them mapped.
+  u64 s2 = static_cast<u64>(os.mmap(pid, 0, 16 * kPageSize, prot::READ | prot::WRITE, mapf::SHARED, fd, 0).ret);
+  L.obj("second mapping", pid, s2, 16 * kPageSize);
+  L.step("write through the second mapping", os.touch(pid, s2, 16 * kPageSize, true));
+  L.step("MADV_PAGEOUT: pages stay (locked elsewhere)", os.madvise(pid, s2, 16 * kPageSize, madv::PAGEOUT));
+  // Dirty shared pages nobody locks: unmapped, but still in the page cache.
+  int fd2 = static_cast<int>(L.step("open", os.open(pid, "/tmp/pp-dirty.bin", 16 * kPageSize), true).ret);
+  u64 d = static_cast<u64>(os.mmap(pid, 0, 16 * kPageSize, prot::READ | prot::WRITE, mapf::SHARED, fd2, 0).ret);
+  L.obj("dirty", pid, d, 16 * kPageSize);
+  L.step("write shared pages", os.touch(pid, d, 16 * kPageSize, true), false, pid);
+  L.step("MADV_PAGEOUT: unmapped, still cached", os.madvise(pid, d, 16 * kPageSize, madv::PAGEOUT), false, pid);
+}
+
+// realloc of an mmap'd chunk: mremap moves the pages, nothing is copied.
+void realloc_mremap(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  u64 a = static_cast<u64>(L.step("malloc 1 MiB", os.malloc(pid, MiB), true).ret);
+  L.step("write it", os.touch(pid, a, MiB, true));
+  OpResult r = L.faults("realloc 2 MiB: no copy", os.realloc(pid, a, 2 * MiB), 2, true);
+  u64 b = static_cast<u64>(r.ret);
+  L.obj("grown", pid, b, 2 * MiB);
+  L.faults("write the new tail", os.touch(pid, b + MiB, MiB - 16, true), 2);
+}
+
+// glibc's failure path: the first heap cannot be made under MCL_FUTURE with a small
+// limit, yet one locked 4 KiB page is left mapped (once).
+void glibc_failure_path(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  L.step("drop CAP_IPC_LOCK", os.set_cap_ipc_lock(pid, false));
+  L.step("setrlimit 64 KiB", os.setrlimit_memlock(pid, 64 * 1024, 64 * 1024));
+  L.step("mlockall(MCL_FUTURE)", os.mlockall(pid, mcl::FUTURE), false, pid);
+  L.faults("malloc 1 MiB -> NULL, one page left locked", os.malloc(pid, MiB), 1, true);
+  L.step("VmLck", OpResult{}, false, pid);
+  L.faults("malloc 100 -> NULL, nothing more", os.malloc(pid, 100), 0, true);
+  L.step("VmLck again", OpResult{}, false, pid);
+}
+
+// fork copies no page-table entries of a file mapping without anonymous pages: the
+// child's first reads fault (minor, 16 pages at a time).
+void fork_file_ptes(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  const u64 n = 64 * kPageSize, at = 0x7e0000000000ull;
+  int fd = static_cast<int>(L.step("open", os.open(pid, "/tmp/pp-code.bin", n), true).ret);
+  L.step("map", os.mmap(pid, at, n, prot::READ, mapf::PRIVATE | mapf::FIXED, fd, 0), true);
+  L.faults("parent reads it", os.touch(pid, at, n, false), 2);
+  L.step("map writable, private", os.mmap(pid, at + n, n, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::FIXED, fd, 0), true);
+  L.faults("parent only reads that too", os.touch(pid, at + n, n, false), 2);
+  OpResult f = L.step("fork", os.fork(pid), true);
+  int child = static_cast<int>(f.ret);
+  // The real child's first requests also fault on the lab's own copy-on-write pages.
+  L.step("child warms up", os.touch(child, lay.stack_top - 64, 8, true));
+  L.faults("child reads it: minor faults again", os.touch(child, at, n, false), 1);
+  L.faults("child reads the never-written private one: faults too", os.touch(child, at + n, n, false), 1);
+  L.step("child exits", os.exit(child, 0));
+  L.step("parent waits", os.wait(pid, child), true);
+}
+
 }  // namespace
 
 TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
@@ -252,6 +394,14 @@ TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
       {"unlock rules", unlock_rules},
       {"fork / exec", fork_exec},
       {"no sudo", no_sudo},
+      {"locked means in RAM", locked_in_ram},
+      {"page mapped twice", double_mapping},
+      {"partial failures", partial_failures},
+      {"DONTNEED_LOCKED, mprotect", dontneed_locked_and_mprotect},
+      {"fault-around, PAGEOUT", fault_around},
+      {"realloc via mremap", realloc_mremap},
+      {"glibc failure path", glibc_failure_path},
+      {"fork and file mappings", fork_file_ptes},
   };
   std::string table;
   for (auto& sc : all) {
