@@ -256,12 +256,21 @@ PageCounts Machine::qnx_locked_elsewhere(int pid, u64 a, u64 b, PageCounts c) co
   int live = 0;
   for (const auto& p : s_->procs) live += p->alive;
   if (c.locked >= c.pages || c.resident == 0 || live < 2 || ((b - a) >> kPageShift) > (1u << 20)) return c;
-  std::vector<FrameOwner> owners = frame_owners();
+  // Only the frames of this range are looked up: nothing here grows with RAM size.
+  const u64 n = (b - a) >> kPageShift;
+  std::vector<PageInfo> pages(n);
+  page_range(pid, a, n, pages.data());
+  auto frame_of = [](const PageInfo& pi) {
+    return pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
+  };
+  std::vector<std::uint32_t> frames;
+  for (const PageInfo& pi : pages)
+    if (!pi.locked && frame_of(pi) >= 0) frames.push_back(std::uint32_t(frame_of(pi)));
+  const std::vector<std::uint32_t> held = locked_frames(std::move(frames));
   u64 locked = 0;
-  for (u64 va = a; va < b; va += kPageSize) {
-    PageInfo pi = page(pid, va);
-    std::int64_t frame = pi.state == PageState::Frame ? std::int64_t(pi.index) : pi.cache_frame;
-    if (pi.locked || (frame >= 0 && u64(frame) < owners.size() && owners[std::size_t(frame)].locked)) ++locked;
+  for (const PageInfo& pi : pages) {
+    const std::int64_t f = frame_of(pi);
+    if (pi.locked || (f >= 0 && std::binary_search(held.begin(), held.end(), std::uint32_t(f)))) ++locked;
   }
   c.locked = std::max(c.locked, locked);
   return c;
@@ -337,7 +346,10 @@ void Machine::page_range(int pid, u64 start, u64 npages, PageInfo* out) const {
       pi.accessed = (e & pte::A) != 0;
       pi.cow = st == pte::kFrame && !(e & pte::W) && !v.shared && (v.prot & prot::WRITE) &&
                ((e & pte::COW) || mapcount(*s_, e) > 1);
-      pi.locked = v.locked && (!v.onfault || st == pte::kFrame);
+      // Linux: PG_mlocked belongs to a present frame (never to the zero page or an
+      // untouched page of a locked mapping). QNX locks the mapping where it is allocated.
+      pi.locked = s_->cfg.os == OsKind::Qnx ? v.locked && (!v.onfault || st == pte::kFrame)
+                                            : v.locked && st == pte::kFrame;
       pi.in_cache = file_cached(*s_, v, va);
       if (pi.in_cache) {
         // Another process may pin this frame through its own mapping of the same file.

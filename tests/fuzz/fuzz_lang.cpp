@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   pp::RunOptions o;
   o.max_steps = 200;
   o.max_instructions = 200000;
+  o.max_seconds = 0;  // instruction and step counts bound a run: an input reproduces on any machine
   o.ram_bytes = 64ull << 20;
   o.swap_bytes = 16ull << 20;
   pp::Trace t = pp::run_lesson("fuzz.c", text, o);

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "deterministic.h"
 #include "engine/run.h"
 
 namespace {
@@ -74,9 +75,9 @@ class Malformed : public ::testing::TestWithParam<Case> {};
 TEST_P(Malformed, ExactDiagnostic) {
   const Case& c = GetParam();
   std::string file = std::string(c.name) + ".c";
-  pp::RunOptions o;
+  pp::RunOptions o = pp_test::deterministic();
   o.max_steps = 100;
-  pp::Trace t = pp::run_lesson(file, c.src, o);
+  pp::Trace t = pp_test::run_lesson(file, c.src, o);
   ASSERT_FALSE(t.errors.empty()) << c.name << ": no error reported";
   const pp::Diagnostic& d = t.errors[0];
   std::string got = std::to_string(d.line) + ":" + std::to_string(d.col) + ": " + d.message;
@@ -98,18 +99,18 @@ TEST(Malformed, AtLeastTwentyDistinctErrors) {
 }
 
 TEST(Limits, InstructionLimitStopsEndlessLoop) {
-  pp::RunOptions o;
+  pp::RunOptions o = pp_test::deterministic();
   o.max_instructions = 200000;
-  pp::Trace t = pp::run_lesson("endless.c", "int main(void) {\n  for (;;) {}\n  return 0;\n}\n", o);
+  pp::Trace t = pp_test::run_lesson("endless.c", "int main(void) {\n  for (;;) {}\n  return 0;\n}\n", o);
   ASSERT_EQ(t.errors.size(), 1u);
   EXPECT_EQ(t.errors[0].line, 2);
   EXPECT_NE(t.errors[0].message.find("instructions (an endless loop?)"), std::string::npos) << t.errors[0].message;
 }
 
 TEST(Limits, StepLimitTruncates) {
-  pp::RunOptions o;
+  pp::RunOptions o = pp_test::deterministic();
   o.max_steps = 50;
-  pp::Trace t = pp::run_lesson("steps.c", "#include <stdio.h>\nint main(void) {\n  for (int i = 0; ; i++) printf(\"%d\\n\", i);\n  return 0;\n}\n", o);
+  pp::Trace t = pp_test::run_lesson("steps.c", "#include <stdio.h>\nint main(void) {\n  for (int i = 0; ; i++) printf(\"%d\\n\", i);\n  return 0;\n}\n", o);
   EXPECT_TRUE(t.truncated);
   EXPECT_EQ(t.steps.size(), 50u);
   ASSERT_EQ(t.errors.size(), 1u);
@@ -118,7 +119,7 @@ TEST(Limits, StepLimitTruncates) {
 }
 
 TEST(Limits, MissingFileIsADiagnostic) {
-  pp::Trace t = pp::run_lesson_file("/nonexistent/lesson.c");
+  pp::Trace t = pp_test::run_lesson_file("/nonexistent/lesson.c");
   ASSERT_EQ(t.errors.size(), 1u);
   EXPECT_EQ(t.errors[0].message, "cannot open lesson file");
 }

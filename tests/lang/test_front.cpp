@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "deterministic.h"
 #include "engine/run.h"
 #include "lang/lexer.h"
 #include "lang/parser.h"
@@ -79,7 +80,7 @@ TEST(Preproc, MacroBombIsAnError) {
 
 // Runs a program and returns everything it printed.
 std::string run_output(const std::string& src, std::vector<pp::Diagnostic>* errs = nullptr) {
-  pp::Trace t = pp::run_lesson("t.c", src);
+  pp::Trace t = pp_test::run_lesson("t.c", src);
   std::string out;
   for (auto& s : t.steps) out += s.output;
   if (errs) *errs = t.errors;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "deterministic.h"
 #include "engine/run.h"
 
 namespace {
@@ -22,9 +23,9 @@ const pp::Step* find_call(const pp::Trace& t, const std::string& prefix) {
 }
 
 TEST(Tutorial, MlockallExampleFullScale) {
-  pp::RunOptions o;
+  pp::RunOptions o = pp_test::deterministic();
   o.check_invariants = false;
-  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlockall_example.c", o);
+  pp::Trace t = pp_test::run_lesson_file(std::string(PP_TEST_DATA) + "/mlockall_example.c", o);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   for (auto& f : t.expect_failures) ADD_FAILURE() << f;
   EXPECT_EQ(t.meta.title, "The tutorial's mlockall example (test copy)");
@@ -54,7 +55,7 @@ TEST(Tutorial, MlockallExampleFullScale) {
 }
 
 TEST(Tutorial, MlockExample) {
-  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
+  pp::Trace t = pp_test::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   for (auto& f : t.expect_failures) ADD_FAILURE() << f;
   const pp::Step* lock = find_call(t, "mlock(buffer");
@@ -67,7 +68,7 @@ TEST(Tutorial, MlockExample) {
 
 TEST(Tutorial, FailingExpectIsReportedWithFileLineAndActualValue) {
   const char* src = "#include <sys/mman.h>\nint main(void) {\n  //@ expect VmLck == 4K\n  mlockall(MCL_CURRENT);\n  return 0;\n}\n";
-  pp::Trace t = pp::run_lesson("bad_expect.c", src);
+  pp::Trace t = pp_test::run_lesson("bad_expect.c", src);
   ASSERT_TRUE(t.errors.empty());
   ASSERT_EQ(t.expect_failures.size(), 1u);
   EXPECT_EQ(t.expect_failures[0].rfind("bad_expect.c:3: expect VmLck == 4K failed at step", 0), 0u) << t.expect_failures[0];
@@ -75,7 +76,7 @@ TEST(Tutorial, FailingExpectIsReportedWithFileLineAndActualValue) {
 }
 
 TEST(Json, StepHasTheIssueFields) {
-  pp::Trace t = pp::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
+  pp::Trace t = pp_test::run_lesson_file(std::string(PP_TEST_DATA) + "/mlock_example.c");
   ASSERT_FALSE(t.steps.empty());
   for (const pp::Step& s : t.steps) {
     std::string line = pp::step_json(t, s);
@@ -119,7 +120,7 @@ TEST(Json, StepsCarryFunctionArgumentsAndWhatTheCodeReceives) {
       "  rc = mlockall(MCL_CURRENT | MCL_FUTURE);\n"
       "  return rc;\n"
       "}\n";
-  pp::Trace t = pp::run_lesson("calls.c", src);
+  pp::Trace t = pp_test::run_lesson("calls.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   std::map<std::string, nlohmann::json> by_fn;
   for (const pp::Step& s : t.steps) {
@@ -159,7 +160,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("wait.c", src);
+  pp::Trace t = pp_test::run_lesson("wait.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_TRUE(t.expect_failures.empty()) << t.expect_failures[0];
   int n = 0;
@@ -201,7 +202,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("objects.c", src);
+  pp::Trace t = pp_test::run_lesson("objects.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   // Every fact holds except the one naming a member that does not exist.
   ASSERT_EQ(t.expect_failures.size(), 1u) << t.expect_failures[0];
@@ -256,7 +257,7 @@ int main(void) {
   return x - 1;
 }
 )";
-  pp::Trace t = pp::run_lesson("notes.c", src);
+  pp::Trace t = pp_test::run_lesson("notes.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_EQ(t.meta.title, "Annotated");
   ASSERT_GE(t.steps.size(), 5u);
@@ -288,7 +289,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("q.c", src);
+  pp::Trace t = pp_test::run_lesson("q.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   const pp::Quiz* q = nullptr;
   for (auto& s : t.steps) if (s.quiz) q = &*s.quiz;
@@ -307,7 +308,7 @@ TEST(Lessons, MlockallQuizQuestionKeepsItsFlags) {
     const pp::BuiltinLesson* b = nullptr;
     for (auto& l : pp::builtin_lessons()) if (l.id == id) b = &l;
     ASSERT_TRUE(b) << id;
-    pp::Trace t = pp::run_lesson(b->file, b->text);
+    pp::Trace t = pp_test::run_lesson(b->file, b->text);
     ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
     int with_flags = 0;
     for (auto& s : t.steps)
@@ -326,7 +327,7 @@ TEST(Lessons, MlockQuizAgreesWithTheFigure) {
   const pp::BuiltinLesson* b = nullptr;
   for (auto& l : pp::builtin_lessons()) if (l.id == "mlock") b = &l;
   ASSERT_TRUE(b);
-  pp::Trace t = pp::run_lesson(b->file, b->text);
+  pp::Trace t = pp_test::run_lesson(b->file, b->text);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   bool seen = false;
   for (auto& s : t.steps) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "deterministic.h"
 #include "engine/run.h"
 #include "lang/builtins.h"
 #include "lang/preproc.h"
@@ -21,10 +22,10 @@ std::string output(const pp::Trace& t) {
 }
 
 pp::Trace run_file(const std::string& name) {
-  return pp::run_lesson_file(std::string(PP_PROGRAMS_DIR) + "/" + name);
+  return pp_test::run_lesson_file(std::string(PP_PROGRAMS_DIR) + "/" + name);
 }
 
-pp::Trace run_text(const char* src) { return pp::run_lesson("prog.c", src); }
+pp::Trace run_text(const char* src) { return pp_test::run_lesson("prog.c", src); }
 
 bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -226,9 +227,9 @@ TEST(Posix, LessonsAndProgramsNeedNoImplicitDeclarations) {
   for (const char* dir : {PP_LESSONS_DIR, PP_PROGRAMS_DIR}) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
       if (e.path().extension() != ".c") continue;
-      pp::RunOptions o;
+      pp::RunOptions o = pp_test::deterministic();
       o.max_steps = 1;
-      pp::Trace t = pp::run_lesson_file(e.path().string(), o);
+      pp::Trace t = pp_test::run_lesson_file(e.path().string(), o);
       EXPECT_TRUE(t.warnings.empty()) << e.path() << ": " << (t.warnings.empty() ? "" : t.warnings[0].format());
     }
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "deterministic.h"
 #include "engine/run.h"
 
 namespace {
@@ -132,7 +133,7 @@ int main(void) {
   return 7;
 }
 )";
-  pp::Trace t = pp::run_lesson_on(os, "calls.c", src);
+  pp::Trace t = pp::run_lesson_on(os, "calls.c", src, pp_test::deterministic());
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   // .bss starts after text+rodata+data in the fake layout; buffer is its first object.
   std::vector<std::string> c = calls(os);
@@ -166,7 +167,7 @@ int main(void) {
   return p[499 * 1024 * 1024] == 1 ? 0 : 1;
 }
 )";
-  pp::Trace t = pp::run_lesson_on(os, "memset.c", src);
+  pp::Trace t = pp::run_lesson_on(os, "memset.c", src, pp_test::deterministic());
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_EQ(os.log.back(), "exit(100,0)");   // the byte written by memset is read back
   EXPECT_LT(os.touches, 20);                  // one touch for 500 MB, a few for locals
@@ -188,7 +189,7 @@ int main(int argc, char **argv) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson_on(os, "values.c", src);
+  pp::Trace t = pp::run_lesson_on(os, "values.c", src, pp_test::deterministic());
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_EQ(output(t), "16 hi 1 values 0\n4294967295 -56\n");
 }
@@ -204,7 +205,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson_on(os, "env.c", src);
+  pp::Trace t = pp::run_lesson_on(os, "env.c", src, pp_test::deterministic());
   ASSERT_TRUE(t.errors.empty());
   std::vector<std::string> c = calls(os);
   ASSERT_GE(c.size(), 4u);
@@ -236,7 +237,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("fork.c", src);
+  pp::Trace t = pp_test::run_lesson("fork.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_TRUE(t.expect_failures.empty()) << t.expect_failures[0];
   EXPECT_EQ(output(t), "child\nparent reaped 1 status 5\n");
@@ -269,7 +270,7 @@ int main(int argc, char *argv[]) {
   return 1;
 }
 )";
-  pp::Trace t = pp::run_lesson("exec.c", src);
+  pp::Trace t = pp_test::run_lesson("exec.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_TRUE(t.expect_failures.empty()) << t.expect_failures[0];
   EXPECT_EQ(output(t), "new image: again\n");
@@ -291,7 +292,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("sleep.c", src);
+  pp::Trace t = pp_test::run_lesson("sleep.c", src);
   ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
   EXPECT_EQ(output(t), "parent while child sleeps\nchild after sleep\nparent done\n");
 }
@@ -306,7 +307,7 @@ int main(void) {
   return 0;
 }
 )";
-  pp::Trace t = pp::run_lesson("echild.c", src);
+  pp::Trace t = pp_test::run_lesson("echild.c", src);
   ASSERT_TRUE(t.errors.empty());
   EXPECT_EQ(output(t), "-1 1\n");
 }
