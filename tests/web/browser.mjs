@@ -1,9 +1,10 @@
 // Headless Debian chromium driven by playwright-core (no browser download), with
 // software WebGL so the tests run on machines without a GPU.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const CHROMIUM = process.env.PP_CHROMIUM || '/usr/bin/chromium';
 
@@ -100,4 +101,48 @@ export async function runCases(label, cases, { only = '', artifacts = '', after 
   after();
   console.log(`${label}: ${passed} passed, ${failed} failed (screenshots in ${artifacts})`);
   return failed ? 1 : 0;
+}
+
+// The served page and the moves every suite makes on it through window.pinpages. One
+// server per suite, started on first use on a free port; close() stops it.
+export function pageKit(webDir, { firstFrameMs = 90_000 } = {}) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  let server, base;
+  const fail = (msg) => { throw new Error(msg); };
+  async function served() {
+    if (!server) {
+      if (!existsSync(join(webDir, 'pinpages.wasm'))) fail(`${webDir}/pinpages.wasm missing: build the web preset first`);
+      const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
+      server = await startServer({ dir: webDir, listenPort: 0, log: false });
+      base = `http://127.0.0.1:${server.address().port}/`;
+    }
+    return base;
+  }
+  async function frames(page, n) {
+    const k0 = await page.evaluate(() => window.pinpages.frameCount());
+    await page.waitForFunction((k) => window.pinpages.frameCount() >= k, k0 + n, { timeout: 30_000 });
+  }
+  // Opens the page at `#hash` and waits for its first frames and a valid state().
+  async function open(ctx, hash, query = '') {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(`${await served()}${query}#${hash}`);
+    await page.waitForFunction(() => window.pinpages && (window.pinpages.started || window.pinpages.error),
+      null, { timeout: firstFrameMs });
+    if (await page.evaluate(() => window.pinpages.error)) fail('page reported an error');
+    await page.waitForFunction(() => window.pinpages.state && window.pinpages.state(), null, { timeout: 30_000 });
+    await frames(page, 4);
+    return { page, con };
+  }
+  const state = (page) => page.evaluate(() => window.pinpages.state());
+  // ImGui 1.86 reads key state once per frame (no input queue): hold the key across one
+  // frame, as a person does, instead of a same-frame down/up.
+  async function press(page, key) {
+    await page.keyboard.down(key);
+    await frames(page, 1);
+    await page.keyboard.up(key);
+    await frames(page, 1);
+  }
+  const close = () => server && server.close();
+  return { served, frames, open, state, press, close };
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, pixelStats, runCases, watchConsole } from './browser.mjs';
+import { launch, pageKit, pixelStats, runCases, watchConsole } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -17,9 +17,9 @@ const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
 const only = opt('only', '');
 mkdirSync(artifacts, { recursive: true });
 
-const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
-
 const FIRST_FRAME_MS = 90_000;  // swiftshader on a busy 2-core machine is slow
+const kit = pageKit(webDir, { firstFrameMs: FIRST_FRAME_MS });
+const { served } = kit;
 const cases = [];
 const test = (name, fn) => cases.push({ name, fn });
 
@@ -43,15 +43,6 @@ async function assertDrawn(ctx, png, label) {
   return s;
 }
 
-let server, base;
-async function served() {
-  if (!server) {
-    assert(existsSync(join(webDir, 'pinpages.wasm')), `${webDir}/pinpages.wasm missing: build the web preset first`);
-    server = await startServer({ dir: webDir, listenPort: 0, log: false });
-    base = `http://127.0.0.1:${server.address().port}/`;
-  }
-  return base;
-}
 
 test('served page draws its first frames, console clean', async () => {
   const url = await served();
@@ -223,4 +214,4 @@ test('no WebGL2 (?simulate=no-webgl2): readable error', async () =>
 test('no WebAssembly (window.WebAssembly deleted): readable error', async () =>
   expectError(await served(), [], () => { delete window.WebAssembly; }, /WebAssembly/, 'web-no-wasm.png'));
 
-process.exit(await runCases('web tests', cases, { only, artifacts, after: () => server && server.close() }));
+process.exit(await runCases('web tests', cases, { only, artifacts, after: kit.close }));

@@ -7,10 +7,10 @@
 //
 //   node tests/web/ui-figures.mjs [--web build/web] [--artifacts build/artifacts] [--only name]
 // Screenshots: build/artifacts/fig-mlockall-{A,B,C}.png, fig-mlock-{A,B}.png.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, runCases, watchConsole } from './browser.mjs';
+import { fileURLToPath } from 'node:url';
+import { launch, pageKit, runCases, watchConsole } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -19,51 +19,13 @@ const webDir = resolve(opt('web', join(root, 'build/web')));
 const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
 const only = opt('only', '');
 mkdirSync(artifacts, { recursive: true });
-const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
 
 const FIRST_FRAME_MS = 90_000;
+const kit = pageKit(webDir, { firstFrameMs: FIRST_FRAME_MS });
+const { served, frames, open, state, press } = kit;
 const cases = [];
 const test = (name, fn) => cases.push({ name, fn });
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-let server, base;
-async function served() {
-  if (!server) {
-    assert(existsSync(join(webDir, 'pinpages.wasm')), `${webDir}/pinpages.wasm missing: build the web preset first`);
-    server = await startServer({ dir: webDir, listenPort: 0, log: false });
-    base = `http://127.0.0.1:${server.address().port}/`;
-  }
-  return base;
-}
-
-async function frames(page, n) {
-  const k0 = await page.evaluate(() => window.pinpages.frameCount());
-  await page.waitForFunction((k) => window.pinpages.frameCount() >= k, k0 + n, { timeout: 30_000 });
-}
-
-async function open(ctx, hash, query = '') {
-  const page = await ctx.newPage();
-  const con = watchConsole(page);
-  await page.goto(`${await served()}${query}#${hash}`);
-  await page.waitForFunction(() => window.pinpages && (window.pinpages.started || window.pinpages.error),
-    null, { timeout: FIRST_FRAME_MS });
-  assert(!(await page.evaluate(() => window.pinpages.error)), 'page reported an error');
-  await page.waitForFunction(() => window.pinpages.state && window.pinpages.state(), null, { timeout: 30_000 });
-  await frames(page, 4);
-  return { page, con };
-}
-
-const state = (page) => page.evaluate(() => window.pinpages.state());
-
-// ImGui 1.86 reads key state once per frame (no input queue): hold the key across one
-// frame, as a person does, instead of a same-frame down/up. Held longer than the repeat
-// delay (0.275 s, easily reached with software GL), a key repeats: stepToFigure copes.
-async function press(page, key) {
-  await page.keyboard.down(key);
-  await frames(page, 1);
-  await page.keyboard.up(key);
-  await frames(page, 1);
-}
 
 // Steps with the keyboard until the step carries `fig` (right first; back left if a key
 // overshoot ever happens); returns its state.
@@ -278,4 +240,4 @@ test('benchmark: UI frame CPU time at full tutorial scale (prints, not timed)', 
   }
 });
 
-process.exit(await runCases('ui figure tests', cases, { only, artifacts, after: () => server && server.close() }));
+process.exit(await runCases('ui figure tests', cases, { only, artifacts, after: kit.close }));
