@@ -32,6 +32,19 @@ int builtin_id(const std::string& name) {
 }
 const char* builtin_name(int id) { return id >= 0 && id < BI_COUNT ? kNames[id] : "?"; }
 
+bool Vm::read_argv(Proc& p, u64 addr, const char* who, std::vector<std::string>& argv) {
+  for (u64 a = addr; a; a += 8) {
+    u64 ptr = 0;
+    if (!read_mem(p, a, &ptr, 8)) return false;
+    if (!ptr) break;
+    std::string s;
+    if (!read_cstr(p, ptr, s)) return false;
+    argv.push_back(s);
+    if (argv.size() > 64) { fail(std::string(who) + ": argument list too long for the interpreter"); return false; }
+  }
+  return true;
+}
+
 bool Vm::builtin(Proc& p, const Ins& in) {
   const int n = in.n;
   if ((int)p.vs.size() < n) { fail("internal error: missing call arguments"); return false; }
@@ -428,15 +441,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
           argv.push_back(s);
         }
       } else {
-        for (u64 a = uarg(1);; a += 8) {
-          u64 ptr = 0;
-          if (!read_mem(p, a, &ptr, 8)) return false;
-          if (!ptr) break;
-          std::string s;
-          if (!read_cstr(p, ptr, s)) return false;
-          argv.push_back(s);
-          if (argv.size() > 64) { fail("exec: argument list too long for the interpreter"); return false; }
-        }
+        if (!read_argv(p, uarg(1), "exec", argv)) return false;
       }
       ImageSpec spec = image_spec();
       spec.path = path;

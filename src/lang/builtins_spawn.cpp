@@ -42,16 +42,7 @@ bool Vm::spawn_builtin(Proc& p, const Ins& in) {
       argv.push_back(s);
     }
   } else {
-    for (u64 a = u64(arg(posix ? 4 : 2)); a;) {
-      u64 ptr = 0;
-      if (!read_mem(p, a, &ptr, 8)) return false;
-      if (!ptr) break;
-      std::string s;
-      if (!read_cstr(p, ptr, s)) return false;
-      argv.push_back(s);
-      if (argv.size() > 64) { fail(std::string(name) + ": argument list too long for the interpreter"); return false; }
-      a += 8;
-    }
+    if (!read_argv(p, u64(arg(posix ? 4 : 2)), name, argv)) return false;
   }
   auto refuse = [&](int e) {
     if (posix) return finish(e);  // posix_spawn returns the error number

@@ -154,6 +154,8 @@ class Vm {
   bool read_mem(Proc& p, u64 addr, void* out, u64 n);
   bool write_mem(Proc& p, u64 addr, const void* in, u64 n);
   bool read_cstr(Proc& p, u64 addr, std::string& out, u64 max = 1 << 20);
+  // A NULL-terminated char* array (execv's and posix_spawn's argv); NULL reads as empty.
+  bool read_argv(Proc& p, u64 addr, const char* who, std::vector<std::string>& argv);
   void fail(const std::string& msg);
   void segfault(Proc& p, const std::string& why);
   void kill(Proc& p, int status_word);
