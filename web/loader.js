@@ -81,12 +81,23 @@
   // (compressed when the server gzips): the expected size is the server's
   // X-Decoded-Length when it sends one, Content-Length only for uncompressed responses,
   // otherwise unknown (the bar then only counts megabytes).
-  async function fetchWasm(url, signal) {
+  async function openWasm(url, signal) {
     const resp = await fetch(url, signal ? { signal } : undefined);
     if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
     const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
     const total = Number(resp.headers.get('X-Decoded-Length')) ||
                   (enc === 'identity' ? Number(resp.headers.get('Content-Length')) : 0) || 0;
+    return { resp, total };
+  }
+
+  function showProgress(got, total) {
+    const mb = (n) => (n / 1048576).toFixed(1);
+    if (total) setStatus(`Downloading pinpages… ${mb(got)} of ${mb(total)} MB`, Math.min(1, got / total));
+    else setStatus(`Downloading pinpages… ${mb(got)} MB`);
+  }
+
+  async function fetchWasm(url, signal) {
+    const { resp, total } = await openWasm(url, signal);
     if (!resp.body) {
       setStatus('Downloading pinpages…');
       return resp.arrayBuffer();
@@ -94,7 +105,6 @@
     const reader = resp.body.getReader();
     let buf = new Uint8Array(total || 4 << 20);
     let got = 0;
-    const mb = (n) => (n / 1048576).toFixed(1);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -105,8 +115,7 @@
       }
       buf.set(value, got);
       got += value.length;
-      if (total) setStatus(`Downloading pinpages… ${mb(got)} of ${mb(total)} MB`, Math.min(1, got / total));
-      else setStatus(`Downloading pinpages… ${mb(got)} MB`);
+      showProgress(got, total);
     }
     return buf.buffer.slice(0, got);
   }
@@ -114,12 +123,7 @@
   // Streaming compilation: the wasm compiles while it downloads. The body passes
   // through a counting stream (the progress bar) on its way to the compiler.
   async function compileWasm(url, signal) {
-    const resp = await fetch(url, signal ? { signal } : undefined);
-    if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
-    const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
-    const total = Number(resp.headers.get('X-Decoded-Length')) ||
-                  (enc === 'identity' ? Number(resp.headers.get('Content-Length')) : 0) || 0;
-    const mb = (n) => (n / 1048576).toFixed(1);
+    const { resp, total } = await openWasm(url, signal);
     let got = 0;
     const reader = resp.body.getReader();
     const counted = new ReadableStream({
@@ -131,8 +135,7 @@
           return;
         }
         got += value.length;
-        if (total) setStatus(`Downloading pinpages… ${mb(got)} of ${mb(total)} MB`, Math.min(1, got / total));
-        else setStatus(`Downloading pinpages… ${mb(got)} MB`);
+        showProgress(got, total);
         ctl.enqueue(value);
       },
       cancel(why) { reader.cancel(why); },

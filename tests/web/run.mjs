@@ -120,14 +120,14 @@ test('a runaway program stops and says why; its bounded history still reads back
     }
     const heap = await page.evaluate(() => {
       const m = window.pinpages.module;
-      const mem = m && m.asm && m.asm.memory;
-      return mem ? mem.buffer.byteLength / 1048576 : null;
+      return m && m.HEAPU8 ? m.HEAPU8.buffer.byteLength / 1048576 : null;
     });
-    assert(heap === null || heap < 512, `wasm memory grew to ${heap} MB`);
+    assert(heap !== null, 'the module does not expose its memory (Module.HEAPU8)');
+    assert(heap < 512, `wasm memory grew to ${heap} MB`);
     const before = await page.evaluate(() => window.pinpages.frameCount());
     await waitFrames(page, before + 3);  // still drawing
     assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
-    return `${s.steps} steps; ${s.errors[0]}; wasm memory ${heap === null ? 'n/a' : heap.toFixed(0) + ' MB'}`;
+    return `${s.steps} steps; ${s.errors[0]}; wasm memory ${heap.toFixed(0)} MB`;
   } finally {
     await close();
   }
