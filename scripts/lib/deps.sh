@@ -5,7 +5,8 @@
 #
 #   apt packages ──► deb-src entry ──► apt-get source libsdl2 imgui ──► SDL2 for wasm
 #                                        (~/.cache/pinpages/src)        (~/.cache/pinpages/sdl2-wasm)
-#   npm ci (playwright-core, drives Debian's chromium) ──► <repo>/node_modules
+#   npm ci (sirv + compression for the page; playwright-core for the browser tests,
+#           which drives Debian's chromium) ──► <repo>/node_modules
 #   fonttools: pyftsubset, which cuts the web build's fonts down at build time
 #
 # Sourcing does not change the caller's shell options (scripts/test must keep going
@@ -24,19 +25,28 @@ pp_sudo() {
 # Lock timeout: parallel builders on the same machine may hold apt's lock briefly.
 PP_APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600)
 
-PP_APT_PACKAGES=(
-  cmake ninja-build g++ pkg-config dpkg-dev
+# What scripts/serve needs for the web page alone, then what the desktop build and the
+# tests add: a fresh machine that only serves the page skips chromium, clang and X.
+PP_APT_WEB=(
+  cmake ninja-build dpkg-dev
   emscripten node-acorn
-  libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev gcc
+  libstb-dev nlohmann-json3-dev
   fonts-dejavu-core fonttools
-  chromium chromium-driver xvfb xauth libgl1-mesa-dri
   nodejs
 )
+PP_APT_PACKAGES=(
+  "${PP_APT_WEB[@]}"
+  g++ pkg-config
+  libsdl2-dev libimgui-dev libcli11-dev libfmt-dev
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev gcc
+  chromium chromium-driver xvfb xauth libgl1-mesa-dri python3-pil
+)
 
+# pp_missing_packages [web]: the packages of the list that are not installed.
 pp_missing_packages() {
-  local p
-  for p in "${PP_APT_PACKAGES[@]}"; do
+  local p list=("${PP_APT_PACKAGES[@]}")
+  [ "${1:-}" = web ] && list=("${PP_APT_WEB[@]}")
+  for p in "${list[@]}"; do
     # dpkg -s also reports removed-but-configured packages as "known": check the status.
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       # nodejs may come from another repository (NodeSource) as long as node+npm exist.
@@ -55,9 +65,10 @@ pp_apt_update() {
   fi
 }
 
+# pp_install_packages [web]: everything, or only what the web page needs.
 pp_install_packages() {
   local missing
-  missing=$(pp_missing_packages | tr '\n' ' ')
+  missing=$(pp_missing_packages "${1:-}" | tr '\n' ' ')
   [ -z "${missing// /}" ] && return 0
   pp_log "installing: $missing"
   pp_apt_update
@@ -123,19 +134,27 @@ pp_fetch_sources() {
   fi
 }
 
-# SDL2 for WebAssembly, built once (about 2 minutes on 2 cores) and reused by every
-# build tree: emscripten's own -sUSE_SDL=2 would try to download a port.
+# SDL2 for WebAssembly, built once and reused by every build tree: emscripten's own
+# -sUSE_SDL=2 would try to download a port. Only what the page calls is built: a window
+# with a WebGL context, its events and SDL_GetTicks (src/app/platform.cpp initialises
+# VIDEO | TIMER; ImGui's backend draws with GL, not SDL's 2D renderer). Audio, joystick,
+# haptic, HID, sensors, power, locale, filesystem, the 2D renderer and SDL_OpenURL are
+# left out: the page has no use for them and they were most of the compile time on a
+# fresh machine.
+PP_SDL2_OFF=(AUDIO RENDER JOYSTICK HAPTIC HIDAPI POWER SENSOR LOCALE FILESYSTEM MISC)
 pp_build_sdl2_wasm() {
   local src prefix="$PP_CACHE/sdl2-wasm" stamp
   src=$(pp_src_dir libsdl2)
   stamp="$prefix/.built-from-$(basename "$src")"
   [ -f "$stamp" ] && [ -f "$prefix/lib/libSDL2.a" ] && return 0
   pp_log "building SDL2 for wasm from $(basename "$src") (one time, cached in $prefix)"
-  local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build"
+  local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build" off=() o
+  for o in "${PP_SDL2_OFF[@]}"; do off+=("-DSDL_$o=OFF"); done
   rm -rf "$bdir" "$prefix"
   export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
   emcmake cmake -S "$src" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
+    "${off[@]}" \
     >"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
     && cmake --build "$bdir" -j2 >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
     && cmake --install "$bdir" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
@@ -145,15 +164,26 @@ pp_build_sdl2_wasm() {
   pp_log "SDL2 for wasm built in $((SECONDS - t0)) s"
 }
 
+# node_modules as package-lock.json pins it. `pp_npm --omit=dev` is what scripts/serve
+# needs (the static server: sirv + compression); plain `pp_npm` adds the browser tests'
+# playwright-core, which drives Debian's chromium and downloads no browser.
 pp_npm() {
-  local want have=""
-  want=$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/playwright-core"].version)' "$PP_ROOT/package-lock.json")
-  if [ -f "$PP_ROOT/node_modules/playwright-core/package.json" ]; then
-    have=$(node -e 'console.log(require(process.argv[1]).version)' "$PP_ROOT/node_modules/playwright-core/package.json")
-  fi
-  [ "$want" = "$have" ] && return 0
-  pp_log "npm ci (playwright-core $want; uses Debian's chromium, downloads no browser)"
-  (cd "$PP_ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  local omit=${1:-}
+  # Prints what is missing or at another version than the lockfile pins ("" when none).
+  local stale
+  stale=$(cd "$PP_ROOT" && PP_OMIT=$omit node -e '
+    const fs = require("fs");
+    const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages;
+    for (const [path, p] of Object.entries(lock)) {
+      if (!path || (process.env.PP_OMIT && p.dev)) continue;
+      let have = "";
+      try { have = JSON.parse(fs.readFileSync(path + "/package.json", "utf8")).version; } catch {}
+      if (have !== p.version) console.log(path.replace(/^.*node_modules\//, ""));
+    }')
+  [ -z "$stale" ] && return 0
+  pp_log "npm ci $omit ($(echo $stale | tr ' ' ','))"
+  # shellcheck disable=SC2086
+  (cd "$PP_ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci $omit --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
 # What each entry script needs: native (desktop + tests), web (wasm), browser (tests).

@@ -11,10 +11,17 @@
 //   node scripts/lib/page.mjs --mode dir|single --web web --js build/x/pinpages.js --out FILE
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const argv = process.argv.slice(2);
-const args = {};
-for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: { mode: { type: 'string' }, web: { type: 'string' }, js: { type: 'string' }, out: { type: 'string' } },
+  }));
+} catch (e) {
+  console.error(`page.mjs: ${e.message}`);
+  process.exit(2);
+}
 for (const k of ['mode', 'web', 'js', 'out']) {
   if (!args[k]) { console.error(`page.mjs: missing --${k}`); process.exit(2); }
 }

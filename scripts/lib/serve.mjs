@@ -1,75 +1,32 @@
-// A small static file server for the built page: correct MIME types (browsers refuse
-// streaming compilation of wasm served as anything but application/wasm), no caching
-// surprises while developing, bound to 127.0.0.1 only.
+// The static server for the built page: sirv serves the files (MIME types — browsers
+// refuse streaming compilation of wasm served as anything but application/wasm —, the
+// path guard, ETags with no-cache so a rebuilt page is never stale) and the compression
+// middleware compresses them (brotli for browsers that accept it, else gzip), so what
+// the page transfers here is what a real web server would transfer. Bound to 127.0.0.1.
 //
-// Text and wasm are sent gzip-compressed (Content-Encoding: gzip) to clients that accept
-// it, so what the page transfers here is what a real web server would transfer. The
-// compressed bytes are made once per file version (size + mtime) and kept in memory; the
-// page's files are compressed in the background as soon as the server starts.
+// What is ours: '/' shows the chosen page (index.html, or pinpages.html for the one-file
+// build), X-Decoded-Length for the loader's progress bar, and the size report.
 //
 //   node scripts/lib/serve.mjs --dir build/web --port 8000 [--page index.html] [--quiet]
 //   node scripts/lib/serve.mjs --dir build/web --size-only   (prints the transfer size)
 import { createServer } from 'node:http';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { gzip as gzipCb, gzipSync, constants as zc } from 'node:zlib';
-import { promisify } from 'node:util';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
+import { createRequire } from 'node:module';
+import sirv from 'sirv';
+import { lookup } from 'mrmime';
 
-const gzipAsync = promisify(gzipCb);
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
-const root = resolve(opt('dir', 'build/web'));
-const port = Number(opt('port', '8000'));
-const host = opt('host', '127.0.0.1');
-const quiet = argv.includes('--quiet');
-const page = opt('page', 'index.html');  // what '/' shows
+const require = createRequire(import.meta.url);
+const compression = require('compression');
+const compressible = require('compressible');
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.data': 'application/octet-stream',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.c': 'text/plain; charset=utf-8',
-};
-
-// Worth compressing: everything but already-compressed images.
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.data', '.svg',
-  '.ico', '.ttf', '.txt', '.c']);
-const GZIP_OPTS = { level: 9, memLevel: 9, strategy: zc.Z_DEFAULT_STRATEGY };
-
-// path → { key, promise of Buffer }: one compression per file version, shared by
-// concurrent requests.
-const gzCache = new Map();
-function gzipped(file, st) {
-  const key = `${st.size}:${st.mtimeMs}`;
-  const hit = gzCache.get(file);
-  if (hit && hit.key === key) return hit.promise;
-  const promise = gzipAsync(readFileSync(file), GZIP_OPTS);
-  gzCache.set(file, { key, promise });
-  promise.catch(() => gzCache.delete(file));
-  return promise;
-}
-
-// "gzip" (or "*") listed in Accept-Encoding with a non-zero q.
-function acceptsGzip(req) {
-  return String(req.headers['accept-encoding'] || '').split(',').some((part) => {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (name.trim() !== 'gzip' && name.trim() !== '*') return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    return !q || Number(q.slice(2)) > 0;
-  });
-}
+// gzip at its best for clients without brotli; brotli keeps the middleware's own default
+// quality (4), which the size report below repeats.
+const GZIP_LEVEL = 9;
+const BROTLI_QUALITY = 4;
+const THRESHOLD = 1024;  // the middleware's default: smaller bodies go uncompressed
 
 // The files a browser fetches for `index` in `dir`: the page, what it links (src/href),
 // and for the served build the pinpages.js + pinpages.wasm that loader.js downloads.
@@ -84,85 +41,53 @@ export function pageResources(dir, index = 'index.html') {
   });
 }
 
-// { files: [{ name, bytes, gzip }], bytes, gzip }: what serving `index` transfers
-// (bodies only, gzip as this server sends it).
-export function transferSize(dir, index = 'index.html') {
-  const files = pageResources(dir, index).map((name) => {
-    const buf = readFileSync(join(dir, name));
-    const gz = COMPRESSIBLE.has(extname(name).toLowerCase()) ? gzipSync(buf, GZIP_OPTS).length : buf.length;
-    return { name, bytes: buf.length, gzip: gz };
-  });
+// What the middleware sends a browser for one file: brotli when the type is compressible
+// and the body passes the threshold, else the bytes as they are.
+function wireBytes(name, buf) {
+  const type = lookup(name) || 'application/octet-stream';
+  if (!compressible(type) || buf.length < THRESHOLD) return { br: buf.length, gzip: buf.length };
   return {
-    files,
-    bytes: files.reduce((a, f) => a + f.bytes, 0),
-    gzip: files.reduce((a, f) => a + f.gzip, 0),
+    br: brotliCompressSync(buf, { params: { [zc.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }).length,
+    gzip: gzipSync(buf, { level: GZIP_LEVEL }).length,
   };
 }
 
-export function startServer({ dir = root, listenPort = port, listenHost = host, log = !quiet, index = page } = {}) {
-  const server = createServer((req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end('bad request');
-      return;
-    }
-    if (path.endsWith('/')) path += index;
-    const file = normalize(join(dir, path));
-    if (file !== dir && !file.startsWith(dir + sep)) {
-      res.writeHead(403).end('forbidden');
-      return;
-    }
-    let st;
-    try {
-      st = statSync(file);
-    } catch {
-      st = null;
-    }
-    if (!st || !st.isFile()) {
+// { files: [{ name, bytes, br, gzip }], bytes, br, gzip }: what serving `index` transfers
+// (bodies only), to a browser that accepts brotli and to one that accepts only gzip.
+export function transferSize(dir, index = 'index.html') {
+  const files = pageResources(dir, index).map((name) => {
+    const buf = readFileSync(join(dir, name));
+    return { name, bytes: buf.length, ...wireBytes(name, buf) };
+  });
+  const sum = (k) => files.reduce((a, f) => a + f[k], 0);
+  return { files, bytes: sum('bytes'), br: sum('br'), gzip: sum('gzip') };
+}
+
+export function startServer({ dir = 'build/web', listenPort = 8000, listenHost = '127.0.0.1',
+  log = true, index = 'index.html' } = {}) {
+  const root = resolve(dir);
+  const compress = compression({ level: GZIP_LEVEL, threshold: THRESHOLD });
+  const files = sirv(root, {
+    dev: true,   // look every file up again: the build may replace it while we serve
+    etag: true,
+    // The size after decompression, for the loader's progress bar: fetch() hands it
+    // decompressed bytes, while a compressed response has no Content-Length at all.
+    setHeaders: (res, _path, stats) => {
+      res.setHeader('X-Decoded-Length', stats.size);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+    },
+    onNoMatch: (req, res) => {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       if (log) console.log(`404 ${req.url}`);
-      return;
-    }
-    const ext = extname(file).toLowerCase();
-    const headers = {
-      'Content-Type': MIME[ext] || 'application/octet-stream',
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    };
-    if (!COMPRESSIBLE.has(ext)) {
-      res.writeHead(200, { ...headers, 'Content-Length': st.size });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(file).pipe(res);
-      return;
-    }
-    headers.Vary = 'Accept-Encoding';
-    if (!acceptsGzip(req)) {
-      res.writeHead(200, { ...headers, 'Content-Length': st.size });
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(file).pipe(res);
-      return;
-    }
-    gzipped(file, st).then((gz) => {
-      res.writeHead(200, {
-        ...headers,
-        'Content-Encoding': 'gzip',
-        'Content-Length': gz.length,
-        // The size after decompression, for the loader's progress bar (fetch() hands it
-        // decompressed bytes, while Content-Length counts compressed ones).
-        'X-Decoded-Length': st.size,
-      });
-      res.end(req.method === 'HEAD' ? undefined : gz);
-    }, (e) => {
-      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`cannot compress: ${e.message}`);
-    });
+    },
   });
-  // Compress the page's files now, so the first visitor does not wait for it.
-  for (const f of pageResources(dir, index)) {
-    const file = join(dir, f);
-    if (COMPRESSIBLE.has(extname(f).toLowerCase())) gzipped(file, statSync(file)).catch(() => {});
-  }
+  const server = createServer((req, res) => {
+    // A folder shows the chosen page (sirv alone would look for index.html).
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    if (path.endsWith('/')) req.url = path + index + (q < 0 ? '' : req.url.slice(q));
+    compress(req, res, () => files(req, res));
+  });
   return new Promise((res, rej) => {
     server.once('error', rej);
     server.listen(listenPort, listenHost, () => res(server));
@@ -171,27 +96,53 @@ export function startServer({ dir = root, listenPort = port, listenHost = host, 
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 
-// One line per file the page fetches and the total, as served (gzip).
+// One line per file the page fetches and the total, as served.
 export function describeTransfer(dir, index = 'index.html') {
   const t = transferSize(dir, index);
-  return `transfer: ${kb(t.gzip)} gzipped (${kb(t.bytes)} uncompressed) — ` +
-    t.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ');
+  return `transfer: ${kb(t.br)} brotli, ${kb(t.gzip)} gzip (${kb(t.bytes)} uncompressed) — ` +
+    t.files.map((f) => `${f.name} ${kb(f.br)}`).join(', ');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (argv.includes('--size-only')) {
+function main() {
+  const { values: o } = parseArgs({
+    options: {
+      dir: { type: 'string', default: 'build/web' },
+      port: { type: 'string', default: '8000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      page: { type: 'string', default: 'index.html' },
+      quiet: { type: 'boolean', default: false },
+      'size-only': { type: 'boolean', default: false },
+    },
+  });
+  const dir = resolve(o.dir);
+  if (o['size-only']) {
     // scripts/test: the page's transfer size, no server.
-    console.log(describeTransfer(root, page));
-    process.exit(0);
+    console.log(describeTransfer(dir, o.page));
+    return;
   }
-  startServer().then((server) => {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port ${o.port}: not a port number (0-65535)`);
+    process.exit(2);
+  }
+  startServer({ dir, listenPort: port, listenHost: o.host, log: !o.quiet, index: o.page }).then((server) => {
     const { port: p } = server.address();
-    console.log(`pinpages is served at http://${host}:${p}/  (files from ${root}; Ctrl+C stops)`);
-    console.log(describeTransfer(root, page));
+    console.log(`pinpages is served at http://${o.host}:${p}/  (files from ${dir}; Ctrl+C stops)`);
+    console.log(describeTransfer(dir, o.page));
   }).catch((e) => {
     console.error(e.code === 'EADDRINUSE'
       ? `port ${port} is in use: try scripts/serve --port ${port + 1}`
       : `cannot serve: ${e.message}`);
     process.exit(1);
   });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    main();
+  } catch (e) {
+    // parseArgs: an unknown option or a missing value.
+    console.error(`serve.mjs: ${e.message}`);
+    process.exit(2);
+  }
 }
