@@ -4,7 +4,8 @@
 # every run. Source it (". scripts/lib/deps.sh") or run it.
 #
 #   apt packages ──► deb-src entry ──► apt-get source libsdl2 imgui ──► SDL2 for wasm
-#                                        (~/.cache/pinpages/src)        (~/.cache/pinpages/sdl2-wasm)
+#                                        ($PP_CACHE/src)                ($PP_CACHE/sdl2-wasm,
+#                                                                        cmake/sdl2-wasm)
 #   npm ci (sirv + compression for the page; playwright-core for the browser tests,
 #           which drives Debian's chromium) ──► <repo>/node_modules
 #   fonttools: pyftsubset, which cuts the web build's fonts down at build time
@@ -134,31 +135,25 @@ pp_fetch_sources() {
   fi
 }
 
-# SDL2 for WebAssembly, built once and reused by every build tree: emscripten's own
-# -sUSE_SDL=2 would try to download a port. Only what the page calls is built: a window
-# with a WebGL context, its events and SDL_GetTicks (src/app/platform.cpp initialises
-# VIDEO | TIMER; ImGui's backend draws with GL, not SDL's 2D renderer). Audio, joystick,
-# haptic, HID, sensors, power, locale, filesystem, the 2D renderer and SDL_OpenURL are
-# left out: the page has no use for them and they were most of the compile time on a
-# fresh machine.
-PP_SDL2_OFF=(AUDIO RENDER JOYSTICK HAPTIC HIDAPI POWER SENSOR LOCALE FILESYSTEM MISC)
+# SDL2 for WebAssembly, built once and reused by every build tree (emscripten's own
+# -sUSE_SDL=2 would try to download a port): cmake/sdl2-wasm compiles the parts of
+# Debian's SDL2 source that the page uses, with SDL's own Emscripten configuration and no
+# configure step (see there why). The stamp names the source and the recipe's hash, so
+# a new SDL2 or a changed recipe builds again.
 pp_build_sdl2_wasm() {
-  local src prefix="$PP_CACHE/sdl2-wasm" stamp
+  local src prefix="$PP_CACHE/sdl2-wasm" stamp recipe="$PP_ROOT/cmake/sdl2-wasm"
   src=$(pp_src_dir libsdl2)
-  stamp="$prefix/.built-from-$(basename "$src")"
+  stamp="$prefix/.built-from-$(basename "$src")-$(sha256sum "$recipe/CMakeLists.txt" | cut -c1-12)"
   [ -f "$stamp" ] && [ -f "$prefix/lib/libSDL2.a" ] && return 0
   pp_log "building SDL2 for wasm from $(basename "$src") (one time, cached in $prefix)"
-  local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build" off=() o
-  for o in "${PP_SDL2_OFF[@]}"; do off+=("-DSDL_$o=OFF"); done
+  local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build" log="$PP_CACHE/sdl2-wasm-build.log"
   rm -rf "$bdir" "$prefix"
   export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
-  emcmake cmake -S "$src" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
-    "${off[@]}" \
-    >"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    && cmake --build "$bdir" -j2 >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    && cmake --install "$bdir" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    || { tail -40 "$PP_CACHE/sdl2-wasm-build.log" >&2; return 1; }
+  emcmake cmake -S "$recipe" -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DSDL2_SOURCE_DIR="$src" -DCMAKE_INSTALL_PREFIX="$prefix" >"$log" 2>&1 \
+    && cmake --build "$bdir" -j "${PP_JOBS:-$(nproc)}" >>"$log" 2>&1 \
+    && cmake --install "$bdir" >>"$log" 2>&1 \
+    || { tail -40 "$log" >&2; return 1; }
   touch "$stamp"
   rm -rf "$bdir"
   pp_log "SDL2 for wasm built in $((SECONDS - t0)) s"
