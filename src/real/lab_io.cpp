@@ -1,6 +1,7 @@
 // pinpages lab — frames on the channel to the driver, and the safety cap.
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -144,19 +145,44 @@ bool refuse(u64 bytes, i64 failret) {
 }
 
 
+namespace {
+
+// lru_add_drain() on the CPU this runs on, which drains that CPU's mlock batch too.
+void drain_this_cpu(void* page) {
+  *static_cast<volatile char*>(page) = 1;
+  // MADV_COLD starts with lru_add_drain(); on a locked page (MCL_FUTURE) it is EINVAL,
+  // but then unlocking the page changes its VMA's flags, which ends in lru_add_drain()
+  // as well.
+  if (madvise(page, kPage, MADV_COLD) != 0) munlock(page, kPage);
+}
+
+}  // namespace
+
 void drain_mlock_batches() {
-  // The mlock batch that a call just filled (e.g. copy-on-write copies made by a
-  // locked process leave the old frames flagged "mlocked" until the batch drains)
-  // must reach the page flags before the driver reads /proc/kpageflags. A scratch
-  // page, outside the meter, gone again afterwards.
+  // The kernel sets and clears a frame's "mlocked" flag through per-CPU batches (e.g.
+  // copy-on-write copies made by a locked process leave the old frames flagged until
+  // the batch of the CPU that took the fault drains). The driver reads
+  // /proc/kpageflags next, so every batch this lab may have filled must be drained
+  // first: not only this CPU's, since the scheduler may have moved the lab between the
+  // call and now (on a busy machine it often does). So the lab visits each CPU it may
+  // run on and drains there, then gets its CPU mask back. The scratch page is outside
+  // the meter and gone again afterwards.
   int saved = errno;
   void* p = mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p != MAP_FAILED) {
-    *static_cast<volatile char*>(p) = 1;
-    // MADV_COLD starts with lru_add_drain() on this CPU (which drains the mlock
-    // batch too); on a locked page (MCL_FUTURE) it is EINVAL, but then unlocking
-    // the page changes its VMA's flags, which ends in lru_add_drain() as well.
-    if (madvise(p, kPage, MADV_COLD) != 0) munlock(p, kPage);
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+      for (int c = 0; c < CPU_SETSIZE; ++c) {
+        if (!CPU_ISSET(c, &allowed)) continue;
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(c, &one);
+        if (sched_setaffinity(0, sizeof one, &one) == 0) drain_this_cpu(p);
+      }
+      sched_setaffinity(0, sizeof allowed, &allowed);
+    } else {
+      drain_this_cpu(p);
+    }
     munmap(p, kPage);
   }
   errno = saved;
