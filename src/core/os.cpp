@@ -3,26 +3,50 @@
 
 namespace pp {
 
+namespace {
+
+// Every errno the model returns or a lab on the real kernel may report, in Linux
+// numbering, with glibc's strerror() text: the one table behind the names in traces,
+// JSON, the CLI, annotations (//@ expect ... errno ENOMEM) and the real-mode reports.
+struct ErrnoRow { int value; const char* name; const char* text; };
+constexpr ErrnoRow kErrno[] = {
+    {1, "EPERM", "Operation not permitted"},
+    {2, "ENOENT", "No such file or directory"},
+    {3, "ESRCH", "No such process"},
+    {4, "EINTR", "Interrupted system call"},
+    {5, "EIO", "Input/output error"},
+    {6, "ENXIO", "No such device or address"},
+    {7, "E2BIG", "Argument list too long"},
+    {8, "ENOEXEC", "Exec format error"},
+    {9, "EBADF", "Bad file descriptor"},
+    {10, "ECHILD", "No child processes"},
+    {11, "EAGAIN", "Resource temporarily unavailable"},
+    {12, "ENOMEM", "Cannot allocate memory"},
+    {13, "EACCES", "Permission denied"},
+    {14, "EFAULT", "Bad address"},
+    {15, "ENOTBLK", "Block device required"},
+    {16, "EBUSY", "Device or resource busy"},
+    {17, "EEXIST", "File exists"},
+    {18, "EXDEV", "Invalid cross-device link"},
+    {19, "ENODEV", "No such device"},
+    {20, "ENOTDIR", "Not a directory"},
+    {21, "EISDIR", "Is a directory"},
+    {22, "EINVAL", "Invalid argument"},
+    {38, "ENOSYS", "Function not implemented"},
+    {75, "EOVERFLOW", "Value too large for defined data type"},
+};
+
+const ErrnoRow* errno_row(int e) {
+  for (const ErrnoRow& r : kErrno)
+    if (r.value == e) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
 const char* errno_name(int e) {
-  switch (e) {
-    case err::OK: return nullptr;
-    case err::PERM: return "EPERM";
-    case err::NOENT: return "ENOENT";
-    case err::SRCH: return "ESRCH";
-    case err::INTR: return "EINTR";
-    case err::BADF: return "EBADF";
-    case err::CHILD: return "ECHILD";
-    case err::AGAIN: return "EAGAIN";
-    case err::NOMEM: return "ENOMEM";
-    case err::ACCES: return "EACCES";
-    case err::FAULT: return "EFAULT";
-    case err::BUSY: return "EBUSY";
-    case err::EXIST: return "EEXIST";
-    case err::INVAL: return "EINVAL";
-    case err::NOSYS: return "ENOSYS";
-    case err::OVERFLOW_: return "EOVERFLOW";
-    default: break;
-  }
+  if (e == err::OK) return nullptr;
+  if (const ErrnoRow* r = errno_row(e)) return r->name;
   // A small fixed table of "E<n>" strings keeps the return value static.
   static thread_local char buf[16];
   int v = e < 0 ? -e : e, i = 15;
@@ -34,25 +58,15 @@ const char* errno_name(int e) {
 }
 
 const char* errno_text(int e) {
-  switch (e) {
-    case err::OK: return "Success";
-    case err::PERM: return "Operation not permitted";
-    case err::NOENT: return "No such file or directory";
-    case err::SRCH: return "No such process";
-    case err::INTR: return "Interrupted system call";
-    case err::BADF: return "Bad file descriptor";
-    case err::CHILD: return "No child processes";
-    case err::AGAIN: return "Resource temporarily unavailable";
-    case err::NOMEM: return "Cannot allocate memory";
-    case err::ACCES: return "Permission denied";
-    case err::FAULT: return "Bad address";
-    case err::BUSY: return "Device or resource busy";
-    case err::EXIST: return "File exists";
-    case err::INVAL: return "Invalid argument";
-    case err::NOSYS: return "Function not implemented";
-    case err::OVERFLOW_: return "Value too large for defined data type";
-    default: return "Unknown error";
-  }
+  if (e == err::OK) return "Success";
+  const ErrnoRow* r = errno_row(e);
+  return r ? r->text : "Unknown error";
+}
+
+int errno_value(std::string_view name) {
+  for (const ErrnoRow& r : kErrno)
+    if (name == r.name) return r.value;
+  return -1;
 }
 
 const char* event_name(EventKind k) {

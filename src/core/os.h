@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pp {
@@ -35,6 +36,8 @@ enum : int {
 const char* errno_name(int e);
 // Text of strerror() for that code, as glibc prints it ("Cannot allocate memory").
 const char* errno_text(int e);
+// The Linux number of an errno name ("ENOMEM" → 12); -1 for a name not in the table.
+int errno_value(std::string_view name);
 
 namespace prot { enum : int { NONE = 0, READ = 1, WRITE = 2, EXEC = 4 }; }
 namespace mapf {

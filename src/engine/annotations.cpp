@@ -20,14 +20,10 @@ std::vector<std::string> words(const std::string& s) {
 }
 bool is_op(const std::string& o) { return o == "==" || o == "!=" || o == "<" || o == "<=" || o == ">" || o == ">="; }
 
-const char* kErrnoNames[] = {"0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "", "", "", "EBADF", "ECHILD",
-                             "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "", "EBUSY", "EEXIST", "", "", "", "",
-                             "EINVAL"};
-std::optional<i64> errno_value(const std::string& s) {
-  for (int i = 0; i < (int)(sizeof kErrnoNames / sizeof *kErrnoNames); i++)
-    if (*kErrnoNames[i] && s == kErrnoNames[i]) return i;
-  if (s == "ENOSYS") return 38;
-  return std::nullopt;
+std::optional<i64> errno_number(const std::string& s) {
+  int v = errno_value(s);
+  if (v < 0) return std::nullopt;
+  return v;
 }
 std::optional<i64> parse_int(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -238,7 +234,7 @@ bool parse_note(const lang::Annotation& a, FileNotes& file, StepNotes& step, std
         f.value = *v;
       } else if (head == "errno") {
         if (f.op != "==" && f.op != "!=") return bad("errno can only be compared with == or !=", rest_col);
-        auto v = w[2] == "0" ? std::optional<i64>(0) : errno_value(w[2]);
+        auto v = w[2] == "0" ? std::optional<i64>(0) : errno_number(w[2]);
         if (!v) return bad("unknown errno name '" + w[2] + "'", rest_col);
         f.kind = ExpectFact::Errno; f.value = *v;
       } else if (head == "signal") {

@@ -92,13 +92,8 @@ std::vector<SmapsEntry> parse_smaps(const std::string& text) {
 }
 
 std::string errno_str(int e) {
-  static const char* names[] = {"0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG",
-                                "ENOEXEC", "EBADF", "ECHILD", "EAGAIN", "ENOMEM", "EACCES",
-                                "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV",
-                                "ENOTDIR", "EISDIR", "EINVAL"};
-  if (e >= 0 && e < static_cast<int>(sizeof names / sizeof *names)) return names[e];
-  if (e == 38) return "ENOSYS";
-  return "E" + std::to_string(e);
+  const char* n = errno_name(e);
+  return n ? n : "0";
 }
 
 }  // namespace pp::real

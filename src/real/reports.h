@@ -16,7 +16,7 @@ namespace pp::real {
 
 ProcStatus parse_status(const std::string& text, const proto::LabStatus& ls);
 std::vector<SmapsEntry> parse_smaps(const std::string& text);
-// Linux errno name without the host's tables ("ENOMEM"; "E<n>" when unknown).
+// errno_name() as a string, "0" for success (core/os.h holds the one errno table).
 std::string errno_str(int e);
 
 }  // namespace pp::real
