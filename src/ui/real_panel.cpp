@@ -44,15 +44,6 @@ void mode_switch(Ui& ui, RealView& rv) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("model and kernel together; disagreements in red");
 }
 
-std::string grouped(u64 v) {
-  std::string s = std::to_string(v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 // One object's pages as a bar: locked (hatched + pin), resident, swapped (dots), not
 // resident (outline) — the figure's patterns, so it reads without colour too.
 void page_bar(const Palette& pal, ImVec2 a, float w, float h, u64 pages, u64 locked, u64 resident, u64 swapped) {

@@ -296,17 +296,17 @@ std::string hex_addr(u64 a) {
   return buf;
 }
 
-static std::string grouped(long long v) {
-  std::string s = std::to_string(v < 0 ? -v : v), out;
+std::string grouped(u64 n) {
+  std::string s = std::to_string(n), out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (i && (s.size() - i) % 3 == 0) out += ',';
     out += s[i];
   }
-  return (v < 0 ? "-" : "") + out;
+  return out;
 }
 
 std::string count_of(u64 n, const char* one, const char* many) {
-  return grouped(static_cast<long long>(n)) + " " + (n == 1 ? one : many);
+  return grouped(n) + " " + (n == 1 ? one : many);
 }
 
 std::string quiz_verdict(const Quiz& q, int choice) {
@@ -364,7 +364,7 @@ std::string what_changed(const Step& s, const Step* prev) {
   if (exited) parts.push_back(count_of(exited, "process", "processes") + " exited");
   if (execs) parts.push_back("exec replaced the program");
   if (ooms) parts.push_back("OOM killer struck");
-  parts.push_back(grouped(static_cast<long long>(s.minflt)) + " minor / " +
+  parts.push_back(grouped(s.minflt) + " minor / " +
                   count_of(s.majflt, "major fault", "major faults"));
   // VmLck / VmRSS deltas of the process that ran the step, from the reports.
   auto find = [](const Step* st, int pid) -> const ProcStatus* {

@@ -187,6 +187,7 @@ std::string human_kb(u64 kb);
 std::string hex_addr(u64 a);          // "0x7f3a…" without leading zero padding
 std::string what_changed(const Step& s, const Step* prev);  // "+125,000 pages locked, 0 faults"
 std::string call_result(const Step& s);                     // "= 0" / "= -1 ENOMEM (…)"
+std::string grouped(u64 n);                                  // "125,000": thousands separated
 std::string count_of(u64 n, const char* one, const char* many);  // "1 page", "3 pages"
 std::string quiz_verdict(const Quiz& q, int choice);        // what a screen reader hears after Reveal
 
