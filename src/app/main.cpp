@@ -15,6 +15,7 @@
 
 #include "app/commands.h"
 #include "app/platform.h"
+#include "real/sudo_user.h"
 
 namespace pp::app {
 
@@ -25,14 +26,11 @@ namespace {
 // PINPAGES_KEEP_ROOT=1 keeps root: only root can read /proc/kpageflags, which real mode
 // needs to see pages a forked child shares with a locking parent.
 void drop_gui_root() {
-  const char* su = std::getenv("SUDO_UID");
-  const char* sg = std::getenv("SUDO_GID");
-  if (geteuid() != 0 || !su || !sg || std::atoi(su) <= 0 || std::getenv("PINPAGES_KEEP_ROOT")) return;
-  const uid_t u = static_cast<uid_t>(std::atoi(su));
-  const gid_t g = static_cast<gid_t>(std::atoi(sg));
-  prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-  if (setgroups(0, nullptr) != 0 || setresgid(g, g, g) != 0 || setresuid(u, u, u) != 0) {
-    std::fprintf(stderr, "pinpages: staying root: could not switch to uid %d (%s)\n", int(u), std::strerror(errno));
+  std::optional<real::SudoUser> su = real::sudo_user();
+  if (geteuid() != 0 || !su || std::getenv("PINPAGES_KEEP_ROOT")) return;
+  const int u = static_cast<int>(su->uid);
+  if (!real::become_user(*su, true)) {
+    std::fprintf(stderr, "pinpages: staying root: could not switch to uid %d (%s)\n", u, std::strerror(errno));
     return;
   }
   __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -40,8 +38,7 @@ void drop_gui_root() {
   d[0].effective = d[0].permitted = d[0].inheritable = 1u << CAP_IPC_LOCK;
   bool capped = syscall(SYS_capset, &h, d) == 0 &&
                 prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_IPC_LOCK, 0, 0) == 0;
-  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);  // setuid cleared it; the lab's /proc reads need it
-  std::fprintf(stderr, "pinpages: sudo: the window runs as uid %d%s\n", int(u),
+  std::fprintf(stderr, "pinpages: sudo: the window runs as uid %d%s\n", u,
                capped ? " with CAP_IPC_LOCK only" : " without CAP_IPC_LOCK (real mode will explain)");
 }
 }  // namespace

@@ -1,5 +1,6 @@
 // pinpages lab — /proc reading, tiny formatting and privilege handling without malloc.
 #include "real/lab_sys.h"
+#include "real/sudo_user.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -138,17 +139,10 @@ const char* drop_privileges(bool keep_ipc_lock) {
     if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1) prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
   }
   const char* note = "root: dropped every capability except CAP_IPC_LOCK";
-  const char* su = std::getenv("SUDO_UID");
-  const char* sg = std::getenv("SUDO_GID");
   bool switched = false;
-  if (su && sg && std::atoi(su) > 0) {
-    uid_t u = static_cast<uid_t>(std::atoi(su));
-    gid_t g = static_cast<gid_t>(std::atoi(sg));
-    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-    if (setgroups(0, nullptr) == 0 && setresgid(g, g, g) == 0 && setresuid(u, u, u) == 0) {
-      switched = true;
-      note = "sudo: now the invoking user, with CAP_IPC_LOCK only";
-    }
+  if (std::optional<SudoUser> su = sudo_user(); su && become_user(*su, true)) {
+    switched = true;
+    note = "sudo: now the invoking user, with CAP_IPC_LOCK only";
   }
   __user_cap_data_struct d[2]{};
   const std::uint32_t bit = keep_ipc_lock ? 1u << CAP_IPC_LOCK : 0u;

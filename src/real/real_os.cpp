@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "real/reports.h"
+#include "real/sudo_user.h"
 
 namespace pp::real {
 
@@ -127,10 +128,9 @@ RealOs::RealOs(RealOptions opt) : opt_(std::move(opt)) {
   if (char* d = ::mkdtemp(tmpl.data())) {
     dir_ = d;
     // Under sudo the lab runs as the invoking user: let it create its files.
-    const char* su = std::getenv("SUDO_UID");
-    const char* sg = std::getenv("SUDO_GID");
-    if (geteuid() == 0 && su && sg && std::atoi(su) > 0) {
-      int r = ::chown(d, static_cast<uid_t>(std::atoi(su)), static_cast<gid_t>(std::atoi(sg)));
+    std::optional<SudoUser> su = sudo_user();
+    if (geteuid() == 0 && su) {
+      int r = ::chown(d, su->uid, su->gid);
       (void)r;
     }
   }
@@ -382,15 +382,8 @@ bool RealOs::start_lab(const ImageSpec& img, Proc& out) {
 
 namespace {
 void drop_driver_root() {
-  const char* su = std::getenv("SUDO_UID");
-  const char* sg = std::getenv("SUDO_GID");
-  if (geteuid() != 0 || !su || !sg || std::atoi(su) <= 0) return;
-  uid_t u = static_cast<uid_t>(std::atoi(su));
-  gid_t g = static_cast<gid_t>(std::atoi(sg));
-  if (::setgroups(0, nullptr) == 0 && ::setresgid(g, g, g) == 0) {
-    int r = ::setresuid(u, u, u);
-    (void)r;
-  }
+  if (geteuid() != 0) return;
+  if (std::optional<SudoUser> su = sudo_user()) become_user(*su, false);
 }
 }  // namespace
 
