@@ -1,8 +1,7 @@
 // pinpages core — one simulated machine: physical frames, swap, page cache, processes.
 //
-// CONTRACT HEADER (written first so that the interpreter, UI and real-mode work can
-// start in parallel). The public API below is what the other modules use; the core
-// may add to it but must not change what is here without updating its users.
+// The public API below is what the interpreter, the UI and real mode use: the core may
+// add to it, but a change to what is here changes all of them.
 //
 //   process 1                   process 2 (fork)
 //   ┌──────────── VMAs ──┐      ┌────────────────────┐

@@ -1,4 +1,5 @@
-// pinpages engine — one JSON line per step (`pinpages run --json`, issue 4's schema).
+// pinpages engine — one JSON line per step (`pinpages run --json`; tests/golden/ holds
+// every lesson's lines, so a change of this schema is a reviewed diff).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>

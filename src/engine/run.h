@@ -1,7 +1,7 @@
 // pinpages engine — running a lesson into a Trace, and reporting steps as JSON.
 //
-// CONTRACT HEADER: the CLI (`pinpages run/check/real`), the UI and the real-mode
-// differential test all go through these functions.
+// The one way to run a lesson: the CLI (`pinpages run/check/real`), the UI and the
+// real-mode differential test all go through these functions, so they cannot disagree.
 //
 //   text ──parse──► Program + annotations ──execute on Os──► Trace ──► JSON lines
 #pragma once
@@ -36,7 +36,8 @@ Trace run_lesson_file(const std::string& path, const RunOptions& opt = {});
 // Runs on another backend (real mode). Steps carry no Machine snapshot.
 Trace run_lesson_on(Os& os, const std::string& file, const std::string& text, const RunOptions& opt = {});
 
-// One JSON object (one line) per step, schema of issue 4 (`pinpages run --json`).
+// One JSON object (one line) per step: `pinpages run --json` (fields: docs/ and
+// tests/golden/ show them for every lesson).
 std::string step_json(const Trace& t, const Step& s);
 
 // Lessons compiled into the binary (the web build has no file system to browse).

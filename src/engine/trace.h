@@ -1,8 +1,8 @@
 // pinpages engine — a lesson run recorded as a bounded history of steps.
 //
-// CONTRACT HEADER (written first so the interpreter, UI, CLI and real mode can be
-// built in parallel). Lessons are deterministic, so a run is executed once and
-// recorded; step back / jump / "what changed" are then index look-ups.
+// What the interpreter, UI, CLI and real mode share. Lessons are deterministic, so a
+// run is executed once and recorded; step back / jump / "what changed" are then index
+// look-ups.
 //
 //   lesson.c ──parse──► Lesson ──run(Os)──► Trace
 //                                            ├─ step 0  (start: figure A)

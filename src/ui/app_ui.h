@@ -1,7 +1,8 @@
 // pinpages UI — the whole teaching interface as one object the platform glue drives.
 //
-// CONTRACT HEADER between src/app (SDL2 window, GL context, ImGui backends, main
-// loop, native or emscripten_set_main_loop) and src/ui (the windows).
+// The boundary between src/app (SDL2 window, GL context, ImGui backends, main loop,
+// native or emscripten_set_main_loop) and src/ui (the windows): the platform code knows
+// nothing of the windows but this object.
 //
 //   platform loop ──► ImGui NewFrame ──► AppUi::frame() ──► ImGui Render
 //                      (src/app)            (src/ui, one file per window)

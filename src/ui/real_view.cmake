@@ -1,4 +1,4 @@
-# Real mode in the desktop UI (Model / Real / Side by side, issue 6): native only, and
+# Real mode in the desktop UI (Model / Real / Side by side): native only, and
 # only when src/real has the interpreter's run_lesson_on. Included from CMakeLists.txt.
 set(PP_UI_HAS_REAL OFF)
 if(NOT EMSCRIPTEN AND TARGET pp_real AND TARGET pp_ui AND PP_REAL_HAS_ENGINE)

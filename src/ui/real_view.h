@@ -1,4 +1,4 @@
-// pinpages UI — real mode on the desktop: Model / Real / Side by side (issue 6).
+// pinpages UI — real mode on the desktop: Model / Real / Side by side.
 //
 //   AppUi ──lesson_changed──► RealView ──submit──► RealRunner (one worker std::thread, app lifetime)
 //     │                          │                    └─ RealOs + run_lesson_on ─► Trace (kernel)

@@ -2,7 +2,7 @@
 //
 //   tutorial: spawn, malloc(1024) [printf], 500 × malloc(1,024,144), mlockall(CURRENT|FUTURE),
 //             touch every record (the real-time work), munlockall, exit
-//   targets (issue): every op ≤ 1 ms, the whole program ≤ 50 ms, one state copy ≤ 2 MB
+//   budget: every op ≤ 1 ms, the whole program ≤ 50 ms, one state copy ≤ 2 MB
 //
 // Usage: bench_core [--records N] [--quick]   (--quick: one scale, one repetition)
 #include <algorithm>
