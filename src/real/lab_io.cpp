@@ -158,31 +158,33 @@ void drain_this_cpu(void* page) {
 
 }  // namespace
 
+void pin_to_this_cpu() {
+  // Once per lab image: the lab stays on the CPU it first ran a call on. Pinning and
+  // unpinning around every call cost more than a lesson's tight loop of calls can
+  // afford (each unpin invites a migration on a busy machine).
+  static bool pinned = false;
+  if (pinned) return;
+  int c = sched_getcpu();
+  if (c < 0) return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(c, &one);
+  pinned = sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
 void drain_mlock_batches() {
   // The kernel sets and clears a frame's "mlocked" flag through per-CPU batches (e.g.
   // copy-on-write copies made by a locked process leave the old frames flagged until
   // the batch of the CPU that took the fault drains). The driver reads
-  // /proc/kpageflags next, so every batch this lab may have filled must be drained
-  // first: not only this CPU's, since the scheduler may have moved the lab between the
-  // call and now (on a busy machine it often does). So the lab visits each CPU it may
-  // run on and drains there, then gets its CPU mask back. The scratch page is outside
-  // the meter and gone again afterwards.
+  // /proc/kpageflags next, so the batch must be drained first, on the CPU that filled
+  // it. Draining this CPU's is enough only because the lab is pinned to one CPU
+  // (pin_to_this_cpu): otherwise the scheduler could move it between the call and the
+  // drain, which on a busy machine it does. The scratch page is outside the meter and
+  // gone again afterwards.
   int saved = errno;
   void* p = mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p != MAP_FAILED) {
-    cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
-      for (int c = 0; c < CPU_SETSIZE; ++c) {
-        if (!CPU_ISSET(c, &allowed)) continue;
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(c, &one);
-        if (sched_setaffinity(0, sizeof one, &one) == 0) drain_this_cpu(p);
-      }
-      sched_setaffinity(0, sizeof allowed, &allowed);
-    } else {
-      drain_this_cpu(p);
-    }
+    drain_this_cpu(p);
     munmap(p, kPage);
   }
   errno = saved;

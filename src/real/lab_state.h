@@ -80,14 +80,17 @@ void send_proc_text(const char* path, const void* prefix, std::size_t prefix_len
 
 // ---------------------------------------------------------------- metering
 // The kernel sets/clears a frame's "mlocked" flag through per-CPU batches; make
-// them visible before the driver reads /proc/kpageflags (lab_io.cpp).
+// them visible before the driver reads /proc/kpageflags (lab_io.cpp). The lab is
+// pinned to one CPU from its first call on, so the batches it fills are all on the
+// CPU that drains them.
+void pin_to_this_cpu();
 void drain_mlock_batches();
 
 // getrusage / clock deltas around exactly one call.
 struct Meter {
   rusage r0{};
   u64 t0 = 0;
-  Meter() { getrusage(RUSAGE_SELF, &r0); t0 = now_ns(); errno = 0; }
+  Meter() { pin_to_this_cpu(); getrusage(RUSAGE_SELF, &r0); t0 = now_ns(); errno = 0; }
   void done(i64 ret, int err) {
     u64 t1 = now_ns();
     rusage r1{};
