@@ -44,6 +44,12 @@ std::string Machine::check() const {
         for (u64 va = v.start; va < v.end; va += kPageSize) lck += pte::st(p.pt.get(va >> kPageShift)) == pte::kFrame;
     }
     if (status(p.pid).vm_lck_kb != lck * 4) return who + "VmLck differs from the locked VMAs";
+    {
+      LeafSum all, kept = p.pt.totals();
+      for (const auto& kv : p.pt.leaves) all.add(kv.second->count());
+      if (all.anon != kept.anon || all.file != kept.file || all.swap != kept.swap)
+        return who + "running Rss/swap totals differ from the page table";
+    }
     for (const auto& [key, leaf] : p.pt.leaves) {
       for (unsigned i = 0; i < kLeafPages; ++i) {
         std::uint32_t e = leaf->e[i];
