@@ -8,14 +8,34 @@ namespace pp::lang {
 
 namespace { constexpr std::uint64_t kPage = 4096; }
 
-Memory::Buf& Memory::writable(Page& p) {
-  if (!p.data) {
-    p.data = std::make_shared<Buf>();
-    p.data->fill(p.fill);
-  } else if (p.data.use_count() > 1) {
-    p.data = std::make_shared<Buf>(*p.data);  // shared with a fork: copy on write
+Memory::Seg& Memory::writable(Page& p, std::uint64_t si) {
+  if (!p.data) p.data = std::make_shared<Segs>();
+  else if (p.data.use_count() > 1) p.data = std::make_shared<Segs>(*p.data);  // shared with a fork
+  auto& seg = (*p.data)[si];
+  if (!seg) {
+    seg = std::make_shared<Seg>();
+    seg->fill(p.fill);
+  } else if (seg.use_count() > 1) {
+    seg = std::make_shared<Seg>(*seg);  // copy on write
   }
-  return *p.data;
+  return *seg;
+}
+
+void Memory::put(Page& p, std::uint64_t off, const std::uint8_t* in, std::uint8_t byte, std::uint64_t k) {
+  bool was_zero = p.zero();
+  while (k) {
+    std::uint64_t si = off / kSegBytes, so = off % kSegBytes, n = std::min(k, kSegBytes - so);
+    // A fill over a whole untouched segment with the page's own fill byte changes nothing.
+    bool noop = !in && byte == p.fill && (!p.data || !(*p.data)[si]);
+    if (!noop) {
+      Seg& s = writable(p, si);
+      if (in) std::memcpy(s.data() + so, in, n);
+      else std::memset(s.data() + so, byte, n);
+    }
+    if (in) in += n;
+    off += n; k -= n;
+  }
+  entries_ += was_zero && !p.zero();
 }
 
 const Memory::Page* Memory::find(std::uint64_t pg) const {
@@ -43,7 +63,14 @@ void Memory::read(std::uint64_t addr, void* out, std::uint64_t n) const {
     const Page* p = find(pg);
     if (!p) std::memset(o, 0, k);
     else if (!p->data) std::memset(o, p->fill, k);
-    else std::memcpy(o, p->data->data() + off, k);
+    else
+      for (std::uint64_t at = off; at < off + k;) {
+        std::uint64_t si = at / kSegBytes, so = at % kSegBytes, c = std::min(off + k - at, kSegBytes - so);
+        const auto& seg = (*p->data)[si];
+        if (seg) std::memcpy(o + (at - off), seg->data() + so, c);
+        else std::memset(o + (at - off), p->fill, c);
+        at += c;
+      }
     o += k; addr += k; n -= k;
   }
 }
@@ -56,12 +83,7 @@ void Memory::write(std::uint64_t addr, const void* in, std::uint64_t n) {
     std::uint8_t f = cur ? cur->fill : 0;
     bool same = !cur || !cur->data;
     for (std::uint64_t j = 0; same && j < k; j++) same = i[j] == f;
-    if (!same) {
-      Page& p = page_mut(pg);
-      bool was_zero = p.zero();
-      std::memcpy(writable(p).data() + off, i, k);
-      entries_ += was_zero;
-    }
+    if (!same) put(page_mut(pg), off, i, 0, k);
     i += k; addr += k; n -= k;
   }
 }
@@ -74,10 +96,7 @@ void Memory::fill(std::uint64_t addr, std::uint8_t byte, std::uint64_t n) {
       bool already = cur ? !cur->data && cur->fill == byte : byte == 0;
       if (!already) set(page_mut(pg), Page{byte, nullptr});
     } else if (cur ? (cur->data || cur->fill != byte) : byte != 0) {
-      Page& p = page_mut(pg);
-      bool was_zero = p.zero();
-      std::memset(writable(p).data() + off, byte, k);
-      entries_ += was_zero;
+      put(page_mut(pg), off, nullptr, byte, k);
     }
     addr += k; n -= k;
   }
