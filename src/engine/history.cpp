@@ -77,8 +77,15 @@ void History::materialize(Trace& t, int i, bool machine) {
   auto it = std::upper_bound(ckpts_.begin(), ckpts_.end(), i, [](int v, const Checkpoint& c) { return v < c.step; });
   if (it == ckpts_.begin()) return;  // cannot happen: the first checkpoint precedes every dropped step
   const Checkpoint& c = *(it - 1);
-  // A window around i, leaning forward (play, the CLI) but with a few steps behind (step back).
-  int lo = std::max(c.step, i - 8), hi = std::min<int>(int(t.steps.size()), i + (machine ? 56 : 4096));
+  // A window around i, leaning forward (play, the CLI) but with a few steps behind (step
+  // back). A reader walking every step gets a window twice as long each time it asks
+  // for the step after the last window (up to 56 snapshots or 4096 reports); one that
+  // asks here and there (the CLI's text for its few big steps) gets short ones, since a
+  // step's full reports cost what the process maps.
+  const int max_span = machine ? 56 : 4096;
+  span_ = (i >= last_hi_ - 8 && i <= last_hi_ + 8) ? std::min(max_span, span_ * 2) : 16;
+  int lo = std::max(c.step, i - 8), hi = std::min<int>(int(t.steps.size()), i + std::min(span_, max_span));
+  last_hi_ = hi;
   std::vector<Step> got = replay_steps(*L_, opt_, c, lo, hi, i, budget() / 16, stop_icount_, machine);
   ++replays_;
   Window w;
