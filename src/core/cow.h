@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -104,7 +105,9 @@ struct Leaf {
 // mut()), and totals() recounts only those. Leaves are shared between snapshots; a
 // leaf's `sum` is a pure function of its entries, so recounting a shared one is safe.
 struct PageTable {
-  std::vector<std::pair<u64, std::shared_ptr<Leaf>>> leaves;
+  // A deque: mmap hands out addresses top-down, so new leaves mostly go in at the front,
+  // which a deque does in O(1) where a vector moves every leaf.
+  std::deque<std::pair<u64, std::shared_ptr<Leaf>>> leaves;
 
   std::size_t lower(u64 key) const {
     return std::size_t(std::lower_bound(leaves.begin(), leaves.end(), key,
