@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/os.h"
+#include "lang/block_map.h"
 #include "lang/bytecode.h"
 #include "lang/libstate.h"
 #include "lang/memory.h"
@@ -63,8 +64,8 @@ struct Proc {
   double wake_us = 0;
   int exit_status = 0;           // wait() status word
   bool reaped = false;
-  std::map<u64, u64> blocks;     // malloc/mmap'd/sbrk'd block → size (lesson object reports)
-  std::map<u64, u64> freed;      // blocks given back with free(), until reused (reports)
+  BlockMap blocks;               // malloc/mmap'd/sbrk'd block → size (lesson object reports)
+  BlockMap freed;                // blocks given back with free(), until reused (reports)
   std::map<int, FileDesc> fds;
   std::vector<std::string> argv;
 };
