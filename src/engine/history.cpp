@@ -5,24 +5,31 @@
 
 namespace pp {
 
+// History bytes are counted the same on every platform, as a 64-bit host lays the
+// structures out (wasm32 has smaller pointers and keeps other strings inline), so a run
+// stops at the same step in the browser as on the desktop.
+namespace hb {
+constexpr std::size_t step = 464, proc = 160, quiz = 96, event = 32, str = 32, region = 168, object = 88;
+std::size_t text(const std::string& x) { return x.size() > 15 ? x.size() + 1 : 0; }  // beyond the inline bytes
+}  // namespace hb
+
 std::size_t step_record_bytes(const Step& s) {
-  auto str = [](const std::string& x) { return x.capacity() > 15 ? x.capacity() + 1 : 0; };
-  std::size_t b = sizeof(Step) + str(s.source) + str(s.call) + str(s.say) + str(s.output) + str(s.figure_caption);
+  using hb::text;
+  std::size_t b = hb::step + text(s.source) + text(s.call) + text(s.say) + text(s.output) + text(s.figure_caption);
   if (s.quiz) {
-    b += sizeof(Quiz) + str(s.quiz->question) + str(s.quiz->explanation);
-    for (const auto& c : s.quiz->choices) b += sizeof(c) + str(c);
+    b += hb::quiz + text(s.quiz->question) + text(s.quiz->explanation);
+    for (const auto& c : s.quiz->choices) b += hb::str + text(c);
   }
-  b += s.procs.capacity() * sizeof(ProcReport);
-  if (s.dropped) b += s.events.capacity() * sizeof(Event);  // the few a dropped step keeps
+  b += s.procs.size() * hb::proc;
+  if (s.dropped) b += s.events.size() * hb::event;  // the few a dropped step keeps
   return b;
 }
 
 std::size_t step_full_bytes(const Step& s) {
-  std::size_t b = s.events.capacity() * sizeof(Event);
+  std::size_t b = s.events.size() * hb::event;
   for (const ProcReport& p : s.procs) {
-    for (const SmapsEntry& r : p.regions)
-      b += sizeof(r) + r.perms.capacity() + r.name.capacity() + r.vmflags.capacity();
-    for (const ObjectReport& o : p.objects) b += sizeof(o) + o.name.capacity();
+    for (const SmapsEntry& r : p.regions) b += hb::region + r.perms.size() + r.name.size() + r.vmflags.size();
+    for (const ObjectReport& o : p.objects) b += hb::object + o.name.size();
   }
   return b;
 }
