@@ -18,13 +18,13 @@
   ready.catch(() => {});  // failures are shown on the page; no unhandled rejection
 
   const api = {
-    ready,                       // resolves after the first frame, rejects on a fatal error
-    started: false,              // true once the first frame is on the canvas
+    ready,                       // resolves once the lesson is drawn, rejects on a fatal error
+    started: false,              // true once the default lesson ran and is on the canvas
     error: null,                 // message of a fatal error, or null
     module: null,                // the Emscripten module (for tests and debugging)
     frameCount: () => frameCountFn(),
     // Milliseconds after navigation start (performance.now()), for tests/web/bench.mjs.
-    timing: { wasmDownloaded: null, firstFrame: null, marks: {} },
+    timing: { wasmDownloaded: null, firstFrame: null, ready: null, marks: {} },
     // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
     narrate(text) {
       const n = $('narration');
@@ -190,12 +190,16 @@
       onAbort: (what) => fail(`pinpages stopped: ${what}`),
       onFatal: (msg) => fail(msg),
       // Start-up milestones ("compiled", "instantiated", "main", "platform", "ui",
-      // "lesson", "first frame"): ms after navigation start.
+      // "first frame", "lesson", "ready"): ms after navigation start.
       onMark: (name) => { api.timing.marks[name] = performance.now(); },
+      // The first frame shows the page running the lesson; ready once a frame of it is drawn.
       onFirstFrame: () => {
         api.timing.firstFrame = performance.now();
-        api.started = true;
         $('status').hidden = true;
+      },
+      onReady: () => {
+        api.timing.ready = performance.now();
+        api.started = true;
         canvas.focus();
         resolveReady(true);
       },

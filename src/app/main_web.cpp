@@ -1,6 +1,7 @@
 // pinpages web entry: the same Platform and frame() as the desktop, driven by the
 // browser's animation frames. The page (web/) talks to this file through
-//   Module.onFirstFrame()  called once the first frame is on the canvas
+//   Module.onFirstFrame()  called once the first frame (chrome, no lesson yet) is drawn
+//   Module.onReady()       called once the default lesson ran and a frame of it is drawn
 //   Module.onFatal(msg)    called when start-up fails (shown on the page)
 //   _pp_frame_count()      frames rendered so far (window.pinpages.frameCount())
 //   _pp_reload_location()  re-read ?lesson=…#step=… after a hashchange
@@ -39,11 +40,25 @@ pp::ui::StartOptions read_location() {
   return opt;
 }
 
+// The first frame shows the page's chrome with "Running the lesson…"; the default lesson
+// runs in the next animation frame, after the browser has put that frame on screen, and
+// the page counts as ready once a frame of the lesson is drawn.
 void tick() {
+  static bool lesson_ran = false;
+  const bool run_lesson = !lesson_ran && g_platform.frames >= 1;
+  if (run_lesson) {
+    lesson_ran = true;
+    g_ui->start(read_location());
+    mark("lesson");
+  }
   pp::app::frame(g_platform);
   if (g_platform.frames == 1) {
     mark("first frame");
     EM_ASM({ if (Module['onFirstFrame']) Module['onFirstFrame'](); });
+  }
+  if (run_lesson) {
+    mark("ready");
+    EM_ASM({ if (Module['onReady']) Module['onReady'](); });
   }
 }
 
@@ -66,9 +81,8 @@ int main() {
   mark("platform");
   g_ui = std::make_unique<pp::ui::AppUi>();
   g_platform.ui = g_ui.get();
+  g_ui->setup();
   mark("ui");
-  g_ui->start(read_location());
-  mark("lesson");
   // fps 0 = requestAnimationFrame; true = main never returns, so globals stay alive.
   emscripten_set_main_loop(tick, 0, true);
   return 0;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -75,14 +76,38 @@ inline std::uint32_t make(std::uint32_t state, std::uint32_t index, std::uint32_
 
 constexpr unsigned kLeafBits = 9;
 constexpr unsigned kLeafPages = 1u << kLeafBits;  // 512 PTEs = 2 MiB of address space
+// What a leaf's entries hold, by kind: the per-process counters /proc/PID/status reports.
+struct LeafSum {
+  u64 anon = 0, file = 0, swap = 0;  // resident anonymous / page-cache frames, swap slots
+  void add(const LeafSum& o) { anon += o.anon; file += o.file; swap += o.swap; }
+  void sub(const LeafSum& o) { anon -= o.anon; file -= o.file; swap -= o.swap; }
+};
 struct Leaf {
   std::uint32_t e[kLeafPages] = {};
+  // Valid while the leaf is clean in every page table holding it (PageTable::totals).
+  mutable LeafSum sum;
+  LeafSum count() const {
+    LeafSum c;
+    for (std::uint32_t v : e) {
+      if (pte::st(v) == pte::kFrame) ++((v & pte::FILE) ? c.file : c.anon);
+      else if (pte::st(v) == pte::kSwap) ++c.swap;
+    }
+    return c;
+  }
 };
 
 // A radix page table flattened to its last level: sorted (leaf number, leaf) pairs.
 // Leaf number = vaddr >> 21.
+//
+// It also keeps the process's resident/swap totals so that a report per step costs what
+// the step changed, not what the process maps: `clean_` sums the leaves not written
+// since the last totals(), `dirty_` names those written (every write goes through
+// mut()), and totals() recounts only those. Leaves are shared between snapshots; a
+// leaf's `sum` is a pure function of its entries, so recounting a shared one is safe.
 struct PageTable {
-  std::vector<std::pair<u64, std::shared_ptr<Leaf>>> leaves;
+  // A deque: mmap hands out addresses top-down, so new leaves mostly go in at the front,
+  // which a deque does in O(1) where a vector moves every leaf.
+  std::deque<std::pair<u64, std::shared_ptr<Leaf>>> leaves;
 
   std::size_t lower(u64 key) const {
     return std::size_t(std::lower_bound(leaves.begin(), leaves.end(), key,
@@ -98,18 +123,39 @@ struct PageTable {
     std::size_t i = lower(key);
     if (i < leaves.size() && leaves[i].first == key) {
       auto& p = leaves[i].second;
+      if (mark_dirty(key)) clean_.sub(p->sum);
       if (p.use_count() > 1) p = std::make_shared<Leaf>(*p);
       return p.get();
     }
     if (!create) return nullptr;
+    mark_dirty(key);
     leaves.insert(leaves.begin() + std::ptrdiff_t(i), {key, std::make_shared<Leaf>()});
     return leaves[i].second.get();
   }
+  // Appends a leaf above every other one (fork builds the child's table in order).
+  void append(u64 key, std::shared_ptr<Leaf> leaf) {
+    mark_dirty(key);
+    leaves.emplace_back(key, std::move(leaf));
+  }
+  void clear() { leaves.clear(); dirty_.clear(); clean_ = {}; }
   std::uint32_t get(u64 vpn) const {
     const Leaf* l = find(vpn >> kLeafBits);
     return l ? l->e[vpn & (kLeafPages - 1)] : 0;
   }
+  // Resident anonymous / file frames and swap slots of the whole table.
+  LeafSum totals() const {
+    for (u64 key : dirty_) {
+      std::size_t i = lower(key);
+      if (i == leaves.size() || leaves[i].first != key) continue;  // pruned since
+      const Leaf& l = *leaves[i].second;
+      l.sum = l.count();
+      clean_.add(l.sum);
+    }
+    dirty_.clear();
+    return clean_;
+  }
   // Drops leaves that hold no entry at all (after munmap/exit) so snapshots stay small.
+  // An empty clean leaf adds nothing to the totals, so none need changing.
   void prune() {
     leaves.erase(std::remove_if(leaves.begin(), leaves.end(),
                                 [](const auto& p) {
@@ -119,6 +165,18 @@ struct PageTable {
                                 }),
                  leaves.end());
   }
+
+ private:
+  // Adds key to the written set; true when it was clean (its sum is in clean_).
+  bool mark_dirty(u64 key) {
+    if (!dirty_.empty() && dirty_.back() == key) return false;
+    auto it = std::lower_bound(dirty_.begin(), dirty_.end(), key);
+    if (it != dirty_.end() && *it == key) return false;
+    dirty_.insert(it, key);
+    return true;
+  }
+  mutable LeafSum clean_;
+  mutable std::vector<u64> dirty_;  // sorted
 };
 
 }  // namespace pp::detail

@@ -44,6 +44,12 @@ std::string Machine::check() const {
         for (u64 va = v.start; va < v.end; va += kPageSize) lck += pte::st(p.pt.get(va >> kPageShift)) == pte::kFrame;
     }
     if (status(p.pid).vm_lck_kb != lck * 4) return who + "VmLck differs from the locked VMAs";
+    {
+      LeafSum all, kept = p.pt.totals();
+      for (const auto& kv : p.pt.leaves) all.add(kv.second->count());
+      if (all.anon != kept.anon || all.file != kept.file || all.swap != kept.swap)
+        return who + "running Rss/swap totals differ from the page table";
+    }
     for (const auto& [key, leaf] : p.pt.leaves) {
       for (unsigned i = 0; i < kLeafPages; ++i) {
         std::uint32_t e = leaf->e[i];
@@ -137,7 +143,7 @@ void Machine::collect_chunks(std::vector<const void*>& seen, std::size_t& bytes)
   }
   for (const auto& pp : s.procs) {
     const Proc& p = *pp;
-    std::size_t pb = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.capacity() * 24 +
+    std::size_t pb = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.size() * 24 +
                      p.fds.capacity() * 4;
     for (const Vma& v : p.vmas) pb += v.name.capacity() > 15 ? v.name.capacity() : 0;
     add_chunk(seen, bytes, &p, pb);
@@ -145,7 +151,7 @@ void Machine::collect_chunks(std::vector<const void*>& seen, std::size_t& bytes)
     if (p.arena)
       add_chunk(seen, bytes, p.arena.get(),
                 sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) +
-                    p.arena->mmaps.capacity() * sizeof(MmapChunk));
+                    p.arena->mmaps.size() * sizeof(MmapChunk));
   }
 }
 
@@ -159,7 +165,7 @@ std::size_t chunks_beyond(const A& a, const A& b) {
 }
 std::size_t proc_beyond(const Proc& p, const Proc* q) {
   if (q == &p) return 0;
-  std::size_t b = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.capacity() * 24 + p.fds.capacity() * 4;
+  std::size_t b = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.size() * 24 + p.fds.capacity() * 4;
   // Leaves are sorted by key in both tables: one merge walk finds the new ones.
   std::size_t j = 0;
   for (const auto& [key, leaf] : p.pt.leaves) {
@@ -168,7 +174,7 @@ std::size_t proc_beyond(const Proc& p, const Proc* q) {
     if (!shared) b += sizeof(Leaf);
   }
   if (p.arena && (!q || q->arena != p.arena))
-    b += sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) + p.arena->mmaps.capacity() * sizeof(MmapChunk);
+    b += sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) + p.arena->mmaps.size() * sizeof(MmapChunk);
   return b;
 }
 }  // namespace

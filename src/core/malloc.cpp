@@ -173,10 +173,12 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
   Arena& A = arena_mut(p);
   A.maybe_free = true;  // recounted by the next malloc that finds none
   u64 c = ptr - 16;
-  for (std::size_t i = 0; i < A.mmaps.size(); ++i) {
-    if (A.mmaps[i].addr != c) continue;
-    u64 len = A.mmaps[i].len;
-    A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i));
+  // Sorted by address: a lookup, not a walk over every mmapped chunk.
+  auto mc = std::lower_bound(A.mmaps.begin(), A.mmaps.end(), c,
+                             [](const MmapChunk& m, u64 x) { return m.addr < x; });
+  if (mc != A.mmaps.end() && mc->addr == c) {
+    u64 len = mc->len;
+    A.mmaps.erase(mc);
     if (!A.no_dyn_threshold && len > A.mmap_threshold && len <= kMmapThresholdMax) {
       A.mmap_threshold = len;          // dynamic threshold (malloc.c: free())
       A.trim_threshold = 2 * len;

@@ -53,7 +53,7 @@ void Sys::release_all(Proc& p) {
   for (auto& [key, leaf] : p.pt.leaves)
     for (std::uint32_t e : leaf->e)
       if (e) release_pte(e);
-  p.pt.leaves.clear();
+  p.pt.clear();
   p.vmas.clear();
   gc_shmem();
 }
@@ -293,7 +293,7 @@ OpResult& Sys::do_fork(Proc& parent) {
         default: break;
       }
     }
-    ch.pt.leaves.emplace_back(key, std::move(cl));
+    ch.pt.append(key, std::move(cl));
   }
   ch.pt.prune();
   s.procs.push_back(std::move(c));  // the State holds the only reference (see do_spawn)

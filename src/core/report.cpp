@@ -142,18 +142,15 @@ ProcStatus Machine::status(int pid) const {
   st.ppid = p->ppid;
   st.alive = p->alive;
   st.exit_code = p->exit_code;
-  u64 size = 0, lck = 0, anon = 0, file = 0, swp = 0;
+  u64 size = 0, lck = 0;
   for (const Vma& v : p->vmas) {
     size += v.pages();
     if (v.locked) lck += v.lazy ? lazy_backed(*p, v.start, v.end) : v.pages();
-    each_pte(*p, v.start, v.end, [&](u64, std::uint32_t e) {
-      switch (pte::st(e)) {
-        case pte::kFrame: ((e & pte::FILE) ? file : anon)++; break;
-        case pte::kSwap: ++swp; break;
-        default: break;
-      }
-    });
   }
+  // Every PTE lies inside a VMA, so the table's running totals are the VMAs' sums
+  // (check() verifies both): a step's report costs what the step wrote.
+  const LeafSum t = p->pt.totals();
+  const u64 anon = t.anon, file = t.file, swp = t.swap;
   st.vm_size_kb = size * 4;
   st.vm_lck_kb = lck * 4;
   st.rss_anon_kb = anon * 4;

@@ -12,6 +12,7 @@
 // State (a Machine snapshot) copies only vectors of pointers.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -131,7 +132,7 @@ struct Arena {
   u64 top = 0;                        // start of the top chunk; it ends at the break
   u64 hwm = 0;                        // highest heap address ever handed out (calloc)
   std::vector<Chunk> chunks;          // sorted by addr, below top
-  std::vector<MmapChunk> mmaps;       // sorted by addr
+  std::deque<MmapChunk> mmaps;        // sorted by addr (top-down: inserts at the front)
   u64 mmap_threshold = 128 * 1024;    // M_MMAP_THRESHOLD (dynamic)
   u64 trim_threshold = 128 * 1024;    // M_TRIM_THRESHOLD (dynamic: 2 × mmap threshold)
   u64 top_pad = 128 * 1024;           // M_TOP_PAD default

@@ -79,8 +79,12 @@ void usage_run() {
                "                    [--max-seconds S] [--history-mb MB]\n"
                "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
                "  --max-steps N     stop after N steps (default 1000000)\n"
-               "  --max-seconds S   stop a run that takes longer than S seconds (default 1.5; 0: no limit)\n"
-               "  --history-mb MB   bytes of history kept; older steps are recomputed (default 96)\n");
+               "  --max-seconds S   stop a program that runs S seconds without making a step, an endless\n"
+               "                    loop (default 1.5; 0: no limit). A program that keeps making steps is\n"
+               "                    stopped only by --max-steps and --history-mb\n"
+               "  --history-mb MB   bytes of history kept; older steps are recomputed (default 96). Every\n"
+               "                    step keeps a record of a few hundred bytes: a run whose records fill\n"
+               "                    half of this stops (about 75,000 steps at the default)\n");
 }
 
 // Parses the shared options; returns false (after a message) on a bad argument.

@@ -5,24 +5,31 @@
 
 namespace pp {
 
+// History bytes are counted the same on every platform, as a 64-bit host lays the
+// structures out (wasm32 has smaller pointers and keeps other strings inline), so a run
+// stops at the same step in the browser as on the desktop.
+namespace hb {
+constexpr std::size_t step = 464, proc = 160, quiz = 96, event = 32, str = 32, region = 168, object = 88;
+std::size_t text(const std::string& x) { return x.size() > 15 ? x.size() + 1 : 0; }  // beyond the inline bytes
+}  // namespace hb
+
 std::size_t step_record_bytes(const Step& s) {
-  auto str = [](const std::string& x) { return x.capacity() > 15 ? x.capacity() + 1 : 0; };
-  std::size_t b = sizeof(Step) + str(s.source) + str(s.call) + str(s.say) + str(s.output) + str(s.figure_caption);
+  using hb::text;
+  std::size_t b = hb::step + text(s.source) + text(s.call) + text(s.say) + text(s.output) + text(s.figure_caption);
   if (s.quiz) {
-    b += sizeof(Quiz) + str(s.quiz->question) + str(s.quiz->explanation);
-    for (const auto& c : s.quiz->choices) b += sizeof(c) + str(c);
+    b += hb::quiz + text(s.quiz->question) + text(s.quiz->explanation);
+    for (const auto& c : s.quiz->choices) b += hb::str + text(c);
   }
-  b += s.procs.capacity() * sizeof(ProcReport);
-  if (s.dropped) b += s.events.capacity() * sizeof(Event);  // the few a dropped step keeps
+  b += s.procs.size() * hb::proc;
+  if (s.dropped) b += s.events.size() * hb::event;  // the few a dropped step keeps
   return b;
 }
 
 std::size_t step_full_bytes(const Step& s) {
-  std::size_t b = s.events.capacity() * sizeof(Event);
+  std::size_t b = s.events.size() * hb::event;
   for (const ProcReport& p : s.procs) {
-    for (const SmapsEntry& r : p.regions)
-      b += sizeof(r) + r.perms.capacity() + r.name.capacity() + r.vmflags.capacity();
-    for (const ObjectReport& o : p.objects) b += sizeof(o) + o.name.capacity();
+    for (const SmapsEntry& r : p.regions) b += hb::region + r.perms.size() + r.name.size() + r.vmflags.size();
+    for (const ObjectReport& o : p.objects) b += hb::object + o.name.size();
   }
   return b;
 }
@@ -77,8 +84,15 @@ void History::materialize(Trace& t, int i, bool machine) {
   auto it = std::upper_bound(ckpts_.begin(), ckpts_.end(), i, [](int v, const Checkpoint& c) { return v < c.step; });
   if (it == ckpts_.begin()) return;  // cannot happen: the first checkpoint precedes every dropped step
   const Checkpoint& c = *(it - 1);
-  // A window around i, leaning forward (play, the CLI) but with a few steps behind (step back).
-  int lo = std::max(c.step, i - 8), hi = std::min<int>(int(t.steps.size()), i + (machine ? 56 : 4096));
+  // A window around i, leaning forward (play, the CLI) but with a few steps behind (step
+  // back). A reader walking every step gets a window twice as long each time it asks
+  // for the step after the last window (up to 56 snapshots or 4096 reports); one that
+  // asks here and there (the CLI's text for its few big steps) gets short ones, since a
+  // step's full reports cost what the process maps.
+  const int max_span = machine ? 56 : 4096;
+  span_ = (i >= last_hi_ - 8 && i <= last_hi_ + 8) ? std::min(max_span, span_ * 2) : 16;
+  int lo = std::max(c.step, i - 8), hi = std::min<int>(int(t.steps.size()), i + std::min(span_, max_span));
+  last_hi_ = hi;
   std::vector<Step> got = replay_steps(*L_, opt_, c, lo, hi, i, budget() / 16, stop_icount_, machine);
   ++replays_;
   Window w;

@@ -97,6 +97,7 @@ class History {
   std::deque<Window> windows_;
   std::size_t win_bytes_ = 0;
   int replays_ = 0;
+  int span_ = 16, last_hi_ = -100;  // forward length of the next window; end of the last
 };
 
 // Re-runs `L` from checkpoint `c` and returns the full steps with index in [lo, hi)

@@ -27,12 +27,11 @@ u64 read_u64(const Proc& p, u64 addr) {
 
 // The block a pointer value points into: malloc/mmap blocks the interpreter knows.
 bool block_of(const Proc& p, u64 v, u64& start, u64& bytes) {
-  auto it = p.blocks.upper_bound(v);
-  if (it == p.blocks.begin()) return false;
-  --it;
-  if (v >= it->first && v < it->first + std::max<u64>(it->second, 1)) {
+  lang::BlockMap::Entry e;
+  if (!p.blocks.floor(v, e)) return false;
+  if (v >= e.first && v < e.first + std::max<u64>(e.second, 1)) {
     start = v;
-    bytes = it->first + it->second - v;
+    bytes = e.first + e.second - v;
     return true;
   }
   return false;
@@ -40,12 +39,11 @@ bool block_of(const Proc& p, u64 v, u64& start, u64& bytes) {
 
 // A block the program freed (and malloc has not handed out again).
 bool freed_of(const Proc& p, u64 v, u64& start, u64& bytes) {
-  auto it = p.freed.upper_bound(v);
-  if (it == p.freed.begin()) return false;
-  --it;
-  if (v < it->first || v >= it->first + std::max<u64>(it->second, 1)) return false;
+  lang::BlockMap::Entry e;
+  if (!p.freed.floor(v, e)) return false;
+  if (v < e.first || v >= e.first + std::max<u64>(e.second, 1)) return false;
   start = v;
-  bytes = it->first + it->second - v;
+  bytes = e.first + e.second - v;
   return true;
 }
 

@@ -330,6 +330,7 @@ class Runner final : public lang::VmHooks {
     if (H_) account(s);
     T_.steps.push_back(std::move(s));
     ++nsteps_;
+    vm_->progress();  // the time budget counts host time without a step
     if (H_ && !full_ && nsteps_ - last_ckpt_step_ >= H_->spacing()) { ckpt_due_ = true; vm_->pause(); }
     if (H_ && record_bytes_ > H_->budget() / 2)
       stop_with(pd, "history limit reached: " + std::to_string(nsteps_) + " steps fill the " +

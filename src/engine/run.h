@@ -21,7 +21,10 @@ struct RunOptions {
   std::optional<u64> swap_bytes;   // override //@ machine swap=
   int max_steps = 1'000'000;       // runaway programs stop here with a diagnostic
   u64 max_instructions = 2'000'000'000;
-  double max_seconds = 1.5;        // host time for the whole run (0: none); endless loops
+  // Host seconds the program may run without making a step (0: none): endless loops and
+  // compute-only recursion stop here; programs that keep stepping (endless allocation)
+  // stop at max_steps or when their records fill half of history_bytes.
+  double max_seconds = 1.5;
   // Bytes of history (snapshots, reports, checkpoints) kept; older steps beyond it are
   // recomputed on demand. The records every step keeps count too: a run whose records
   // alone outgrow it stops with a diagnostic.

@@ -200,7 +200,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       OpResult r = in.a == BI_malloc ? os_.malloc(p.pid, bytes) : os_.calloc(p.pid, uarg(0), uarg(1));
       std::int64_t v = os_call(r);
       if (v && !r.err) {
-        p.blocks[(u64)v] = bytes;
+        p.blocks.set((u64)v, bytes);
         p.freed.erase((u64)v);
         if (in.a == BI_calloc) p.mem.fill((u64)v, 0, bytes);
       }
@@ -208,13 +208,14 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     }
     case BI_realloc: {
       u64 old = uarg(0), bytes = uarg(1);
-      u64 old_size = p.blocks.count(old) ? p.blocks[old] : 0;
+      const u64* known = p.blocks.find(old);
+      u64 old_size = known ? *known : 0;
       OpResult r = os_.realloc(p.pid, old, bytes);
       std::int64_t v = os_call(r);
       if (!r.err && v) {
         if ((u64)v != old && old) p.mem.copy((u64)v, old, std::min(old_size, bytes));
         p.blocks.erase(old);
-        p.blocks[(u64)v] = bytes;
+        p.blocks.set((u64)v, bytes);
       }
       return finish(r.err ? 0 : v);
     }
@@ -222,9 +223,9 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       if (uarg(0) == 0) return finish(0);
       OpResult r = os_.free(p.pid, uarg(0));
       os_call(r);
-      if (auto it = p.blocks.find(uarg(0)); it != p.blocks.end()) {
-        if (!r.err) p.freed[it->first] = it->second;
-        p.blocks.erase(it);
+      if (const u64* size = p.blocks.find(uarg(0))) {
+        if (!r.err) p.freed.set(uarg(0), *size);
+        p.blocks.erase(uarg(0));
       }
       return finish(0);
     }
@@ -248,7 +249,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       std::int64_t v = os_call(r);
       if (r.err) return finish(-1);  // MAP_FAILED
       p.mem.drop((u64)v, len);       // fresh mapping: zero (file pages are zero here too)
-      p.blocks[(u64)v] = len;
+      p.blocks.set((u64)v, len);
       return finish(v);
     }
     case BI_munmap: {
@@ -256,8 +257,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
       std::int64_t v = os_call(r);
       if (!r.err) {
         p.mem.drop(uarg(0), uarg(1));
-        for (auto it = p.blocks.begin(); it != p.blocks.end();)
-          it = (it->first >= uarg(0) && it->first < uarg(0) + uarg(1)) ? p.blocks.erase(it) : std::next(it);
+        p.blocks.erase_range(uarg(0), uarg(1));
       }
       return finish(r.err ? -1 : v);
     }
@@ -318,7 +318,7 @@ bool Vm::builtin(Proc& p, const Ins& in) {
     case BI_sbrk: {
       OpResult r = os_.sbrk(p.pid, arg(0));
       std::int64_t v = os_call(r);
-      if (!r.err && arg(0) > 0) p.blocks[(u64)v] = (u64)arg(0);  // a lesson object, like a malloc block
+      if (!r.err && arg(0) > 0) p.blocks.set((u64)v, (u64)arg(0));  // a lesson object, like a malloc block
       return finish(r.err ? -1 : v);
     }
     // ---------------------------------------------------------------- locking

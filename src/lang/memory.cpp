@@ -1,6 +1,7 @@
 // pinpages lang — sparse copy-on-write byte store (see memory.h).
 #include "lang/memory.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -8,42 +9,83 @@ namespace pp::lang {
 
 namespace { constexpr std::uint64_t kPage = 4096; }
 
-Memory::Buf& Memory::writable(Page& p) {
-  if (!p.data) {
-    p.data = std::make_shared<Buf>();
-    p.data->fill(p.fill);
-  } else if (p.data.use_count() > 1) {
-    p.data = std::make_shared<Buf>(*p.data);  // shared with a fork: copy on write
+const Memory::Segs* Memory::Chunk::segs(unsigned i) const {
+  auto it = std::lower_bound(data.begin(), data.end(), i, [](const auto& d, unsigned k) { return d.first < k; });
+  return it != data.end() && it->first == i ? it->second.get() : nullptr;
+}
+
+std::shared_ptr<Memory::Segs>* Memory::Chunk::slot(unsigned i, bool create) {
+  auto it = std::lower_bound(data.begin(), data.end(), i, [](const auto& d, unsigned k) { return d.first < k; });
+  if (it != data.end() && it->first == i) return &it->second;
+  if (!create) return nullptr;
+  return &data.insert(it, {std::uint16_t(i), std::make_shared<Segs>()})->second;
+}
+
+void Memory::Chunk::forget(unsigned i) {
+  auto it = std::lower_bound(data.begin(), data.end(), i, [](const auto& d, unsigned k) { return d.first < k; });
+  if (it != data.end() && it->first == i) data.erase(it);
+}
+
+Memory::Seg& Memory::writable(PageRef p, std::uint64_t si) {
+  std::shared_ptr<Segs>& t = *p.c->slot(p.i, true);
+  if (t.use_count() > 1) t = std::make_shared<Segs>(*t);  // shared with a fork
+  auto& seg = (*t)[si];
+  if (!seg) {
+    seg = std::make_shared<Seg>();
+    seg->fill(p.c->fill[p.i]);
+  } else if (seg.use_count() > 1) {
+    seg = std::make_shared<Seg>(*seg);  // copy on write
   }
-  return *p.data;
+  return *seg;
 }
 
-const Memory::Page* Memory::find(std::uint64_t pg) const {
+void Memory::put(PageRef p, std::uint64_t off, const std::uint8_t* in, std::uint8_t byte, std::uint64_t k) {
+  bool was_zero = p.c->zero(p.i);
+  while (k) {
+    std::uint64_t si = off / kSegBytes, so = off % kSegBytes, n = std::min(k, kSegBytes - so);
+    // A fill over a whole untouched segment with the page's own fill byte changes nothing.
+    const Segs* t = p.c->segs(p.i);
+    bool noop = !in && byte == p.c->fill[p.i] && (!t || !(*t)[si]);
+    if (!noop) {
+      Seg& s = writable(p, si);
+      if (in) std::memcpy(s.data() + so, in, n);
+      else std::memset(s.data() + so, byte, n);
+    }
+    if (in) in += n;
+    off += n; k -= n;
+  }
+  entries_ += was_zero && !p.c->zero(p.i);
+}
+
+const Memory::Chunk* Memory::find(std::uint64_t pg) const {
   auto it = chunks_.find(pg / kChunkPages);
-  return it == chunks_.end() ? nullptr : &(*it->second)[pg % kChunkPages];
+  return it == chunks_.end() ? nullptr : it->second.get();
 }
 
-Memory::Page& Memory::page_mut(std::uint64_t pg) {
+Memory::PageRef Memory::page_mut(std::uint64_t pg) {
   auto& c = chunks_[pg / kChunkPages];
   if (!c) c = std::make_shared<Chunk>();
   else if (c.use_count() > 1) c = std::make_shared<Chunk>(*c);  // shared with a copy
-  return (*c)[pg % kChunkPages];
-}
-
-void Memory::set(Page& slot, Page v) {
-  entries_ -= !slot.zero();
-  entries_ += !v.zero();
-  slot = std::move(v);
+  return {c.get(), unsigned(pg % kChunkPages)};
 }
 
 void Memory::read(std::uint64_t addr, void* out, std::uint64_t n) const {
   auto* o = static_cast<std::uint8_t*>(out);
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
-    const Page* p = find(pg);
-    if (!p) std::memset(o, 0, k);
-    else if (!p->data) std::memset(o, p->fill, k);
-    else std::memcpy(o, p->data->data() + off, k);
+    const Chunk* c = find(pg);
+    unsigned i = unsigned(pg % kChunkPages);
+    const Segs* t = c ? c->segs(i) : nullptr;
+    if (!c) std::memset(o, 0, k);
+    else if (!t) std::memset(o, c->fill[i], k);
+    else
+      for (std::uint64_t at = off; at < off + k;) {
+        std::uint64_t si = at / kSegBytes, so = at % kSegBytes, m = std::min(off + k - at, kSegBytes - so);
+        const auto& seg = (*t)[si];
+        if (seg) std::memcpy(o + (at - off), seg->data() + so, m);
+        else std::memset(o + (at - off), c->fill[i], m);
+        at += m;
+      }
     o += k; addr += k; n -= k;
   }
 }
@@ -52,16 +94,12 @@ void Memory::write(std::uint64_t addr, const void* in, std::uint64_t n) {
   auto* i = static_cast<const std::uint8_t*>(in);
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
-    const Page* cur = find(pg);
-    std::uint8_t f = cur ? cur->fill : 0;
-    bool same = !cur || !cur->data;
+    const Chunk* c = find(pg);
+    unsigned pi = unsigned(pg % kChunkPages);
+    std::uint8_t f = c ? c->fill[pi] : 0;
+    bool same = !c || !c->segs(pi);
     for (std::uint64_t j = 0; same && j < k; j++) same = i[j] == f;
-    if (!same) {
-      Page& p = page_mut(pg);
-      bool was_zero = p.zero();
-      std::memcpy(writable(p).data() + off, i, k);
-      entries_ += was_zero;
-    }
+    if (!same) put(page_mut(pg), off, i, 0, k);
     i += k; addr += k; n -= k;
   }
 }
@@ -69,15 +107,20 @@ void Memory::write(std::uint64_t addr, const void* in, std::uint64_t n) {
 void Memory::fill(std::uint64_t addr, std::uint8_t byte, std::uint64_t n) {
   while (n) {
     std::uint64_t pg = addr / kPage, off = addr % kPage, k = std::min(n, kPage - off);
-    const Page* cur = find(pg);
+    const Chunk* c = find(pg);
+    unsigned pi = unsigned(pg % kChunkPages);
+    bool plain = c && !c->segs(pi);
     if (k == kPage) {
-      bool already = cur ? !cur->data && cur->fill == byte : byte == 0;
-      if (!already) set(page_mut(pg), Page{byte, nullptr});
-    } else if (cur ? (cur->data || cur->fill != byte) : byte != 0) {
-      Page& p = page_mut(pg);
-      bool was_zero = p.zero();
-      std::memset(writable(p).data() + off, byte, k);
-      entries_ += was_zero;
+      bool already = c ? plain && c->fill[pi] == byte : byte == 0;
+      if (!already) {
+        PageRef p = page_mut(pg);
+        entries_ -= !p.c->zero(p.i);
+        p.c->forget(p.i);
+        p.c->fill[p.i] = byte;
+        entries_ += byte != 0;
+      }
+    } else if (c ? (!plain || c->fill[pi] != byte) : byte != 0) {
+      put(page_mut(pg), off, nullptr, byte, k);
     }
     addr += k; n -= k;
   }
@@ -108,8 +151,7 @@ void Memory::drop(std::uint64_t addr, std::uint64_t n) { fill(addr, 0, n); }
 
 std::size_t Memory::buffers() const {
   std::size_t b = 0;
-  for (auto& [k, c] : chunks_)
-    for (const Page& p : *c) b += p.data != nullptr;
+  for (auto& [k, c] : chunks_) b += c->data.size();
   return b;
 }
 

@@ -78,6 +78,8 @@ void Vm::restore(const VmState& st) {
   icount_ = st.icount;
   now_us_ = st.now_us;
   run_seconds_ = st.run_seconds;
+  progress_at_ = run_seconds_;
+  progressed_ = false;
   last_child_ = st.last_child;
   rand_ = st.rand;
   lib = st.lib;
@@ -333,16 +335,18 @@ void Vm::run() {
       fail("the lesson ran more than " + std::to_string(lim_.max_instructions) +
            " instructions (an endless loop?); stopped");
     }
-    // The clock is read every 64 instructions: an
-    // endless loop stops within the budget without paying for a clock per instruction.
+    // The clock is read every 64 instructions: an endless loop stops within the budget
+    // without paying for a clock per instruction. The budget counts host time since the
+    // last step, so a long program that keeps stepping is not cut off by it.
     if (lim_.max_seconds > 0 && icount_ >= next_check && !error_) {
       next_check = icount_ + 64;
       run_seconds_ = spent + std::chrono::duration<double>(Clock::now() - t0).count();
-      if (run_seconds_ > lim_.max_seconds) {
+      if (progressed_) { progressed_ = false; progress_at_ = run_seconds_; }
+      if (run_seconds_ - progress_at_ > lim_.max_seconds) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", lim_.max_seconds);
         fail(std::string("time limit reached: the lesson ran for more than ") + buf +
-             " s (an endless loop?); stopped here");
+             " s without making a step (an endless loop?); stopped here");
       }
     }
     if (paused_) { paused_ = false; break; }

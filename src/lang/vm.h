@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/os.h"
+#include "lang/block_map.h"
 #include "lang/bytecode.h"
 #include "lang/libstate.h"
 #include "lang/memory.h"
@@ -63,8 +64,8 @@ struct Proc {
   double wake_us = 0;
   int exit_status = 0;           // wait() status word
   bool reaped = false;
-  std::map<u64, u64> blocks;     // malloc/mmap'd/sbrk'd block → size (lesson object reports)
-  std::map<u64, u64> freed;      // blocks given back with free(), until reused (reports)
+  BlockMap blocks;               // malloc/mmap'd/sbrk'd block → size (lesson object reports)
+  BlockMap freed;                // blocks given back with free(), until reused (reports)
   std::map<int, FileDesc> fds;
   std::vector<std::string> argv;
 };
@@ -94,7 +95,10 @@ struct VmError {
 
 struct VmLimits {
   u64 max_instructions = 200'000'000;
-  double max_seconds = 0;  // host wall-clock budget of run(); 0 = none
+  // Host seconds run() may spend without progress() (the engine calls it for every
+  // step it records); 0 = none. An endless loop makes no step and stops here; a long
+  // program that keeps making steps is bounded by the step and history limits instead.
+  double max_seconds = 0;
   int max_depth = 5000;
   std::size_t max_value_stack = 1 << 20;
 };
@@ -127,6 +131,8 @@ class Vm {
   void stop() { stopped_ = true; }
   // Makes run() return after the current instruction; run() again continues.
   void pause() { paused_ = true; }
+  // The program made a step: the time budget (VmLimits::max_seconds) starts again.
+  void progress() { progressed_ = true; }
 
   // Checkpoints: a Vm restored from save() (over an Os in the same state) continues
   // exactly as the saved one would have.
@@ -189,6 +195,8 @@ class Vm {
   bool stopped_ = false, paused_ = false;
   u64 icount_ = 0;
   double run_seconds_ = 0;  // host time spent in run() so far
+  double progress_at_ = 0;  // run_seconds_ when progress() was last seen
+  bool progressed_ = false;
   double now_us_ = 0;
   int last_child_ = 0;
   unsigned rand_ = 1;

@@ -365,15 +365,21 @@ AppUi::~AppUi() {
   delete impl_;
 }
 
+void AppUi::setup() {
+  Impl& d = *impl_;
+  if (d.started) return;
+  d.ui.setup_fonts();  // before the backend uploads the atlas (first NewFrame)
+  apply_style(d.ui.palette);
+  d.install_hooks();
+  bridge::install(impl_);
+  d.ui.status_line = "Running the lesson\xE2\x80\xA6";  // until start() opens one
+  d.started = true;
+}
+
 void AppUi::start(const StartOptions& opt) {
   Impl& d = *impl_;
-  if (!d.started) {
-    d.ui.setup_fonts();  // before the backend uploads the atlas (first NewFrame)
-    apply_style(d.ui.palette);
-    d.install_hooks();
-    bridge::install(impl_);
-    d.started = true;
-  }
+  setup();
+  if (!d.ui.trace) d.ui.status_line.clear();  // the "running" line; a failed open sets its own
   d.opt = opt;
   if (!opt.os.empty()) d.os_pref = opt.os == "qnx" ? OsKind::Qnx : OsKind::Linux;
   // Re-entry (hashchange): reuse the open lesson when it is the same one.

@@ -39,6 +39,9 @@ class AppUi {
   AppUi(const AppUi&) = delete;
   AppUi& operator=(const AppUi&) = delete;
 
+  // Fonts, style and the page hooks: what the first frame needs. start() calls it too;
+  // the page calls it alone so its first frame shows while the lesson still runs.
+  void setup();
   void start(const StartOptions& opt);
   // Call between ImGui::NewFrame() and ImGui::Render().
   void frame(const FrameInfo& info);

@@ -148,7 +148,7 @@ void Ui::layout_and_draw() {
   if (!trace) {
     tile("pinpages", 0, 0, W, H);
     draw_notice(*this);
-    ImGui::TextWrapped("No lesson loaded.%s", status_line.empty() ? "" : (" " + status_line).c_str());
+    ImGui::TextWrapped("%s", status_line.empty() ? "No lesson loaded." : status_line.c_str());
     ImGui::End();
     return;
   }

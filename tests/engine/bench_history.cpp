@@ -6,13 +6,18 @@
 //   row 2  bench_core's program at ×10 (5,000 records of 1,024,144 bytes, 10,004 steps)
 //          as a lesson: history held (the engine's account) and max RSS. ≤ 128 MB.
 //   row 3  the two-process lesson (05-fork-exec) with ram=24G vs ram=4G. within 2×.
-//   row 4  `for (;;) {}` stopped by the wall clock, with its file:line:col. ≤ 2 s.
-//   row 5  first frame of the served page: tests/web/bench.mjs (needs a browser).
+//   row 4  `for (;;) {}`, endless recursion and endless malloc stopped, with their
+//          file:line:col, under the default limits. ≤ 2 s.
+//   long   a program touching every page of 100 MiB with getrusage + printf at each
+//          touch (51,200 steps) runs to its end under the default limits.
+//   row 5  first frame of the served page: with --web, tests/web/bench.mjs is run and its
+//          start-up lines printed (needs node, Chromium and build/web).
 // Plus bytes of history per step for small and large steps, and growth ×1 → ×10 → ×100
 // in steps, records and RAM. Each measurement runs in a child process (fork), so the
 // max RSS printed is that measurement's own.
 //
-// Usage: bench_history [--quick]   (--quick: small scales only, for the CTest smoke run)
+// Usage: bench_history [--quick] [--web]   (--quick: small scales only, for the CTest
+// smoke run; --web: also row 5, from the browser benchmark)
 // Exit status 0 unless a measurement failed to run; OVER is reported, not failed.
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -38,7 +43,9 @@ struct Res {
   double history_mb = 0, full_per_step = 0, record_per_step = 0;
   char msg[240] = {};
 };
-struct Measured { Res r; double rss_mb = 0; bool ok = false; };
+// cpu_s: the child's CPU time (user + system). On a loaded machine wall time is several
+// times it; the CPU time says what an idle machine would take.
+struct Measured { Res r; double rss_mb = 0, cpu_s = 0; bool ok = false; };
 
 // Runs f() in a child; returns its result and the child's max RSS.
 template <class F>
@@ -61,6 +68,7 @@ Measured in_child(F f) {
   struct rusage ru {};
   wait4(pid, &st, 0, &ru);
   m.rss_mb = double(ru.ru_maxrss) / 1024.0;
+  m.cpu_s = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   m.ok = got == ssize_t(sizeof m.r) && WIFEXITED(st) && WEXITSTATUS(st) == 0;
   return m;
 }
@@ -99,6 +107,33 @@ std::string malloc_loop() {
   return "#include <stdlib.h>\nint main(void) {\n  for (;;) {\n    char *p = malloc(16);\n    p[0] = 1;\n  }\n}\n";
 }
 
+std::string touch_lesson(int mib) {
+  std::ostringstream o;
+  o << "#include <stdio.h>\n#include <stdlib.h>\n#include <sys/resource.h>\n\nint main(void) {\n"
+    << "  long size = " << mib << "L * 1024 * 1024;\n  char *p = malloc(size);\n  struct rusage ru;\n  long i;\n"
+    << "  for (i = 0; i < size; i += 4096) {\n    p[i] = 1;\n    getrusage(RUSAGE_SELF, &ru);\n"
+    << "    printf(\"%ld minor %ld major %ld\\n\", i / 4096, ru.ru_minflt, ru.ru_majflt);\n  }\n  return 0;\n}\n";
+  return o.str();
+}
+
+// Row 5: the browser benchmark's start-up lines (the whole report goes to its own file).
+bool web_row() {
+  FILE* f = popen("node " PP_SOURCE_DIR "/tests/web/bench.mjs --runs 5 --frames 5 2>&1", "r");
+  if (!f) return false;
+  char line[512];
+  bool seen = false, in_startup = false;
+  while (std::fgets(line, sizeof line, f)) {
+    std::string l(line);
+    if (l.rfind("start-up", 0) == 0) in_startup = true;
+    else if (l == "\n") in_startup = false;
+    if (in_startup || l.find("benchmark failed") != std::string::npos) {
+      std::printf("       %s", line);
+      seen = true;
+    }
+  }
+  return pclose(f) == 0 && seen;
+}
+
 std::string records_lesson(int n) {
   // ram: the records plus room; swap as bench_core's ×10 (4 GiB).
   unsigned long long ram_mb = (unsigned long long)n * 1024144ull / 1048576ull + 1024;
@@ -131,7 +166,11 @@ void load() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = argc > 1 && !std::strcmp(argv[1], "--quick");
+  bool quick = false, web = false;
+  for (int i = 1; i < argc; ++i) {
+    quick |= !std::strcmp(argv[i], "--quick");
+    web |= !std::strcmp(argv[i], "--web");
+  }
   bool failed = false;
   std::printf("bench_history: the engine's cost table%s\n", quick ? " (--quick: small scales)" : "");
   load();
@@ -150,8 +189,8 @@ int main(int argc, char** argv) {
     }
     const Measured& x = m[2];
     bool ok = x.r.secs <= 3.0 && x.rss_mb <= 128.0;
-    std::printf("row 1  malloc(16) loop, %d steps, run + read back: %.2f s, max RSS %.1f MB   budget <= 3 s, <= 128 MB: %s\n",
-                x.r.steps, x.r.secs, x.rss_mb, verdict(ok));
+    std::printf("row 1  malloc(16) loop, %d steps, run + read back: %.2f s (%.2f s CPU), max RSS %.1f MB   budget <= 3 s, <= 128 MB: %s\n",
+                x.r.steps, x.r.secs, x.cpu_s, x.rss_mb, verdict(ok));
     std::printf("       steps x1 -> x10 -> x100 (%d / %d / %d): time %.3f / %.3f / %.3f s (x%.1f, x%.1f), RSS %.1f / %.1f / %.1f MB\n",
                 n[0], n[1], n[2], m[0].r.secs, m[1].r.secs, m[2].r.secs, m[1].r.secs / m[0].r.secs,
                 m[2].r.secs / m[1].r.secs, m[0].rss_mb, m[1].rss_mb, m[2].rss_mb);
@@ -172,8 +211,8 @@ int main(int argc, char** argv) {
     }
     const Measured& x = m[2];
     bool ok = x.rss_mb <= 128.0;
-    std::printf("row 2  bench_core x10 as a lesson (%d records, %d steps): history held %.1f MB, max RSS %.1f MB, %.2f s   budget <= 128 MB: %s\n",
-                n[2], x.r.steps, x.r.history_mb, x.rss_mb, x.r.secs, verdict(ok));
+    std::printf("row 2  bench_core x10 as a lesson (%d records, %d steps): history held %.1f MB, max RSS %.1f MB, %.2f s (%.2f s CPU)   budget <= 128 MB: %s\n",
+                n[2], x.r.steps, x.r.history_mb, x.rss_mb, x.r.secs, x.cpu_s, verdict(ok));
     std::printf("       records x1 -> x10 -> x100 (%d / %d / %d): history %.1f / %.1f / %.1f MB, RSS %.1f / %.1f / %.1f MB, time %.2f / %.2f / %.2f s\n",
                 n[0], n[1], n[2], m[0].r.history_mb, m[1].r.history_mb, m[2].r.history_mb, m[0].rss_mb, m[1].rss_mb,
                 m[2].rss_mb, m[0].r.secs, m[1].r.secs, m[2].r.secs);
@@ -215,12 +254,29 @@ int main(int argc, char** argv) {
       pp::RunOptions o;  // defaults: what a student gets
       Measured m = in_child([&] { return run_and_read(c[k].name, c[k].text, o); });
       failed |= !m.ok || !m.r.errors;
-      std::printf("%s %s stopped: %.2f s wall, at %s:%d:%d: %s   budget <= 2 s: %s\n", k ? "      " : "row 4 ", c[k].what,
-                  m.r.secs, c[k].name, m.r.line, m.r.col, m.r.msg, verdict(m.r.secs <= 2.0 && m.r.line > 0));
+      std::printf("%s %s stopped: %.2f s wall (%.2f s CPU), at %s:%d:%d: %s   budget <= 2 s: %s\n", k ? "      " : "row 4 ",
+                  c[k].what, m.r.secs, m.cpu_s, c[k].name, m.r.line, m.r.col, m.r.msg, verdict(m.r.secs <= 2.0 && m.r.line > 0));
     }
   }
 
-  std::printf("row 5  first frame of the served page: see tests/web/bench.mjs (start-up breakdown)\n");
+  // ---- a long program that keeps making steps: not a runaway
+  {
+    int mib = quick ? 4 : 100;
+    pp::RunOptions o;  // defaults
+    Measured m = in_child([&] { return run_and_read("touch.c", touch_lesson(mib), o); });
+    failed |= !m.ok;
+    std::printf("long   touch %d MiB, getrusage + printf per page: %d steps, %.2f s (%.2f s CPU), max RSS %.1f MB, %s   budget runs to its end: %s\n",
+                mib, m.r.steps, m.r.secs, m.cpu_s, m.rss_mb, m.r.errors ? m.r.msg : "no stop", verdict(!m.r.errors && m.r.steps > mib * 512));
+    std::printf("       history bytes per step: %.0f B of record (every step), %.0f B while kept in full\n",
+                m.r.record_per_step, m.r.full_per_step);
+  }
+
+  if (web) {
+    std::printf("row 5  first frame of the served page (tests/web/bench.mjs, median of 5 loads; budget <= 500 ms):\n");
+    failed |= !web_row();
+  } else {
+    std::printf("row 5  first frame of the served page: run with --web (tests/web/bench.mjs)\n");
+  }
   load();
   if (failed) std::printf("a measurement did not run as expected\n");
   return failed ? 1 : 0;

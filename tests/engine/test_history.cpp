@@ -177,13 +177,50 @@ TEST(Limits, WallClockStopsAnEndlessLoopWhereItIs) {
   EXPECT_NE(t.errors[0].message.find("time limit reached"), std::string::npos) << t.errors[0].message;
 }
 
-TEST(Limits, EndlessAllocationStops) {
+TEST(Limits, EndlessAllocationStopsWhenItsRecordsFillTheHistory) {
+  // Every malloc is a step, so the time budget (host time without a step) never runs
+  // out: the records filling half of the history stop it, a count, not a clock.
   pp::RunOptions o;
-  o.max_seconds = 0.5;
+  o.max_seconds = 0;
+  o.history_bytes = 8u << 20;
   pp::Trace t = pp::run_lesson("alloc.c", "#include <stdlib.h>\nint main(void) {\n  for (;;)\n    malloc(1 << 20);\n}\n", o);
   ASSERT_EQ(t.errors.size(), 1u);
   EXPECT_EQ(t.errors[0].line, 4);
   EXPECT_EQ(t.errors[0].col, 5);
+  EXPECT_NE(t.errors[0].message.find("history limit reached"), std::string::npos) << t.errors[0].message;
+}
+
+TEST(Limits, ALongProgramThatKeepsSteppingRunsToItsEndWithTheDefaults) {
+  // Touches every page of 100 MiB and prints its fault counts at each touch: 51,200
+  // steps. The default limits stop what makes no step, or too many records; not this.
+  const char* text = R"(#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+int main(void) {
+  long size = 100L * 1024 * 1024;
+  char *p = malloc(size);
+  struct rusage ru;
+  long i;
+  for (i = 0; i < size; i += 4096) {
+    p[i] = 1;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%ld minor %ld major %ld\n", i / 4096, ru.ru_minflt, ru.ru_majflt);
+  }
+  return 0;
+}
+)";
+  pp::Trace t = pp::run_lesson("touch.c", text, pp::RunOptions{});
+  ASSERT_TRUE(t.errors.empty()) << t.errors[0].format();
+  EXPECT_FALSE(t.truncated);
+  ASSERT_GT(t.steps.size(), 51200u);
+  // The last touch's line: page 25,599, every page a minor fault of its own.
+  int i = int(t.steps.size()) - 1;
+  while (i > 0 && t.steps[std::size_t(i)].output.empty()) --i;
+  const pp::Step& last = t.at(i);
+  EXPECT_EQ(last.output.rfind("25599 minor ", 0), 0u) << last.output;
+  ASSERT_FALSE(last.procs.empty());
+  EXPECT_GE(last.procs[0].status.vm_rss_kb, 100u * 1024);  // every page resident
 }
 
 TEST(Limits, EndlessRecursionStops) {

@@ -314,6 +314,8 @@ int main(void) {
 
 }  // namespace
 
+#include <cstring>
+
 #include "lang/memory.h"
 #include "lang/printf.h"
 
@@ -341,6 +343,35 @@ TEST(Memory, FillIsSparseAndForksCopyOnWrite) {
   child.copy(0x10000000, 0x10000ffe, 4);
   child.read(0x10000000, &got, 4);
   EXPECT_EQ(got, 0xdeadbeefu);
+}
+
+TEST(Memory, OneBytePerPageReadsBackAndForksStaySeparate) {
+  // A touch loop: one byte written in each page, the rest keeps the page's fill.
+  pp::lang::Memory m;
+  m.fill(0x20000000, 9, 64 * 4096);
+  for (std::uint64_t pg = 0; pg < 64; ++pg) {
+    std::uint8_t v = std::uint8_t(pg + 1);
+    m.write(0x20000000 + pg * 4096 + pg * 61, &v, 1);
+  }
+  pp::lang::Memory child = m;
+  std::uint8_t z = 0xEE;
+  child.write(0x20000000 + 5 * 4096 + 5 * 61, &z, 1);
+  for (std::uint64_t pg = 0; pg < 64; ++pg) {
+    std::uint8_t page[4096];
+    m.read(0x20000000 + pg * 4096, page, 4096);
+    for (std::uint64_t i = 0; i < 4096; ++i)
+      ASSERT_EQ(page[i], i == pg * 61 ? pg + 1 : 9) << "page " << pg << " byte " << i;
+  }
+  std::uint8_t got = 0;
+  child.read(0x20000000 + 5 * 4096 + 5 * 61, &got, 1);
+  EXPECT_EQ(got, 0xEE);
+  // A write across a segment and a page boundary.
+  std::uint8_t run[300];
+  for (int i = 0; i < 300; ++i) run[i] = std::uint8_t(i);
+  m.write(0x20000000 + 4096 - 150, run, 300);
+  std::uint8_t back[300] = {};
+  m.read(0x20000000 + 4096 - 150, back, 300);
+  EXPECT_EQ(0, std::memcmp(run, back, 300));
 }
 
 TEST(Printf, GlibcFormatting) {

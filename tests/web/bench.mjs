@@ -168,8 +168,8 @@ try {
   // each phase is the time from the previous milestone.
   const phases = [['wasm downloaded', (t) => t.wasm], ['compiled', (t) => t.marks.compiled],
     ['instantiated', (t) => t.marks.instantiated], ['main', (t) => t.marks.main],
-    ['platform', (t) => t.marks.platform], ['ui', (t) => t.marks.ui], ['lesson', (t) => t.marks.lesson],
-    ['first frame', (t) => t.firstFrame]];
+    ['platform', (t) => t.marks.platform], ['ui', (t) => t.marks.ui], ['first frame', (t) => t.firstFrame],
+    ['lesson', (t) => t.marks.lesson], ['ready', (t) => t.marks.ready]];
   if (loads.some((t) => t.marks && t.marks.main != null)) {
     say('  breakdown (median ms at each milestone; + time since the previous one):');
     let prev = 0;
@@ -181,7 +181,8 @@ try {
       prev = m;
     }
     say('    (download and compile overlap: streaming compilation; "platform" = SDL + WebGL + ImGui,' +
-        ' "ui" = fonts and windows, "lesson" = running the default lesson, "first frame" = drawing it)');
+        ' "ui" = fonts and windows, "first frame" = the page running the lesson, "lesson" = running the' +
+        ' default lesson after it, "ready" = its first frame drawn)');
   }
   const ff = loads.map((t) => t.firstFrame).filter((x) => x != null);
   const ia = loads.map((t) => t.interactive);

@@ -133,6 +133,35 @@ test('a runaway program stops and says why; its bounded history still reads back
   }
 });
 
+test('a long program that keeps making steps runs to its end (100 MiB touched, getrusage + printf each page)', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(url);
+    await waitFrames(page);
+    // 51,200 steps: the limits stop loops that make no step and endless allocation, not this.
+    const src = '#include <stdio.h>\n#include <stdlib.h>\n#include <sys/resource.h>\n\nint main(void) {\n' +
+      '  long size = 100L * 1024 * 1024;\n  char *p = malloc(size);\n  struct rusage ru;\n  long i;\n' +
+      '  for (i = 0; i < size; i += 4096) {\n    p[i] = 1;\n    getrusage(RUSAGE_SELF, &ru);\n' +
+      '    printf("%ld minor %ld major %ld\\n", i / 4096, ru.ru_minflt, ru.ru_majflt);\n  }\n  return 0;\n}\n';
+    const s = await page.evaluate((t) => window.pinpages.program(t), src);
+    assert(s && Array.isArray(s.errors) && s.errors.length === 0, `stopped: ${JSON.stringify(s && s.errors)}`);
+    assert(s.steps > 51200, `only ${s.steps} steps`);
+    // The last printf (page 25,599), recomputed from a checkpoint: every page resident.
+    const t = await page.evaluate((k) => window.pinpages.go(k), s.steps - 2);
+    const j = t.step_json || {};
+    assert(/^25599 minor \d+ major 0\n$/.test(j.output || ''), `step ${t.step} printed ${JSON.stringify(j.output)}`);
+    const procs = j.processes || [];
+    assert(procs.length === 1 && procs[0].vm_rss_kb >= 100 * 1024, `VmRSS ${procs[0] && procs[0].vm_rss_kb} kB`);
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `${s.steps} steps to the end; last page ${j.output.trim()}`;
+  } finally {
+    await close();
+  }
+});
+
 test('HiDPI: canvas backing store is CSS size × devicePixelRatio', async () => {
   const url = await served();
   const { ctx, close } = await launch([], { deviceScaleFactor: 2 });
