@@ -119,6 +119,9 @@ OpResult Machine::open(int pid, const std::string& path, u64 size_if_created) {
         })
 }
 OpResult Machine::madvise(int pid, u64 addr, u64 len, int advice) { PP_OP(pid, k.do_madvise(p, addr, len, advice)) }
+OpResult Machine::mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
+  PP_OP(pid, k.do_mremap(p, addr, old_len, new_len, flags, new_addr))
+}
 OpResult Machine::mlock(int pid, u64 addr, u64 len) { PP_OP(pid, k.do_mlock(p, addr, len, false)) }
 OpResult Machine::mlock2(int pid, u64 addr, u64 len, int flags) {
   if (s_->cfg.os == OsKind::Qnx) return is_live(*s_, pid) ? bad(err::NOSYS) : bad(err::SRCH);  // Linux-only

@@ -120,7 +120,9 @@ struct PagemapEntry {
 //   needs the PROCMGR_AID_MEM_LOCK ability, superlocking (thread_ctl_io) PROCMGR_AID_IO;
 //   root holds both, RLIMIT_MEMLOCK plays no part. A superlocked process shows every
 //   VMA as locked; lazy regions count in VmLck only for the pages they have been given.
-//   mlock2 is ENOSYS and MCL_ONFAULT EINVAL (Linux-only).
+//   mlock2 is ENOSYS and MCL_ONFAULT EINVAL (Linux-only), and so is mremap (ENOSYS).
+// - mremap (mremap.cpp) moves page-table entries, never copies a page; a moved VMA may
+//   merge with a compatible neighbour at its new place.
 class Machine {
  public:
   explicit Machine(MachineConfig cfg = {});
@@ -152,6 +154,7 @@ class Machine {
   OpResult sbrk(int pid, i64 incr);
   OpResult open(int pid, const std::string& path, u64 size_if_created);
   OpResult madvise(int pid, u64 addr, u64 len, int advice);
+  OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
   OpResult mlock(int pid, u64 addr, u64 len);
   OpResult mlock2(int pid, u64 addr, u64 len, int flags);
   OpResult munlock(int pid, u64 addr, u64 len);

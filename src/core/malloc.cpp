@@ -274,41 +274,16 @@ OpResult& Sys::do_malloc_trim(Proc& p, u64 pad) {
 }
 
 namespace {
-// mremap(addr, len, new_len, MREMAP_MAYMOVE) of the anonymous mapping glibc gave one
-// chunk. Returns the new address, or 0 when there is no room (glibc then copies).
+// glibc 2.36 mremap_chunk(): mremap(block, total_size, new_size, MREMAP_MAYMOVE) of the
+// anonymous mapping glibc gave one chunk. Returns the new address, or 0 when the kernel
+// refused (glibc then copies: malloc, memcpy, free). The kernel's errno is not kept:
+// realloc's caller sees only what the fallback does.
 u64 mremap_chunk(Sys& k, Proc& p, u64 addr, u64 len, u64 new_len) {
-  int vi = Sys::vma_at(p, addr);
-  if (vi < 0) return 0;
-  const Vma tmpl = p.vmas[std::size_t(vi)];
-  u64 dst = addr;
-  if (new_len < len) {
-    k.unmap_range(p, addr + new_len, addr + len);
-  } else if (k.find_gap(p, new_len - len, addr + len) == addr + len) {  // grow in place
-    Vma nv = tmpl;
-    nv.start = addr + len;
-    nv.end = addr + new_len;
-    k.insert_vma(p, nv);
-    k.ev(EventKind::VmaGrow, p.pid, nv.start, nv.pages());
-    k.merge_around(p, addr, addr + new_len);
-  } else {  // move: the page-table entries go to the new place as they are
-    dst = k.find_gap(p, new_len, 0);
-    if (!dst) return 0;
-    Vma nv = tmpl;
-    nv.start = dst;
-    nv.end = dst + new_len;
-    k.insert_vma(p, nv);
-    k.ev(EventKind::VmaCreate, p.pid, dst, nv.pages());
-    for (u64 off = 0; off < len; off += kPageSize) {
-      std::uint32_t e = p.pt.get((addr + off) >> kPageShift);
-      if (!e) continue;
-      Leaf* from = p.pt.mut((addr + off) >> (kPageShift + kLeafBits), false);
-      from->e[((addr + off) >> kPageShift) & (kLeafPages - 1)] = 0;
-      p.pt.mut((dst + off) >> (kPageShift + kLeafBits), true)->e[((dst + off) >> kPageShift) & (kLeafPages - 1)] = e;
-    }
-    k.unmap_range(p, addr, addr + len);
-    k.merge_around(p, dst, dst + new_len);
-  }
-  if (new_len > len && tmpl.locked && !tmpl.onfault) k.populate(p, dst + len, dst + new_len);
+  const i64 saved = k.r.ret;
+  k.do_mremap(p, addr, len, new_len, mremapf::MAYMOVE, 0);
+  const u64 dst = u64(k.r.ret);
+  k.r.ret = saved;
+  if (k.r.err != err::OK || !p.alive) { k.r.err = err::OK; return 0; }
   Arena& A = arena_mut(p);
   for (std::size_t i = 0; i < A.mmaps.size(); ++i)
     if (A.mmaps[i].addr == addr) { A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i)); break; }

@@ -47,6 +47,9 @@ class ModelOs final : public Os {
     return m_.open(pid, path, size_if_created);
   }
   OpResult madvise(int pid, u64 addr, u64 len, int advice) override { return m_.madvise(pid, addr, len, advice); }
+  OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) override {
+    return m_.mremap(pid, addr, old_len, new_len, flags, new_addr);
+  }
   OpResult mlock(int pid, u64 addr, u64 len) override { return m_.mlock(pid, addr, len); }
   OpResult mlock2(int pid, u64 addr, u64 len, int flags) override { return m_.mlock2(pid, addr, len, flags); }
   OpResult munlock(int pid, u64 addr, u64 len) override { return m_.munlock(pid, addr, len); }

@@ -47,6 +47,7 @@ enum : int {
   LOCKED = 0x2000, NORESERVE = 0x4000, POPULATE = 0x8000,
 };
 }
+namespace mremapf { enum : int { MAYMOVE = 1, FIXED = 2, DONTUNMAP = 4 }; }
 namespace mcl { enum : int { CURRENT = 1, FUTURE = 2, ONFAULT = 4 }; }
 constexpr int kMlockOnfault = 1;  // mlock2 flag
 namespace madv {
@@ -173,6 +174,15 @@ class Os {
   virtual OpResult sbrk(int pid, i64 incr) = 0;
   virtual OpResult open(int pid, const std::string& path, u64 size_if_created) = 0;  // ret = fd
   virtual OpResult madvise(int pid, u64 addr, u64 len, int advice) = 0;
+  // mremap(addr, old_len, new_len, flags, new_addr): ret = the new address. An Os that
+  // cannot do it says ENOSYS.
+  virtual OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
+    (void)pid; (void)addr; (void)old_len; (void)new_len; (void)flags; (void)new_addr;
+    OpResult r;
+    r.ret = i64(kMapFailed);
+    r.err = err::NOSYS;
+    return r;
+  }
 
   // Locking.
   virtual OpResult mlock(int pid, u64 addr, u64 len) = 0;

@@ -233,6 +233,9 @@ struct Sys {
   void make_writable(Proc& p, u64 start, u64 end);  // mprotect's in-place write upgrade
   bool do_brk(Proc& p, u64 newbrk);  // kernel brk: true on success
   OpResult& do_madvise(Proc& p, u64 addr, u64 len, int advice);
+  // mremap.cpp
+  OpResult& do_mremap(Proc& p, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
+  void move_ptes(Proc& p, u64 from, u64 to, u64 len);
   FrameMarks shared_file_frames_locked(const Proc& p, u64 start, u64 end) const;
 
   // ---- pages (fault.cpp)

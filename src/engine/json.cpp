@@ -22,6 +22,7 @@ std::string step_json(const Trace& t, const Step& s) {
   j["step"] = s.index;
   j["pid"] = s.pid;
   j["tid"] = s.tid;
+  if (s.thread_stack) j["thread_stack"] = s.thread_stack;
   j["line"] = s.line;
   j["source"] = s.source;
   j["call"] = s.call;

@@ -252,6 +252,7 @@ class Runner final : public lang::VmHooks {
     s.index = nsteps_;
     s.pid = pd.pid;
     s.tid = pd.tid ? pd.tid : pd.pid;
+    if (vm_ && s.tid != s.pid) s.thread_stack = vm_->thread_stack_top(s.pid, s.tid);
     if (pd.stmt >= 0) {
       const auto& si = L_.prog->stmts[pd.stmt];
       s.line = si.line;

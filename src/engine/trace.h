@@ -76,6 +76,7 @@ struct Step {
   int index = 0;
   int pid = 0;             // process that executed it
   int tid = 0;             // thread that executed it (== pid: the main thread)
+  u64 thread_stack = 0;    // top of that thread's stack mapping (0: the main thread's [stack])
   int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
   std::string source;      // the C line, trimmed
   std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements

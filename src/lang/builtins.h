@@ -27,7 +27,7 @@ namespace pp::lang {
   X(sched_get_priority_max) X(sched_get_priority_min) X(sched_setaffinity) X(sched_yield) \
   X(clock_nanosleep) X(clock_getres) X(gettimeofday) \
   X(getchar) X(pause) X(read) X(write) X(pread) X(pwrite) X(fsync) X(posix_fadvise) \
-  X(memfd_create) X(syscall) X(gettid) \
+  X(memfd_create) X(mremap) X(syscall) X(gettid) \
   X(pthread_create) X(pthread_join) X(pthread_self) X(pthread_attr_init) X(pthread_attr_destroy) \
   X(pthread_attr_setstacksize) X(pthread_attr_getstacksize) X(pthread_attr_setschedpolicy) \
   X(pthread_attr_setschedparam) X(pthread_attr_setinheritsched) X(__alloca) \

@@ -23,7 +23,7 @@ bool known_policy(int pol) {
 // syscall(SYS_x, ...) → the library function with the same arguments (x86-64 numbers).
 struct SysNo { int nr; int builtin; };
 const SysNo kSyscalls[] = {
-  {9, BI_mmap}, {10, BI_mprotect}, {11, BI_munmap}, {12, BI_brk}, {24, BI_sched_yield},
+  {9, BI_mmap}, {10, BI_mprotect}, {11, BI_munmap}, {12, BI_brk}, {24, BI_sched_yield}, {25, BI_mremap},
   {27, BI_mincore}, {28, BI_madvise}, {39, BI_getpid}, {98, BI_getrusage}, {110, BI_getppid},
   {142, BI_sched_setparam}, {143, BI_sched_getparam}, {144, BI_sched_setscheduler},
   {145, BI_sched_getscheduler}, {146, BI_sched_get_priority_max}, {147, BI_sched_get_priority_min},
@@ -234,6 +234,31 @@ bool BuiltinCall::syscall() {
   return vm.builtin(p, s);
 }
 
+// mremap: the Os moves or resizes the mapping; the bytes the program wrote go with it.
+bool BuiltinCall::mremap() {
+  const u64 addr = uarg(0), old_len = uarg(1), new_len = uarg(2);
+  const int flags = (int)arg(3);
+  if (flags & mremapf::DONTUNMAP) {
+    vm.fail("pinpages does not model mremap(MREMAP_DONTUNMAP) yet");
+    return false;
+  }
+  OpResult r = vm.os_.mremap(p.pid, addr, old_len, new_len, flags, uarg(4));
+  const std::int64_t v = os_call(r);
+  if (r.err) return finish(-1);  // MAP_FAILED
+  const u64 dst = (u64)v, o = (old_len + kPage - 1) & ~(kPage - 1), n = (new_len + kPage - 1) & ~(kPage - 1);
+  if (dst != addr) {
+    p.mem.copy(dst, addr, std::min(o, n));
+    p.mem.drop(addr, o);
+  }
+  if (n > o) p.mem.drop(dst + o, n - o);  // new pages read as zero
+  else if (dst == addr && n < o) p.mem.drop(addr + n, o - n);
+  if (auto it = p.blocks.find(addr); it != p.blocks.end()) {
+    p.blocks.erase(it);
+    p.blocks[dst] = new_len;
+  }
+  return finish(v);
+}
+
 bool BuiltinCall::run() {
   switch (in.a) {
     case BI_getrusage: return getrusage();
@@ -260,6 +285,7 @@ bool BuiltinCall::run() {
       p.fds[num] = fd;
       return finish(num);
     }
+    case BI_mremap: return mremap();
     case BI_syscall: return syscall();
     case BI_gettid: return finish(p.pid);
     case BI___alloca: {
@@ -299,7 +325,7 @@ bool not_modelled(const std::string& name) {
     "pthread_mutex_t", "pthread_cond_t", "pthread_barrier_t",
     "pthread_mutexattr_t", "pthread_spinlock_t", "sem_t", "sem_init", "sem_wait", "sem_post",
     // memory
-    "mremap", "posix_memalign", "aligned_alloc", "memalign", "valloc", "pvalloc", "mallinfo",
+    "posix_memalign", "aligned_alloc", "memalign", "valloc", "pvalloc", "mallinfo",
     "mallinfo2", "malloc_stats", "malloc_usable_size", "shm_open", "shm_unlink", "shmget", "shmat",
     "shmdt", "shmctl", "msync", "mlockall2", "alloca", "sysinfo", "struct sysinfo", "struct mallinfo",
     "struct mallinfo2",
@@ -339,7 +365,7 @@ const Decl kDecls[] = {
   {"atoi atol strtol strtoul abs labs rand srand exit abort", "stdlib.h"},
   {"malloc calloc realloc free", "stdlib.h malloc.h"},
   {"mallopt malloc_trim", "malloc.h"},
-  {"mmap munmap mprotect madvise mincore mlock mlock2 munlock mlockall munlockall memfd_create", "sys/mman.h"},
+  {"mmap munmap mprotect madvise mincore mremap mlock mlock2 munlock mlockall munlockall memfd_create", "sys/mman.h"},
   {"open posix_fadvise", "fcntl.h"},
   {"close ftruncate unlink brk sbrk fork getpid getppid getuid geteuid execl execlp execv execvp _exit "
    "sleep usleep sysconf getpagesize read write pread pwrite fsync pause syscall gettid", "unistd.h"},

@@ -42,6 +42,7 @@ struct BuiltinCall {
   bool pthread();
   bool pthread_create();
   bool getopt();
+  bool mremap();
 };
 
 }  // namespace pp::lang

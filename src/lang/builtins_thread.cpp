@@ -151,6 +151,12 @@ int Vm::thread_id(const Proc& p) const {
   return p.pid;
 }
 
+u64 Vm::thread_stack_top(int pid, int tid) const {
+  for (auto it = lib.threads.rbegin(); it != lib.threads.rend(); ++it)
+    if (it->pid == pid && it->tid == tid) return it->base + it->total;
+  return 0;
+}
+
 // The start routine returned `v`: the thread ends, glibc gives back the stack pages
 // below its last frames, and the creator continues after pthread_create.
 void Vm::thread_return(Proc& p, const Frame& fr, std::int64_t v) {

@@ -32,7 +32,7 @@ unsigned long strtoul(const char *s, char **end, int base); int abs(int x); long
 void exit(int status); void _exit(int status); void abort(void);
 void *malloc(size_t n); void *calloc(size_t n, size_t size); void *realloc(void *p, size_t n); void free(void *p);
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off); int munmap(void *addr, size_t len);
-int mprotect(void *addr, size_t len, int prot); int open(const char *path, int flags, ...); int close(int fd);
+int mprotect(void *addr, size_t len, int prot); void *mremap(void *addr, size_t old_len, size_t new_len, int flags, ...); int open(const char *path, int flags, ...); int close(int fd);
 int ftruncate(int fd, off_t len); int unlink(const char *path); int madvise(void *addr, size_t len, int advice);
 int mincore(void *addr, size_t len, unsigned char *vec);
 int mlock(const void *addr, size_t len); int mlock2(const void *addr, size_t len, unsigned int flags);

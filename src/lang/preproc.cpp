@@ -132,6 +132,7 @@ const char* kPredefined = R"(
 #define SYS_munmap 11
 #define SYS_brk 12
 #define SYS_sched_yield 24
+#define SYS_mremap 25
 #define SYS_mincore 27
 #define SYS_madvise 28
 #define SYS_getpid 39
@@ -158,6 +159,7 @@ const char* kPredefined = R"(
 #define __NR_mprotect 10
 #define __NR_munmap 11
 #define __NR_brk 12
+#define __NR_mremap 25
 #define __NR_mincore 27
 #define __NR_madvise 28
 #define __NR_getpid 39
@@ -185,6 +187,9 @@ const char* kLinuxOnly = R"(
 #define __unix__ 1
 #define MCL_ONFAULT 4
 #define MLOCK_ONFAULT 1
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
 )";
 
 // QNX Neutrino <sys/neutrino.h> and <sys/procmgr.h>, with QNX's values.
@@ -210,7 +215,7 @@ const char* kQnxOnly = R"(
 )";
 
 // Linux calls and flags a QNX program cannot name: QNX's headers don't declare them.
-const char* kLinuxOnlyNames[] = {"mlock2", "MCL_ONFAULT", "MLOCK_ONFAULT"};
+const char* kLinuxOnlyNames[] = {"mlock2", "MCL_ONFAULT", "MLOCK_ONFAULT", "mremap"};
 
 const char* kHeaders[] = {
   "stdio.h", "stdlib.h", "string.h", "strings.h", "sys/mman.h", "sys/resource.h", "sys/wait.h",
@@ -536,7 +541,7 @@ std::vector<Token> preprocess(const std::vector<Token>& in, const PreprocOptions
       for (const char* n : kLinuxOnlyNames)
         if (t.k == Tk::Ident && t.text == n)
           Pre::fail(t, std::string("'") + n + "' is Linux-only: QNX Neutrino's headers do not declare it" +
-                           (t.text == "mlock2" ? " (use mlock)" : " (QNX has no lock-on-fault)"));
+                           (t.text == "mlock2" ? " (use mlock)" : t.text == "mremap" ? " (munmap and mmap again)" : " (QNX has no lock-on-fault)"));
   if (opt.included) *opt.included = p.included;
   return std::move(p.out);
 }

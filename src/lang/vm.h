@@ -154,6 +154,8 @@ class Vm {
   LibState lib;  // the C library's own state (builtins_posix.cpp)
   // The thread running in p: its tid inside a pthread_create'd start routine, else p.pid.
   int thread_id(const Proc& p) const;
+  // The top of thread `tid`'s stack mapping (guard page at its bottom), or 0.
+  u64 thread_stack_top(int pid, int tid) const;
 
   // Helpers for builtins.cpp.
   bool touch(Proc& p, u64 addr, u64 n, bool write);

@@ -287,6 +287,17 @@ void serve_one(std::uint32_t len) {
       m.done(e ? -1 : reinterpret_cast<i64>(p), e); send_rep(0); break;
     }
     case proto::OPEN: do_open(q.a, tail); break;
+    case proto::MREMAP: {
+      if (refuse_lab_range(q.a, q.b, -1)) break;
+      if ((q.d & MREMAP_FIXED) && refuse_lab_range(q.e, q.c, -1)) break;
+      // Growth of a locked mapping is populated at once; the lab does not know whether
+      // this one is locked, so any growth counts as if it were.
+      if (q.c > q.b && refuse(q.c - q.b, -1)) break;
+      Meter m;
+      void* p = ::mremap(A, q.b, q.c, static_cast<int>(q.d), reinterpret_cast<void*>(q.e));
+      int e = p == MAP_FAILED ? errno : 0;
+      m.done(p == MAP_FAILED ? -1 : reinterpret_cast<i64>(p), e); send_rep(0); break;
+    }
     case proto::MADVISE: { if (refuse_lab_range(q.a, q.b, -1)) break; Meter m; simple(m, ::madvise(A, q.b, static_cast<int>(q.c))); break; }
     case proto::MLOCK: { if (refuse(q.b, -1)) break; Meter m; simple(m, ::mlock(A, q.b)); break; }
     case proto::MLOCK2: {

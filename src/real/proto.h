@@ -44,6 +44,7 @@ enum Op : std::uint32_t {
   PAGES,       // a=first page address b=npages (≤ 60000) → tail: one PageBit byte per page
   MALLOPT,     // a=param b=value (as i64)
   MALLOC_TRIM, // a=pad
+  MREMAP,      // a=addr b=old_len c=new_len d=flags e=new_addr
 };
 
 // Per-page bits of PAGES (what the kernel says about one virtual page).

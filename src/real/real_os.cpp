@@ -495,6 +495,9 @@ OpResult RealOs::open(int pid, const std::string& path, u64 size_if_created) {
 OpResult RealOs::madvise(int pid, u64 addr, u64 len, int advice) {
   return op(pid, req(proto::MADVISE, addr, len, static_cast<u64>(advice)));
 }
+OpResult RealOs::mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
+  return op(pid, req(proto::MREMAP, addr, old_len, new_len, static_cast<u64>(flags), new_addr));
+}
 
 OpResult RealOs::mlock(int pid, u64 addr, u64 len) {
   OpResult o = op(pid, req(proto::MLOCK, addr, len));

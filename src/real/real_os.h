@@ -75,6 +75,7 @@ class RealOs final : public Os {
   OpResult sbrk(int pid, i64 incr) override;
   OpResult open(int pid, const std::string& path, u64 size_if_created) override;
   OpResult madvise(int pid, u64 addr, u64 len, int advice) override;
+  OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) override;
 
   OpResult mlock(int pid, u64 addr, u64 len) override;
   OpResult mlock2(int pid, u64 addr, u64 len, int flags) override;

@@ -467,8 +467,18 @@ void draw_address_space(Ui& ui) {
         tx += line_h * 0.8f;
       }
       float room = c.x + c.w - tx;
-      const std::string& role = ImGui::CalcTextSize(s.role.c_str()).x <= room ? s.role : s.short_role;
-      dl->AddText(ImVec2(tx, ty), pal.text, role.c_str());
+      if (pv.pid == step->pid && step->thread_stack > s.vma.start && step->thread_stack <= s.vma.end) {
+        // The stack the running thread is on: framed like the running process, and named
+        // in place of "mmap: anonymous".
+        const ThreadShown th = thread_shown(ui.trace.get(), *step);
+        dl->AddRect(ImVec2(c.cx - 2 * sc, y0 - 2 * sc), ImVec2(c.cx + c.cw + 2 * sc, y1 + 2 * sc), pal.changed, 0, 0, 2.0f * sc);
+        const std::string t = "\xE2\x86\x90 thread " + std::to_string(th.index) + " stack, running";
+        const std::string t_short = "\xE2\x86\x90 thread " + std::to_string(th.index);
+        dl->AddText(ImVec2(tx, ty), pal.changed, (ImGui::CalcTextSize(t.c_str()).x <= room ? t : t_short).c_str());
+      } else {
+        const std::string& role = ImGui::CalcTextSize(s.role.c_str()).x <= room ? s.role : s.short_role;
+        dl->AddText(ImVec2(tx, ty), pal.text, role.c_str());
+      }
       if (b.h >= line_h * 1.9f) {
         char info[160];
         const char* pinned_word = superlocked ? " · superlocked" : qnx ? " · locked" : " · pinned";

@@ -200,6 +200,7 @@ struct AppUi::Impl final : bridge::Target {
   // --- bridge::Target (window.pinpages)
   std::string state_json() override {
     const Step* s = ui.cur();
+    char buf0[160];
     std::string j = "{";
     j += "\"lesson\":" + json_str(short_id(ui.lesson_id));
     j += ",\"lesson_id\":" + json_str(ui.lesson_id);
@@ -207,6 +208,14 @@ struct AppUi::Impl final : bridge::Target {
     j += ",\"step\":" + std::to_string(ui.step);
     j += ",\"steps\":" + std::to_string(ui.steps());
     j += ",\"line\":" + std::to_string(s ? s->line : 0);
+    if (s) {  // which thread ran the step (index 0: the main thread)
+      const ThreadShown th = thread_shown(ui.trace.get(), *s);
+      std::snprintf(buf0, sizeof buf0, ",\"thread\":{\"tid\":%d,\"index\":%d,\"pid\":%d,\"stack_top\":\"0x%llx\"}", th.tid, th.index, s->pid,
+                    static_cast<unsigned long long>(s->thread_stack));
+      j += buf0;
+    } else {
+      j += ",\"thread\":null";
+    }
     j += ",\"figure\":" + (s && s->figure ? json_str(std::string(1, *s->figure)) : std::string("null"));
     j += ",\"os\":" + json_str(ui.os == OsKind::Qnx ? "qnx" : "linux");
     char buf[256];

@@ -47,6 +47,11 @@ void draw_code(Ui& ui) {
   const Step* p = ui.prev();
   int cur_line = s ? s->line : 0, prev_line = p ? p->line : 0;
   const Palette& pal = ui.pal();
+  std::string thread_mark;
+  if (s) {
+    const ThreadShown th = thread_shown(ui.trace.get(), *s);
+    if (th.threaded) thread_mark = th.index ? "\xE2\x86\x90 thread " + std::to_string(th.index) : "\xE2\x86\x90 main thread";
+  }
 
   const int nshown = ui.show_annotations ? static_cast<int>(cc.lines.size()) : static_cast<int>(cc.plain.size());
   auto line_at = [&](int k) { return ui.show_annotations ? k : cc.plain[k]; };
@@ -94,6 +99,12 @@ void draw_code(Ui& ui) {
       if (annot) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
       ImGui::TextUnformatted(cc.lines[i].c_str());
       if (annot) ImGui::PopStyleColor();
+      if (ln == cur_line && !thread_mark.empty()) {  // which thread is on this line
+        ImGui::SameLine(0, lh);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.changed));
+        ImGui::TextUnformatted(thread_mark.c_str());
+        ImGui::PopStyleColor();
+      }
       if (ln == cur_line && scroll_to) {
         ImGui::SetScrollHereY(0.4f);
         last_scrolled = cur_line;

@@ -27,6 +27,12 @@ void draw_narration(Ui& ui) {
     ImGui::PopTextWrapPos();
     return;
   }
+  if (std::string th = thread_words(thread_shown(ui.trace.get(), *s)); !th.empty()) {
+    th[0] = static_cast<char>(th[0] - 'a' + 'A');  // "Thread 1 ...", "The main thread ..."
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.changed));
+    ImGui::TextWrapped("%s", th.c_str());
+    ImGui::PopStyleColor();
+  }
   if (!s->call.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(s->err ? pal.bad : pal.text));
     if (ImFont* f = ui.mono_font()) ImGui::PushFont(f);

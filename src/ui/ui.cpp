@@ -158,6 +158,7 @@ std::string Ui::narration_text() const {
     t += quiz_verdict(*s->quiz, it == quiz_choice.end() ? -1 : it->second) + " ";
   }
   if (s->figure) t += std::string("Figure ") + *s->figure + ": " + s->figure_caption + " ";
+  if (const std::string th = thread_words(thread_shown(trace.get(), *s)); !th.empty()) t += "In process " + std::to_string(s->pid) + ", " + th + ". ";
   if (!s->source.empty()) t += "Line " + std::to_string(s->line) + ": " + s->source + " ";
   if (!s->call.empty()) t += call_result(*s) + ". ";
   if (!s->say.empty()) t += s->say + " ";

@@ -189,6 +189,11 @@ std::string what_changed(const Step& s, const Step* prev);  // "+125,000 pages l
 std::string call_result(const Step& s);                     // "= 0" / "= -1 ENOMEM (…)"
 std::string grouped(u64 n);                                  // "125,000": thousands separated
 std::string count_of(u64 n, const char* one, const char* many);  // "1 page", "3 pages"
+// Which thread ran a step (threads.cpp): index 0 is the main thread, k the k-th one
+// pthread_create made; `threaded` when the program has threads at all.
+struct ThreadShown { int tid = 0, index = 0; bool threaded = false; };
+ThreadShown thread_shown(const Trace* t, const Step& s);
+std::string thread_words(const ThreadShown& th);  // "thread 1 (tid 1001) runs", "" without threads
 std::string quiz_verdict(const Quiz& q, int choice);        // what a screen reader hears after Reveal
 
 // Software rasterizer for PNG export (raster.cpp): renders a rectangle of the current

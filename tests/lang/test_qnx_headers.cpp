@@ -44,7 +44,8 @@ TEST(QnxHeaders, LinuxOnlyLockingNamesAreRefusedWithTheirPosition) {
   struct Case { const char* src; int col; const char* name; };
   for (Case c : {Case{"int f(void)\n{\n  return mlock2(0, 4096, 0);\n}\n", 10, "mlock2"},
                  Case{"int f(void)\n{\n  return mlockall(MCL_CURRENT | MCL_ONFAULT);\n}\n", 33, "MCL_ONFAULT"},
-                 Case{"int x = MLOCK_ONFAULT;\n", 9, "MLOCK_ONFAULT"}}) {
+                 Case{"int x = MLOCK_ONFAULT;\n", 9, "MLOCK_ONFAULT"},
+                 Case{"void *f(void *p)\n{\n  return mremap(p, 4096, 8192, 1);\n}\n", 10, "mremap"}}) {
     try {
       expand(c.src, true);
       ADD_FAILURE() << c.name << " accepted under QNX";

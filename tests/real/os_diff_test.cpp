@@ -348,6 +348,25 @@ void realloc_mremap(Os& os, Log& L) {
   L.faults("write the new tail", os.touch(pid, b + MiB, MiB - 16, true), 2);
 }
 
+// mremap as a call: a locked mapping grows in place (the new part populated and
+// locked), cannot grow past another mapping without MREMAP_MAYMOVE, and moves with it.
+void mremap_locked(Os& os, Log& L) {
+  ImageLayout lay;
+  int pid = start(os, L, &lay);
+  const u64 P = kPageSize, at = 0x7e0000000000ull;
+  L.step("map 4 pages", os.mmap(pid, at, 4 * P, prot::READ | prot::WRITE, mapf::PRIVATE | mapf::ANONYMOUS | mapf::FIXED, -1, 0), true);
+  L.step("mlock", os.mlock(pid, at, 4 * P), false, pid);
+  L.obj("map", pid, at, 8 * P);
+  L.faults("grow in place to 8: 4 populated", os.mremap(pid, at, 4 * P, 8 * P, 0, 0), 0, true);
+  L.step("VmLck", OpResult{}, false, pid);
+  L.step("a page after it", os.mmap(pid, at + 8 * P, P, prot::READ, mapf::PRIVATE | mapf::ANONYMOUS | mapf::FIXED, -1, 0), true);
+  L.step("grow to 12 without MAYMOVE: ENOMEM", os.mremap(pid, at, 8 * P, 12 * P, 0, 0), true);
+  OpResult r = L.faults("grow to 12 with MAYMOVE: moves", os.mremap(pid, at, 8 * P, 12 * P, mremapf::MAYMOVE, 0), 0, true);
+  L.obj("moved", pid, static_cast<u64>(r.ret), 12 * P);
+  L.step("VmLck after the move", OpResult{}, false, pid);
+  L.step("shrink to 2", os.mremap(pid, static_cast<u64>(r.ret), 12 * P, 2 * P, 0, 0), true, pid);
+}
+
 // glibc's failure path: the first heap cannot be made under MCL_FUTURE with a small
 // limit, yet one locked 4 KiB page is left mapped (once).
 void glibc_failure_path(Os& os, Log& L) {
@@ -400,6 +419,7 @@ TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
       {"DONTNEED_LOCKED, mprotect", dontneed_locked_and_mprotect},
       {"fault-around, PAGEOUT", fault_around},
       {"realloc via mremap", realloc_mremap},
+      {"mremap of a locked mapping", mremap_locked},
       {"glibc failure path", glibc_failure_path},
       {"fork and file mappings", fork_file_ptes},
   };

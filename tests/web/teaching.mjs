@@ -376,6 +376,50 @@ test('sandbox links restore the program', async () => {
   }
 });
 
+test('the views say which thread runs', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall');
+    const prog = [
+      '#include <pthread.h>', '#include <stdio.h>', '#include <string.h>', '#include <sys/mman.h>',
+      'void *worker(void *arg)', '{', '    char buf[4096];', '    memset(buf, 1, sizeof buf);',
+      '    printf("worker %ld\\n", (long)arg);', '    return NULL;', '}',
+      'int main(void)', '{', '    pthread_t a, b;', '    mlockall(MCL_CURRENT | MCL_FUTURE);',
+      '    pthread_create(&a, NULL, worker, (void *)1);', '    pthread_create(&b, NULL, worker, (void *)2);',
+      '    pthread_join(a, NULL);', '    pthread_join(b, NULL);', '    return 0;', '}', ''].join('\n');
+    const seen = await page.evaluate((text) => {
+      const p = window.pinpages;
+      p.program(text);
+      const out = [];
+      for (let i = 0; i < p.state().steps; i++) {
+        const s = p.go(i);
+        if (s.thread && s.line && !out.some((o) => o.index === s.thread.index && o.line === s.line))
+          out.push({ step: i, line: s.line, ...s.thread, narration: s.narration });
+      }
+      return out;
+    }, prog);
+    const byIndex = (k) => seen.filter((s) => s.index === k);
+    for (const k of [0, 1, 2]) assert(byIndex(k).length, `no step of thread ${k}: ${JSON.stringify(seen)}`);
+    const pid = byIndex(0)[0].pid;
+    for (const s of seen) {
+      assert(s.tid === pid + s.index, `thread ${s.index} has tid ${s.tid} (pid ${pid})`);
+      const words = s.index ? `thread ${s.index} (tid ${s.tid}) runs` : `the main thread (tid ${pid}) runs`;
+      assert(s.narration.includes(words), `step ${s.step}: narration lacks "${words}": ${s.narration}`);
+      // The worker's lines are 6-10; main's are 14-20.
+      assert(s.index ? (s.line >= 6 && s.line <= 10) : s.line >= 13, `thread ${s.index} ran line ${s.line}`);
+      assert((s.stack_top !== '0x0') === (s.index > 0), `thread ${s.index}: stack_top ${s.stack_top}`);
+    }
+    const t1 = byIndex(1)[0], t2 = byIndex(2)[0];
+    assert(t1.stack_top !== t2.stack_top, `both threads on one stack ${t1.stack_top}`);
+    await page.evaluate((i) => window.pinpages.go(i), byIndex(1)[0].step);
+    await frames(page, 3);
+    await page.screenshot({ path: join(artifacts, 'teach-thread-1.png') });
+    return `threads 0/1/2 at ${seen.length} (thread, line) steps; tids ${pid}, ${t1.tid}, ${t2.tid}`;
+  } finally {
+    await close();
+  }
+});
+
 test('exported PNG carries the lesson title, the step, the caption and the legend', async () => {
   const { ctx, close } = await launch();
   try {
