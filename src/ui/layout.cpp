@@ -56,7 +56,17 @@ void figure_tile(Ui& ui, float x, float y, float w, float h) {
 // The quiz in a tile of its own; remembers where, for state().quiz_rect.
 void quiz_tile(Ui& ui, float x, float y, float w, float h) {
   if (h <= 0) return;
+  // A long explanation after the reveal may want more than the screen has (presenter
+  // fonts at 1024×768, a phone on its side): the quiz's text then shrinks, down to about
+  // the normal font in presenter mode and 12 px elsewhere, rather than scroll out of sight.
+  const float min_scale = std::min(1.0f, (ui.presenter ? 15.0f : 12.0f) / ImGui::GetFontSize());
   if (tile("Quiz", x, y, w, h, ImGuiWindowFlags_NoTitleBar)) {
+    // The largest scale (in 5% steps) at which it fits; quiz_height() measures with the
+    // window's scaled font.
+    for (float scale = 1.0f; scale > min_scale - 0.01f; scale -= 0.05f) {
+      ImGui::SetWindowFontScale(std::max(scale, min_scale));
+      if (quiz_height(ui, w) <= h) break;
+    }
     draw_quiz(ui);
     ui.quiz_fits = ImGui::GetScrollMaxY() <= 1.0f;
   }
@@ -144,6 +154,7 @@ void Ui::layout_and_draw() {
   const bool compact = embed || phone;
   quiz_w = quiz_h = 0;
   quiz_fits = true;
+  toolbar_rect = legend_rect = Rect{};
 
   if (!trace) {
     tile("pinpages", 0, 0, W, H);
@@ -167,6 +178,7 @@ void Ui::layout_and_draw() {
       draw_narration(*this);
     }
     ImGui::End();
+    toolbar_rect = Rect{0, 0, W, nh};  // its Back button is the toolbar of this mode
     float qh = quiz ? std::min(quiz_height(*this, W), (H - nh) * 0.6f) : 0;
     figure_tile(*this, 0, nh, W, H - nh - qh);
     quiz_tile(*this, 0, H - qh, W, qh);
@@ -177,6 +189,7 @@ void Ui::layout_and_draw() {
   float ctl_h = std::min(ctl_want, H * 0.3f);
   controls_fit = ctl_want <= ctl_h + 0.5f;
   controls_tile(*this, W, ctl_h, compact);
+  toolbar_rect = Rect{0, 0, W, ctl_h};
   float y = ctl_h, rest = H - ctl_h;
 
   if (landscape) {
