@@ -242,7 +242,7 @@ void draw_keys_overlay(Ui& ui) {
         {"Space", "play / pause (stops at every quiz)"}, {"1 - 9", "pick a quiz answer"},
         {"Enter", "reveal the answer"}, {"F", "figure only (Esc leaves)"}, {"P", "presenter mode"},
         {"C", "next palette (standard, colour-blind, high contrast)"}, {"+ / -", "zoom the figure"},
-        {"0", "fit the figure to the window"}, {"Tab", "focus the controls: arrows move, Space/Enter press, Esc back"},
+        {"0", "fit the figure to the window"}, {"Tab", "focus the controls: each arrow press moves one control, Space/Enter press it, Esc back"},
         {"?", "this list"}, {"Esc", "close this list / a notice"}};
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
       for (auto& k : keys) {

@@ -240,11 +240,10 @@ void Ui::frame(const FrameInfo& fi) {
   // controls and Space/Enter press the focused one.
   if (keyboard_nav) io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   else io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
-  // ImGui repeats a held key once KeyRepeatDelay has passed, and moves the focus on each
-  // repeat. A frame slower than that (software GL) would turn one press of an arrow into
-  // several moves; the delay stays longer than a few of the recent frames.
-  slow_frame_s = std::max(io.DeltaTime, slow_frame_s * 0.95f);
-  io.KeyRepeatDelay = std::max(0.275f, 4.0f * slow_frame_s);
+  // One press of an arrow moves the focus by one control. ImGui would repeat a held key
+  // after KeyRepeatDelay, and a slow frame (software GL, a busy machine) makes a short
+  // press look held: in focus mode keys do not repeat (20 controls are a few presses).
+  io.KeyRepeatDelay = keyboard_nav ? 1e6f : 0.275f;
 
   ImFont* font = fonts_[presenter ? 2 : 0];
   if (font) ImGui::PushFont(font);

@@ -147,7 +147,6 @@ class Ui {
 
   // --- frame timing (CPU time inside frame())
   double frame_ms = 0, frame_ms_avg = 0, frame_ms_max = 0;
-  float slow_frame_s = 0;  // recent longest frame interval (decays): sets the key-repeat delay
 
   // --- per-step caches
   const StepView* view_for(int s);           // page runs of step s (null without snapshot)
