@@ -152,7 +152,9 @@ void draw_block_cells(Ctx& k, const Column& c, const Block& b, bool superlocked)
 }
 
 // Mouse → page of a column (the block it is in, the first page and how many a cell holds).
-const Block* page_at(const Ctx& k, const Column& c, float mx, float my, u64& vaddr, u64& npages) {
+// With `to_end`, a cell past the block's last page (the empty tail of its top row) means
+// that last page: a range drag may start or end there.
+const Block* page_at(const Ctx& k, const Column& c, float mx, float my, u64& vaddr, u64& npages, bool to_end = false) {
   if (mx < c.cx || mx >= c.cx + c.cw) return nullptr;
   for (const Block& b : c.blocks) {
     float y0 = k.top + b.top, y1 = y0 + b.h;
@@ -161,6 +163,7 @@ const Block* page_at(const Ctx& k, const Column& c, float mx, float my, u64& vad
     float row_h = b.h / b.rows;
     u64 row = static_cast<u64>((y1 - my) / row_h), colx = static_cast<u64>((mx - c.cx) / c.cell_w);
     u64 p = (row * c.cols + colx) * b.ppc;
+    if (p >= s.pages() && to_end && s.pages() > 0) p = (s.pages() - 1) / b.ppc * b.ppc;
     if (p >= s.pages()) return nullptr;
     vaddr = s.vma.start + (p << kPageShift);
     npages = std::min<u64>(b.ppc, s.pages() - p);
@@ -218,9 +221,9 @@ struct Drag { bool selecting = false; float y0 = 0; };
 void select_range(Ctx& k, const Column& c, const Drag& d) {
   ImGuiIO& io = ImGui::GetIO();
   u64 va0 = 0, n0 = 0, va1 = 0, n1 = 0;
-  const Block* b0 = page_at(k, c, io.MousePos.x, d.y0, va0, n0);
-  const Block* b1 = page_at(k, c, io.MousePos.x, io.MousePos.y, va1, n1);
-  if (!b0) b0 = page_at(k, c, c.cx + 1, d.y0, va0, n0);
+  const Block* b0 = page_at(k, c, io.MousePos.x, d.y0, va0, n0, true);
+  const Block* b1 = page_at(k, c, io.MousePos.x, io.MousePos.y, va1, n1, true);
+  if (!b0) b0 = page_at(k, c, c.cx + 1, d.y0, va0, n0, true);
   if (b0 && b1) {
     u64 lo = std::min(va0, va1), hi = std::max(va0 + (n0 << kPageShift), va1 + (n1 << kPageShift));
     k.ui.selection = Selection{c.pv->pid, lo, hi};

@@ -129,10 +129,20 @@ void inspect_tile(Ui& ui, float x, float y, float w, float h) {
   if (tile("Inspect", x, y, w, h, ImGuiWindowFlags_NoTitleBar)) {
     if (ImGui::BeginTabBar("inspect")) {
       auto sel = [&](int i) { return ui.inspector_tab == i ? ImGuiTabItemFlags_SetSelected : 0; };
-      if (ImGui::BeginTabItem("Physical memory & swap", nullptr, sel(0))) { draw_physical(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Page table", nullptr, sel(1))) { draw_page_table(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Faults & latency", nullptr, sel(2))) { draw_faults(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Sandbox", nullptr, sel(3))) { draw_sandbox(ui); ImGui::EndTabItem(); }
+      // Short names when the long ones would be cut ("Physi…" on a projector).
+      const bool narrow = ImGui::CalcTextSize("Physical memory & swap Page table Faults & latency Sandbox").x +
+                              ImGui::GetStyle().FramePadding.x * 8 + ImGui::GetStyle().ItemInnerSpacing.x * 4 > w;
+      auto name = [&](const char* full, const char* brief) { return narrow ? brief : full; };
+      if (ImGui::BeginTabItem(name("Physical memory & swap###phys", "RAM & swap###phys"), nullptr, sel(0))) {
+        draw_physical(ui);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem(name("Page table###pte", "PTEs###pte"), nullptr, sel(1))) { draw_page_table(ui); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem(name("Faults & latency###faults", "Faults###faults"), nullptr, sel(2))) {
+        draw_faults(ui);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Sandbox###sandbox", nullptr, sel(3))) { draw_sandbox(ui); ImGui::EndTabItem(); }
       ui.inspector_tab = -1;
       ImGui::EndTabBar();
     }

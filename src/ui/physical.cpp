@@ -197,7 +197,15 @@ void draw_physical(Ui& ui) {
   // Legend: owners by process, then the shared kinds.
   const Palette& pal = ui.pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Entries wrap to the next row rather than run past the window's edge.
+  bool first = true;
+  auto wrap = [&](const char* t) {
+    float need = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(t).x;
+    if (!first && ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();
+    first = false;
+  };
   auto swatch = [&](ImU32 c, bool hatch, const char* t) {
+    wrap(t);
     ImVec2 p = ImGui::GetCursorScreenPos();
     float sz = ImGui::GetTextLineHeight();
     dl->AddRectFilled(p, ImVec2(p.x + sz, p.y + sz), c);
@@ -216,6 +224,7 @@ void draw_physical(Ui& ui) {
   swatch(pal.hog_frame, false, "other programs");
   swatch(pal.free_frame, false, "free");
   if (std::find(pc.fchanged.begin(), pc.fchanged.end(), 1) != pc.fchanged.end()) {
+    wrap("changed this step");
     ImVec2 p = ImGui::GetCursorScreenPos();
     float sz = ImGui::GetTextLineHeight();
     dl->AddRect(p, ImVec2(p.x + sz, p.y + sz), pal.changed, 0, 0, 2.5f);
