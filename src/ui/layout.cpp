@@ -44,7 +44,22 @@ constexpr ImGuiWindowFlags kFigure = ImGuiWindowFlags_NoScrollbar | ImGuiWindowF
 // window: title, caption, columns, legend) can go on a slide as it is.
 void figure_tile(Ui& ui, float x, float y, float w, float h) {
   ui.figure_title = figure_title(ui);
-  std::string name = ui.figure_title + "###Address space";
+  // The title bar clips what does not fit: a narrow figure (presenter with a quiz) puts
+  // the step first and shortens the lesson's title with "…" instead.
+  std::string shown = ui.figure_title;
+  const float room = w - ImGui::GetStyle().FramePadding.x * 4;
+  if (ImGui::CalcTextSize(shown.c_str()).x > room && ui.trace) {
+    std::string head = "Step " + std::to_string(ui.step) + "/" + std::to_string(std::max(0, ui.steps() - 1)) +
+                       (ui.os == OsKind::Qnx ? " \xC2\xB7 QNX" : "") + " \xC2\xB7 ";
+    std::string t = ui.lesson_id == "sandbox" ? "Sandbox" : ui.trace->meta.title;
+    while (!t.empty() && ImGui::CalcTextSize((head + t + "\xE2\x80\xA6").c_str()).x > room) {
+      t.pop_back();
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      if (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0xC0) t.pop_back();
+    }
+    shown = head + t + "\xE2\x80\xA6";
+  }
+  std::string name = shown + "###Address space";
   if (tile(name.c_str(), x, y, w, h, kFigure)) draw_address_space(ui);
   ImGui::End();
   ui.figwin_x = x;
@@ -133,7 +148,7 @@ void inspect_tile(Ui& ui, float x, float y, float w, float h) {
       const bool narrow = ImGui::CalcTextSize("Physical memory & swap Page table Faults & latency Sandbox").x +
                               ImGui::GetStyle().FramePadding.x * 8 + ImGui::GetStyle().ItemInnerSpacing.x * 4 > w;
       auto name = [&](const char* full, const char* brief) { return narrow ? brief : full; };
-      if (ImGui::BeginTabItem(name("Physical memory & swap###phys", "RAM & swap###phys"), nullptr, sel(0))) {
+      if (ImGui::BeginTabItem(name("Physical memory & swap###phys", "RAM###phys"), nullptr, sel(0))) {
         draw_physical(ui);
         ImGui::EndTabItem();
       }

@@ -180,11 +180,11 @@ void draw_physical(Ui& ui) {
   }
   u64 sgroup = pc.scells.empty() ? 1 : (pc.slots.size() + pc.scells.size() - 1) / pc.scells.size();
 
-  ImGui::Text("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
-              human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
-              group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
+  ImGui::TextWrapped("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
+                     human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
+                     group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
   long hf = grid(ui, "##frames", pc.fcells, group, nframes, ImVec2(avail.x, fh), ui.hover.frame, pc.frames, &pc.fchanged);
-  ImGui::Text("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
+  ImGui::TextWrapped("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
   long hs = grid(ui, "##slots", pc.scells, sgroup, pc.slots.size(), ImVec2(avail.x, sh), ui.hover.slot, pc.slots);
   if (hf >= 0 && hf < static_cast<long>(pc.frames.size())) {
     const FrameOwner& f = pc.frames[hf];
