@@ -237,6 +237,8 @@ struct AppUi::Impl final : bridge::Target {
     std::snprintf(buf, sizeof buf, ",\"quiz_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"quiz_fits\":%s",
                   ui.quiz_x, ui.quiz_y, ui.quiz_w, ui.quiz_h, ui.quiz_fits ? "true" : "false");
     j += buf;
+    j += ",\"legend_rect\":" + rect_json(ui.legend_rect) + ",\"toolbar_rect\":" + rect_json(ui.toolbar_rect);
+    j += ",\"figure_labels\":" + labels_json();
     j += ",\"quiz_text\":" + quiz_json(s);
     j += ",\"answered\":" + std::to_string(ui.quiz_revealed.size());
     j += ",\"notice\":" + json_str(ui.notice);
@@ -277,6 +279,22 @@ struct AppUi::Impl final : bridge::Target {
     j += "]";
     j += "}";
     return j;
+  }
+  static std::string rect_json(const Rect& r) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", r.x, r.y, r.w, r.h);
+    return buf;
+  }
+  // Every text the figure drew last frame, with its box (CSS pixels).
+  std::string labels_json() {
+    std::string j = "[";
+    for (std::size_t i = 0; i < ui.figure_labels.size(); ++i) {
+      const FigureLabel& l = ui.figure_labels[i];
+      char buf[128];
+      std::snprintf(buf, sizeof buf, ",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", l.x, l.y, l.w, l.h);
+      j += (i ? ",{\"text\":" : "{\"text\":") + json_str(l.text) + buf;
+    }
+    return j + "]";
   }
   // The quiz as the student sees it (question, choices) and what they did with it.
   std::string quiz_json(const Step* s) {

@@ -42,11 +42,20 @@ bool button(const char* label, const char* tip = nullptr) {
   return r;
 }
 
+std::string picker_title(const Ui& ui) {
+  std::string t = ui.trace ? ui.trace->meta.title : "";
+  if (ui.lesson_id == "sandbox") t = "Sandbox";
+  return t.empty() ? ui.lesson_id : t;
+}
+
+// The width that shows the whole title of the open lesson, with the combo's arrow.
+float picker_want(const Ui& ui) {
+  return ImGui::CalcTextSize(picker_title(ui).c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 3;
+}
+
 void lesson_picker(Ui& ui, float width) {
   ImGui::SetNextItemWidth(width);
-  std::string cur_title = ui.trace ? ui.trace->meta.title : "";
-  if (ui.lesson_id == "sandbox") cur_title = "Sandbox";
-  if (cur_title.empty()) cur_title = ui.lesson_id;
+  std::string cur_title = picker_title(ui);
   if (ImGui::BeginCombo("##lesson", cur_title.c_str())) {
     for (const auto& [id, title] : ui.hooks.lessons) {
       bool sel = id == ui.lesson_id;
@@ -171,8 +180,10 @@ void draw_controls(Ui& ui, bool compact) {
   }
 
   // Second row: lesson, OS, view options, sharing.
-  if (!full) next_item(200 * sc);  // else: a row of its own
-  lesson_picker(ui, std::min(260 * sc, std::max(120 * sc, ImGui::GetContentRegionAvail().x * 0.5f)));
+  // The whole title when it fits the row (else a new row); never less than 120 px.
+  if (!full) next_item(std::min(picker_want(ui), ImGui::GetWindowWidth() * 0.6f));  // else: a row of its own
+  lesson_picker(ui, std::max(120 * sc, std::min({picker_want(ui), ImGui::GetContentRegionAvail().x - 10 * sc,
+                                                  std::max(260 * sc, ImGui::GetContentRegionAvail().x * 0.5f)})));
   const LessonMeta* meta = ui.trace ? &ui.trace->meta : nullptr;
   bool can_linux = meta && meta->allows_linux, can_qnx = meta && meta->allows_qnx;
   next_item(button_w("Linux") + ImGui::GetFrameHeight());

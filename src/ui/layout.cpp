@@ -44,7 +44,22 @@ constexpr ImGuiWindowFlags kFigure = ImGuiWindowFlags_NoScrollbar | ImGuiWindowF
 // window: title, caption, columns, legend) can go on a slide as it is.
 void figure_tile(Ui& ui, float x, float y, float w, float h) {
   ui.figure_title = figure_title(ui);
-  std::string name = ui.figure_title + "###Address space";
+  // The title bar clips what does not fit: a narrow figure (presenter with a quiz) puts
+  // the step first and shortens the lesson's title with "…" instead.
+  std::string shown = ui.figure_title;
+  const float room = w - ImGui::GetStyle().FramePadding.x * 4;
+  if (ImGui::CalcTextSize(shown.c_str()).x > room && ui.trace) {
+    std::string head = "Step " + std::to_string(ui.step) + "/" + std::to_string(std::max(0, ui.steps() - 1)) +
+                       (ui.os == OsKind::Qnx ? " \xC2\xB7 QNX" : "") + " \xC2\xB7 ";
+    std::string t = ui.lesson_id == "sandbox" ? "Sandbox" : ui.trace->meta.title;
+    while (!t.empty() && ImGui::CalcTextSize((head + t + "\xE2\x80\xA6").c_str()).x > room) {
+      t.pop_back();
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      if (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0xC0) t.pop_back();
+    }
+    shown = head + t + "\xE2\x80\xA6";
+  }
+  std::string name = shown + "###Address space";
   if (tile(name.c_str(), x, y, w, h, kFigure)) draw_address_space(ui);
   ImGui::End();
   ui.figwin_x = x;
@@ -56,7 +71,17 @@ void figure_tile(Ui& ui, float x, float y, float w, float h) {
 // The quiz in a tile of its own; remembers where, for state().quiz_rect.
 void quiz_tile(Ui& ui, float x, float y, float w, float h) {
   if (h <= 0) return;
+  // A long explanation after the reveal may want more than the screen has (presenter
+  // fonts at 1024×768, a phone on its side): the quiz's text then shrinks, down to about
+  // the normal font in presenter mode and 12 px elsewhere, rather than scroll out of sight.
+  const float min_scale = std::min(1.0f, (ui.presenter ? 15.0f : 12.0f) / ImGui::GetFontSize());
   if (tile("Quiz", x, y, w, h, ImGuiWindowFlags_NoTitleBar)) {
+    // The largest scale (in 5% steps) at which it fits; quiz_height() measures with the
+    // window's scaled font.
+    for (float scale = 1.0f; scale > min_scale - 0.01f; scale -= 0.05f) {
+      ImGui::SetWindowFontScale(std::max(scale, min_scale));
+      if (quiz_height(ui, w) <= h) break;
+    }
     draw_quiz(ui);
     ui.quiz_fits = ImGui::GetScrollMaxY() <= 1.0f;
   }
@@ -119,10 +144,20 @@ void inspect_tile(Ui& ui, float x, float y, float w, float h) {
   if (tile("Inspect", x, y, w, h, ImGuiWindowFlags_NoTitleBar)) {
     if (ImGui::BeginTabBar("inspect")) {
       auto sel = [&](int i) { return ui.inspector_tab == i ? ImGuiTabItemFlags_SetSelected : 0; };
-      if (ImGui::BeginTabItem("Physical memory & swap", nullptr, sel(0))) { draw_physical(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Page table", nullptr, sel(1))) { draw_page_table(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Faults & latency", nullptr, sel(2))) { draw_faults(ui); ImGui::EndTabItem(); }
-      if (ImGui::BeginTabItem("Sandbox", nullptr, sel(3))) { draw_sandbox(ui); ImGui::EndTabItem(); }
+      // Short names when the long ones would be cut ("Physi…" on a projector).
+      const bool narrow = ImGui::CalcTextSize("Physical memory & swap Page table Faults & latency Sandbox").x +
+                              ImGui::GetStyle().FramePadding.x * 8 + ImGui::GetStyle().ItemInnerSpacing.x * 4 > w;
+      auto name = [&](const char* full, const char* brief) { return narrow ? brief : full; };
+      if (ImGui::BeginTabItem(name("Physical memory & swap###phys", "RAM###phys"), nullptr, sel(0))) {
+        draw_physical(ui);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem(name("Page table###pte", "PTEs###pte"), nullptr, sel(1))) { draw_page_table(ui); ImGui::EndTabItem(); }
+      if (ImGui::BeginTabItem(name("Faults & latency###faults", "Faults###faults"), nullptr, sel(2))) {
+        draw_faults(ui);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Sandbox###sandbox", nullptr, sel(3))) { draw_sandbox(ui); ImGui::EndTabItem(); }
       ui.inspector_tab = -1;
       ImGui::EndTabBar();
     }
@@ -144,6 +179,7 @@ void Ui::layout_and_draw() {
   const bool compact = embed || phone;
   quiz_w = quiz_h = 0;
   quiz_fits = true;
+  toolbar_rect = legend_rect = Rect{};
 
   if (!trace) {
     tile("pinpages", 0, 0, W, H);
@@ -167,6 +203,7 @@ void Ui::layout_and_draw() {
       draw_narration(*this);
     }
     ImGui::End();
+    toolbar_rect = Rect{0, 0, W, nh};  // its Back button is the toolbar of this mode
     float qh = quiz ? std::min(quiz_height(*this, W), (H - nh) * 0.6f) : 0;
     figure_tile(*this, 0, nh, W, H - nh - qh);
     quiz_tile(*this, 0, H - qh, W, qh);
@@ -177,6 +214,7 @@ void Ui::layout_and_draw() {
   float ctl_h = std::min(ctl_want, H * 0.3f);
   controls_fit = ctl_want <= ctl_h + 0.5f;
   controls_tile(*this, W, ctl_h, compact);
+  toolbar_rect = Rect{0, 0, W, ctl_h};
   float y = ctl_h, rest = H - ctl_h;
 
   if (landscape) {
@@ -229,7 +267,7 @@ void draw_keys_overlay(Ui& ui) {
         {"Space", "play / pause (stops at every quiz)"}, {"1 - 9", "pick a quiz answer"},
         {"Enter", "reveal the answer"}, {"F", "figure only (Esc leaves)"}, {"P", "presenter mode"},
         {"C", "next palette (standard, colour-blind, high contrast)"}, {"+ / -", "zoom the figure"},
-        {"0", "fit the figure to the window"}, {"Tab", "focus the controls: arrows move, Space/Enter press, Esc back"},
+        {"0", "fit the figure to the window"}, {"Tab", "focus the controls: each arrow press moves one control, Space/Enter press it, Esc back"},
         {"?", "this list"}, {"Esc", "close this list / a notice"}};
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
       for (auto& k : keys) {

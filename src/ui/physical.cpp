@@ -180,11 +180,11 @@ void draw_physical(Ui& ui) {
   }
   u64 sgroup = pc.scells.empty() ? 1 : (pc.slots.size() + pc.scells.size() - 1) / pc.scells.size();
 
-  ImGui::Text("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
-              human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
-              group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
+  ImGui::TextWrapped("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
+                     human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
+                     group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
   long hf = grid(ui, "##frames", pc.fcells, group, nframes, ImVec2(avail.x, fh), ui.hover.frame, pc.frames, &pc.fchanged);
-  ImGui::Text("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
+  ImGui::TextWrapped("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
   long hs = grid(ui, "##slots", pc.scells, sgroup, pc.slots.size(), ImVec2(avail.x, sh), ui.hover.slot, pc.slots);
   if (hf >= 0 && hf < static_cast<long>(pc.frames.size())) {
     const FrameOwner& f = pc.frames[hf];
@@ -197,7 +197,15 @@ void draw_physical(Ui& ui) {
   // Legend: owners by process, then the shared kinds.
   const Palette& pal = ui.pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Entries wrap to the next row rather than run past the window's edge.
+  bool first = true;
+  auto wrap = [&](const char* t) {
+    float need = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(t).x;
+    if (!first && ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();
+    first = false;
+  };
   auto swatch = [&](ImU32 c, bool hatch, const char* t) {
+    wrap(t);
     ImVec2 p = ImGui::GetCursorScreenPos();
     float sz = ImGui::GetTextLineHeight();
     dl->AddRectFilled(p, ImVec2(p.x + sz, p.y + sz), c);
@@ -216,6 +224,7 @@ void draw_physical(Ui& ui) {
   swatch(pal.hog_frame, false, "other programs");
   swatch(pal.free_frame, false, "free");
   if (std::find(pc.fchanged.begin(), pc.fchanged.end(), 1) != pc.fchanged.end()) {
+    wrap("changed this step");
     ImVec2 p = ImGui::GetCursorScreenPos();
     float sz = ImGui::GetTextLineHeight();
     dl->AddRect(p, ImVec2(p.x + sz, p.y + sz), pal.changed, 0, 0, 2.5f);

@@ -62,7 +62,9 @@ float quiz_height(Ui& ui, float width) {
   auto it = ui.quiz_choice.find(ui.step);
   int choice = it == ui.quiz_choice.end() ? -1 : it->second;
   float h = st.WindowPadding.y * 2;
-  h += ImGui::CalcTextSize(("Predict: " + q.question).c_str(), nullptr, false, inner).y + st.ItemSpacing.y;
+  // The question wraps beside "Predict:", as draw_quiz() lays it out.
+  float qw = std::max(40.0f, inner - ImGui::CalcTextSize("Predict:").x - st.ItemSpacing.x);
+  h += ImGui::CalcTextSize(q.question.c_str(), nullptr, false, qw).y + st.ItemSpacing.y;
   for (int i = 0; i < static_cast<int>(q.choices.size()); ++i)
     h += row_height(choice_label(q, i, revealed, choice), inner) + st.ItemSpacing.y;
   h += ImGui::GetFrameHeightWithSpacing();  // Reveal / verdict line

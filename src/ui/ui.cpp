@@ -241,6 +241,10 @@ void Ui::frame(const FrameInfo& fi) {
   // controls and Space/Enter press the focused one.
   if (keyboard_nav) io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   else io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+  // One press of an arrow moves the focus by one control. ImGui would repeat a held key
+  // after KeyRepeatDelay, and a slow frame (software GL, a busy machine) makes a short
+  // press look held: in focus mode keys do not repeat (20 controls are a few presses).
+  io.KeyRepeatDelay = keyboard_nav ? 1e6f : 0.275f;
 
   ImFont* font = fonts_[presenter ? 2 : 0];
   if (font) ImGui::PushFont(font);

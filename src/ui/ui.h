@@ -44,6 +44,17 @@ struct Selection {
   bool valid() const { return pid != 0 && end > start; }
 };
 
+// A rectangle in screen pixels (CSS pixels on the web).
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// A text the address-space figure drew, where (state().figure_labels).
+struct FigureLabel {
+  std::string text;
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
 struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
   std::function<void(const std::string& id)> open_lesson;
   std::function<void(OsKind)> set_os;
@@ -128,6 +139,8 @@ class Ui {
   // --- figure geometry, for the PNG export and the web hook (screen pixels)
   float fig_x = 0, fig_y = 0, fig_w = 0, fig_h = 0;
   float figwin_x = 0, figwin_y = 0, figwin_w = 0, figwin_h = 0;  // the figure's window (title, legend)
+  std::vector<FigureLabel> figure_labels;  // every text drawn on the figure this frame
+  Rect legend_rect, toolbar_rect;           // the figure's legend, the controls window
   bool export_png_requested = false;
   std::string figure_title;  // lesson · step · OS, the figure window's title bar
   std::string last_export;  // path or message shown in the controls

@@ -356,6 +356,99 @@ test('keyboard: ? lists the keys, Tab gives a visible focus to the controls, Esc
   }
 });
 
+test('focus mode (Tab): arrow keys move the focus one control at a time and never step; Space presses', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall&step=2');
+    await press(page, 'Tab');
+    let s = await state(page);
+    assert(s.keyboard_nav && s.nav_focus === 0, `Tab: nav ${s.keyboard_nav}, focus ${s.nav_focus}`);
+    // The first row is |◀ ◀ Play ▶ ▶| …: each → moves one control to the right.
+    const seen = [s.nav_focus];
+    for (let i = 0; i < 4; i++) {
+      await press(page, 'ArrowRight');
+      s = await state(page);
+      seen.push(s.nav_focus);
+      assert(s.step === 2, `→ in focus mode stepped the lesson to ${s.step} (focus ${seen.join(' → ')})`);
+    }
+    assert(seen.join(',') === '0,1,2,3,4', `→ moved the focus ${seen.join(' → ')} (one control per press expected)`);
+    for (const key of ['ArrowLeft', 'ArrowLeft', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'ArrowLeft']) {
+      await press(page, key);
+      s = await state(page);
+      assert(s.step === 2, `${key} in focus mode stepped the lesson to ${s.step}`);
+      seen.push(s.nav_focus);
+    }
+    assert(seen[7] === 1, `← ← ← from ▶| should reach ◀ (control 1): ${seen.join(' → ')}`);
+    // Operate the focused control: ◀ (previous step) pressed with Space, from wherever the focus is now.
+    while ((await state(page)).nav_focus > 1) await press(page, 'ArrowLeft');
+    while ((await state(page)).nav_focus < 1) await press(page, 'ArrowRight');
+    await press(page, 'Space');
+    s = await state(page);
+    assert(s.keyboard_nav && s.nav_focus === 1 && s.step === 1, `Space on ◀: step ${s.step}, focus ${s.nav_focus}`);
+    await press(page, 'Escape');
+    await press(page, 'ArrowRight');
+    s = await state(page);
+    assert(!s.keyboard_nav && s.step === 2, `after Esc → steps again: nav ${s.keyboard_nav}, step ${s.step}`);
+    return `focus ${seen.join(' → ')}; Space on ◀ went back one step; Esc: → steps`;
+  } finally {
+    await close();
+  }
+});
+
+test('after a successful exec the narration never shows "execl(...) = 0" (exec does not return)', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=fork-exec');
+    const n = (await state(page)).steps;
+    let execStep = -1;
+    const returned = /exec[lvpe]*\s*\([^]*?\)\s*=\s*0\b/;
+    for (let i = 0; i < n; i++) {
+      let s = await page.evaluate((k) => window.pinpages.go(k), i);
+      if (s.quiz_pending) { await typeChar(page, '1'); await press(page, 'Enter'); }
+      await frames(page, 2);
+      s = await state(page);
+      const said = await page.evaluate(() => document.getElementById('narration').textContent);
+      const call = s.step_json.call || '';
+      for (const [where, text] of [['state().narration', s.narration], ['aria-live narration', said]])
+        assert(!returned.test(text), `step ${i} (${call}): the ${where} says exec returned 0: ${text.slice(0, 300)}`);
+      if (!/^exec/.test(call) || s.step_json.errno !== null) continue;
+      execStep = i;
+      assert(/does not return/.test(said), `exec step ${i}: the narration does not say exec does not return: ${said.slice(0, 300)}`);
+    }
+    assert(execStep >= 0, 'fork-exec has no successful exec step');
+    return `exec at step ${execStep}; ${n} steps read`;
+  } finally {
+    await close();
+  }
+});
+
+test('copy-on-write: a write while the child lives copies; after it exited the page is reused (no copy)', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=fork-exec');
+    const n = (await state(page)).steps;
+    const writes = [];
+    for (let i = 0; i < n; i++) {
+      let s = await page.evaluate((k) => window.pinpages.go(k), i);
+      if (!/^buf\[/.test(s.step_json.source || '')) continue;
+      if (s.quiz_pending) { await typeChar(page, '1'); await press(page, 'Enter'); }
+      await frames(page, 2);
+      s = await state(page);
+      const copied = s.changed.some((c) => c.what.includes('copied on write'));
+      writes.push({ step: i, procs: s.step_json.processes.length, copied, narration: s.narration });
+    }
+    const [alive, alone] = writes.slice(-2);
+    assert(alive && alone, `expected two writes to buf after fork, found ${writes.length}`);
+    assert(alive.procs === 2 && alive.copied && /copy-on-write cop/.test(alive.narration),
+      `write at step ${alive.step} with the child alive: ${alive.procs} processes, copied ${alive.copied}: ${alive.narration.slice(0, 300)}`);
+    assert(alone.procs === 1 && !alone.copied && !/copy-on-write cop/.test(alone.narration) && /fault/.test(alone.narration),
+      `write at step ${alone.step} after the child exited: ${alone.procs} processes, copied ${alone.copied}: ${alone.narration.slice(0, 300)}`);
+    return `copy at step ${alive.step}, reuse (fault, no copy) at step ${alone.step}`;
+  } finally {
+    await close();
+  }
+});
+
 test('sandbox links restore the program', async () => {
   const { ctx, close } = await launch();
   try {
