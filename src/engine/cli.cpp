@@ -76,8 +76,10 @@ void print_step(const Step& s, OsKind os) {
 void usage_run() {
   std::fprintf(stderr,
                "usage: pinpages run LESSON [--json] [--os linux|qnx] [--ram SIZE] [--swap SIZE] [--max-steps N]\n"
-               "                    [--max-seconds S] [--history-mb MB]\n"
+               "                    [--max-seconds S] [--history-mb MB] [--stdin FILE] [-- ARGS...]\n"
                "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
+               "  -- ARGS...        the program's arguments (argv[1], ...; argc counts argv[0] too)\n"
+               "  --stdin FILE      the program's standard input (default: empty, getchar() gives EOF)\n"
                "  --max-steps N     stop after N steps (default 1000000)\n"
                "  --max-seconds S   stop a run that takes longer than S seconds (default 1.5; 0: no limit)\n"
                "  --history-mb MB   bytes of history kept; older steps are recomputed (default 96)\n");
@@ -87,6 +89,10 @@ void usage_run() {
 bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json, std::vector<std::string>& files) {
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
+    if (a == "--") {  // the rest is the program's own argv[1..]
+      o.args.assign(args.begin() + std::ptrdiff_t(i) + 1, args.end());
+      break;
+    }
     auto value = [&](std::string& v) {
       if (i + 1 >= args.size()) { std::fprintf(stderr, "pinpages: %s needs a value\n", a.c_str()); return false; }
       v = args[++i];
@@ -120,6 +126,13 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
       long long mb = std::strtoll(v.c_str(), &end, 10);
       if (v.empty() || *end || mb < 1 || mb > (1ll << 20)) { std::fprintf(stderr, "pinpages: bad --history-mb '%s'\n", v.c_str()); return false; }
       o.history_bytes = u64(mb) << 20;
+    } else if (a == "--stdin") {
+      if (!value(v)) return false;
+      std::ifstream in(v, std::ios::binary);
+      if (!in) { std::fprintf(stderr, "pinpages: cannot open '%s' for --stdin\n", v.c_str()); return false; }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      o.stdin_text = ss.str();
     } else if (a == "--check-invariants") {
       o.check_invariants = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -160,6 +173,7 @@ int lesson_run_command(const std::vector<std::string>& args) {
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
   if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
+  for (const std::string& n : t.notes) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), n.c_str());
   return t.errors.empty() ? 0 : 1;
 }
 

@@ -95,6 +95,10 @@ struct VmError {
 struct VmLimits {
   u64 max_instructions = 200'000'000;
   double max_seconds = 0;  // host wall-clock budget of run(); 0 = none
+  // run() returns (as after pause(), nothing lost) once one call has run this long, so a
+  // page can run a program in slices between frames; 0 = never. Not a limit: the run
+  // continues with the next run().
+  double slice_seconds = 0;
   int max_depth = 5000;
   std::size_t max_value_stack = 1 << 20;
 };
@@ -127,6 +131,8 @@ class Vm {
   void stop() { stopped_ = true; }
   // Makes run() return after the current instruction; run() again continues.
   void pause() { paused_ = true; }
+  // stop() was called, or an error: run() would do nothing more.
+  bool stopped() const { return stopped_; }
 
   // Checkpoints: a Vm restored from save() (over an Os in the same state) continues
   // exactly as the saved one would have.
