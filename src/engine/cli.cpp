@@ -150,6 +150,7 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
 int lesson_run_command(const std::vector<std::string>& args) {
   for (const auto& a : args) if (a == "--help" || a == "-h") { usage_run(); return 0; }
   RunOptions o;
+  o.fold_loops = true;  // a plain program gets readable default steps
   bool json = false;
   std::vector<std::string> files;
   if (!parse_opts(args, o, json, files)) { usage_run(); return 2; }

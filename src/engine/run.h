@@ -32,7 +32,9 @@ struct RunOptions {
   std::string stdin_text;          // standard input (`--stdin FILE`); empty: EOF at once
   // A program without any `//@` line that makes more than kFoldAfterSteps steps is run
   // again with each loop as one step (as `//@ step once` would); Trace::notes says so.
-  bool fold_loops = true;
+  // On for `pinpages run` and the page's own programs; off by default so that a caller
+  // (tests, real mode) gets the steps it asked for.
+  bool fold_loops = false;
 };
 constexpr int kFoldAfterSteps = 300;
 

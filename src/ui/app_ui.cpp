@@ -175,7 +175,6 @@ struct AppUi::Impl final : bridge::Target {
   void run_sandbox(const std::string& text) {
     RunOptions ro;
     ro.os = ui.os;
-    ro.fold_loops = false;  // the sandbox shows every step of what it was given
     auto t = std::make_shared<const Trace>(run_lesson("sandbox.c", text, ro));
     ui.sandbox_error = t->errors.empty() ? "" : t->errors.front().format();
     // Show the effect of the line just added: the last step before the program's exit.
@@ -229,6 +228,7 @@ struct AppUi::Impl final : bridge::Target {
     ProgramRequest r;
     r.text = text;
     r.go_step = std::max(step, 0);
+    r.options.fold_loops = true;  // as `pinpages run`: plain programs get readable steps
     size_t a = 0;
     while (a < args.size()) {
       size_t b = args.find('\n', a);

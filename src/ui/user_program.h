@@ -28,7 +28,7 @@ class UserProgram {
   // stopped (an endless loop must not keep the page busy; the VM's own budget counts
   // only its slices, which stretch over many frames).
   static constexpr double kSliceSeconds = 0.012;
-  static constexpr double kWallSeconds = 2.0;
+  static constexpr double kWallSeconds = 1.5;
 
   // Starts a run, replacing an unfinished one. Returns its id (for the JS hook).
   int start(ProgramRequest req);

@@ -133,6 +133,11 @@ async function linkRoundTrip(openPage, name) {
     const s = await state(page);
     assert(s.step === step, `${name}: the link opened step ${s.step}, not ${step}`);
     assert(await page.inputValue('#pp-ed-text') === text, `${name}: the editor does not show the linked program`);
+    // The editor marks the current step's line in its gutter.
+    await page.waitForFunction((l) => {
+      const c = document.querySelector('#pp-ed-gutter .ln.cur');
+      return c && c.textContent === String(l);
+    }, s.line, { timeout: 10_000 });
     assert(con.errors.length === 0, `console errors: ${con.errors.join(' | ')}`);
     return `${url.length} characters, step ${step}`;
   } finally {
@@ -153,17 +158,25 @@ test('Copy link → a fresh page restores the program and the step (one-file pag
   }, 'file://');
 });
 
-test('a 3 KB program fits a link well under 2,000 characters', async () => {
+test('a 3 KB program fits a link under 2,000 characters', async () => {
   const { ctx, close } = await launch();
   try {
     const { page } = await open(ctx, 'lesson=mlockall');
-    const lessonText = await page.evaluate(() => window.pinpages.source());
-    const text = lessonText.slice(0, 3072);
-    const code = await page.evaluate((t) => window.pinpages.pack(t), text);
-    const back = await page.evaluate((c) => window.pinpages.unpack(c), code);
-    assert(back === text, 'unpack(pack(text)) differs');
-    assert(code.length < 1900 && /^[A-Za-z0-9_-]+$/.test(code), `packed 3 KB to ${code.length} characters`);
-    return `3,072 bytes of the mlockall lesson → ${code.length} characters`;
+    const lesson = await page.evaluate(() => window.pinpages.source());
+    // The lesson as a student's program (its C, without the //@ teaching lines), and
+    // the lesson itself with its prose: both cut to 3 KB.
+    const code = lesson.split('\n').filter((l) => !l.trim().startsWith('//@')).join('\n').slice(0, 3072);
+    const prose = lesson.slice(0, 3072);
+    const sizes = [];
+    for (const text of [code, prose]) {
+      const packed = await page.evaluate((t) => window.pinpages.pack(t), text);
+      assert(await page.evaluate((c) => window.pinpages.unpack(c), packed) === text, 'unpack(pack(text)) differs');
+      assert(/^[A-Za-z0-9_-]+$/.test(packed), 'the packed text is not base64url');
+      const url = `http://127.0.0.1:8000/#lesson=program&step=12&os=linux&code=${packed}`;
+      assert(url.length < 2000, `a 3 KB program makes a ${url.length}-character link`);
+      sizes.push(url.length);
+    }
+    return `3 KB of C → ${sizes[0]}-character link; 3 KB of the lesson with its narration → ${sizes[1]}`;
   } finally {
     await close();
   }
