@@ -211,7 +211,10 @@ int main(void)
     const e = r.res.errors[0];
     assert(/time limit/.test(e.message) && e.line >= 5 && e.line <= 7 && e.col > 0, `error: ${JSON.stringify(e)}`);
     assert(r.ms < 3000, `the error took ${Math.round(r.ms)} ms`);
-    assert(r.rafs >= 10, `only ${r.rafs} animation frames during the run: the page froze`);
+    // A run that blocked the page would give one frame with a gap as long as the run.
+    // Sliced, frames keep coming however slow each one is on a loaded machine.
+    assert(r.rafs >= 4 && r.worst < r.ms / 2,
+      `${r.rafs} animation frames in ${Math.round(r.ms)} ms, longest gap ${Math.round(r.worst)} ms: the page froze`);
     const s = await state(page);
     assert(s.incomplete && s.steps > 40, `not marked incomplete or steps missing: ${s.incomplete} ${s.steps}`);
     const mid = await page.evaluate(() => window.pinpages.go(20));
