@@ -174,7 +174,8 @@ int lesson_run_command(const std::vector<std::string>& args) {
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
   if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
-  for (const std::string& n : t.notes) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), n.c_str());
+  // "info:", not "note:": a note says the run was stopped early (tests/programs reads it).
+  for (const std::string& n : t.notes) std::fprintf(stderr, "%s: info: %s\n", t.meta.file.c_str(), n.c_str());
   return t.errors.empty() ? 0 : 1;
 }
 

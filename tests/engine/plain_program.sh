@@ -22,7 +22,7 @@ C
 "$cli" run "$tmp/few.c" >"$tmp/out" 2>"$tmp/err"
 [ "$(grep -c '^step ' "$tmp/out")" -eq 4 ] || fail "expected 4 steps (start, malloc, mlock, exit)"
 grep -q '^step 2  line 7 ' "$tmp/out" || fail "mlock is not step 2 at line 7"
-! grep -q 'note:' "$tmp/err" || fail "a short program got a note"
+! grep -q 'info:' "$tmp/err" || fail "a short program got a note"
 
 cat >"$tmp/many.c" <<'C'
 #include <stdlib.h>
@@ -36,5 +36,5 @@ C
 "$cli" run "$tmp/many.c" >"$tmp/out" 2>"$tmp/err"
 [ "$(grep -c '^step ' "$tmp/out")" -lt 10 ] || fail "the loop was not folded"
 grep -q 'malloc(64) ×1000' "$tmp/out" || fail "the folded step does not count the 1000 calls"
-grep -q 'note: this program has no //@ lines and made more than 300 steps' "$tmp/err" || fail "no note about folding"
+grep -q 'info: this program has no //@ lines and made more than 300 steps' "$tmp/err" || fail "no note about folding"
 echo "ok: plain steps; 1000-call loop folded with a note"
