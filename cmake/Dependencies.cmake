@@ -240,6 +240,7 @@ function(pp_web_executable target)
     -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB
     -sMODULARIZE=1 -sEXPORT_NAME=createPinpages -sENVIRONMENT=web
     -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString
+    -fexceptions  # catching works where compiled in (a program's syntax errors: src/lang)
     $<$<CONFIG:Debug>:-sASSERTIONS=2>)
   if(PP_SINGLE_FILE OR _pw_SINGLE)
     target_link_options(${target} PRIVATE -sSINGLE_FILE=1)

@@ -33,6 +33,8 @@ const safeStyle = (s) => s.replace(/<\/(style)/gi, '<\\/$1');
 const read = (f) => readFileSync(join(args.web, f), 'utf8');
 
 const addons = readdirSync(args.web).filter((f) => f.endsWith('.js') && f !== 'loader.js').sort();
+// Add-on style sheets (web/*.css besides style.css) follow style.css, in name order.
+const styles = readdirSync(args.web).filter((f) => f.endsWith('.css') && f !== 'style.css').sort();
 let html = read('index.html');
 const linkTag = '<link rel="stylesheet" href="style.css">';
 const loaderTag = '<script src="loader.js"></script>';
@@ -43,12 +45,13 @@ for (const t of [linkTag, loaderTag, addonMark]) {
 
 if (args.mode === 'dir') {
   const outDir = dirname(args.out);
-  for (const f of ['style.css', 'loader.js', ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  for (const f of ['style.css', 'loader.js', ...styles, ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  html = html.replace(linkTag, () => [linkTag, ...styles.map((f) => `<link rel="stylesheet" href="${f}">`)].join('\n'));
   html = html.replace(addonMark, () => addons.map((f) => `<script src="${f}"></script>`).join('\n'));
 } else if (args.mode === 'single') {
   const inline = (code) => `<script>\n${safeScript(code)}\n</script>`;
   // Function replacers: the inlined text may contain "$&"-style patterns.
-  html = html.replace(linkTag, () => `<style>\n${safeStyle(read('style.css'))}\n</style>`);
+  html = html.replace(linkTag, () => ['style.css', ...styles].map((f) => `<style>\n${safeStyle(read(f))}\n</style>`).join('\n'));
   html = html.replace(loaderTag, () => `${inline(readFileSync(args.js, 'utf8'))}\n${inline(read('loader.js'))}`);
   html = html.replace(addonMark, () => addons.map((f) => inline(read(f))).join('\n'));
 } else {

@@ -76,8 +76,10 @@ void print_step(const Step& s, OsKind os) {
 void usage_run() {
   std::fprintf(stderr,
                "usage: pinpages run LESSON [--json] [--os linux|qnx] [--ram SIZE] [--swap SIZE] [--max-steps N]\n"
-               "                    [--max-seconds S] [--history-mb MB]\n"
+               "                    [--max-seconds S] [--history-mb MB] [--stdin FILE] [-- ARGS...]\n"
                "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
+               "  -- ARGS...        the program's arguments (argv[1], ...; argc counts argv[0] too)\n"
+               "  --stdin FILE      the program's standard input (default: empty, getchar() gives EOF)\n"
                "  --max-steps N     stop after N steps (default 1000000)\n"
                "  --max-seconds S   stop a program that runs S seconds without making a step, an endless\n"
                "                    loop (default 1.5; 0: no limit). A program that keeps making steps is\n"
@@ -91,6 +93,10 @@ void usage_run() {
 bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json, std::vector<std::string>& files) {
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
+    if (a == "--") {  // the rest is the program's own argv[1..]
+      o.args.assign(args.begin() + std::ptrdiff_t(i) + 1, args.end());
+      break;
+    }
     auto value = [&](std::string& v) {
       if (i + 1 >= args.size()) { std::fprintf(stderr, "pinpages: %s needs a value\n", a.c_str()); return false; }
       v = args[++i];
@@ -124,6 +130,13 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
       long long mb = std::strtoll(v.c_str(), &end, 10);
       if (v.empty() || *end || mb < 1 || mb > (1ll << 20)) { std::fprintf(stderr, "pinpages: bad --history-mb '%s'\n", v.c_str()); return false; }
       o.history_bytes = u64(mb) << 20;
+    } else if (a == "--stdin") {
+      if (!value(v)) return false;
+      std::ifstream in(v, std::ios::binary);
+      if (!in) { std::fprintf(stderr, "pinpages: cannot open '%s' for --stdin\n", v.c_str()); return false; }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      o.stdin_text = ss.str();
     } else if (a == "--check-invariants") {
       o.check_invariants = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -141,6 +154,7 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
 int lesson_run_command(const std::vector<std::string>& args) {
   for (const auto& a : args) if (a == "--help" || a == "-h") { usage_run(); return 0; }
   RunOptions o;
+  o.fold_loops = true;  // a plain program gets readable default steps
   bool json = false;
   std::vector<std::string> files;
   if (!parse_opts(args, o, json, files)) { usage_run(); return 2; }
@@ -164,6 +178,8 @@ int lesson_run_command(const std::vector<std::string>& args) {
   for (const std::string& f : t.expect_failures) std::fprintf(stderr, "%s\n", f.c_str());
   for (const Diagnostic& d : t.errors) std::fprintf(stderr, "%s", d.format().c_str());
   if (!t.stop_note.empty()) std::fprintf(stderr, "%s: note: %s\n", t.meta.file.c_str(), t.stop_note.c_str());
+  // "info:", not "note:": a note says the run was stopped early (tests/programs reads it).
+  for (const std::string& n : t.notes) std::fprintf(stderr, "%s: info: %s\n", t.meta.file.c_str(), n.c_str());
   return t.errors.empty() ? 0 : 1;
 }
 

@@ -5,8 +5,11 @@
 // closed when the next statement starts; it becomes a Step only if it reached the Os
 // in a visible way (a call, a fault or event, output) or the statement is annotated.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/model_os.h"
@@ -35,16 +38,41 @@ class Runner final : public lang::VmHooks {
   Runner(CompiledLesson& L, Os& os, const RunOptions& opt, Trace& t, History* h = nullptr)
       : L_(L), os_(os), opt_(opt), T_(t), model_(dynamic_cast<ModelOs*>(&os)), H_(h) {}
 
-  void run() {
+  // Starts the program (step 0); false when it could not start (the run is over).
+  bool begin() {
     vm_ = std::make_unique<lang::Vm>(*L_.prog, L_.code, os_, *this, limits());
+    if (!opt_.stdin_text.empty()) vm_->lib.stdin_data = std::make_shared<const std::string>(opt_.stdin_text);
     // Step 0: the process as it starts, before main's first statement.
     P_ = Pending{};
     P_.open = true; P_.forced = true; P_.with_notes = true; P_.stmt = -1;
-    if (!vm_->start({L_.meta.id})) { finish_error(); return; }
+    std::vector<std::string> argv{L_.meta.id};
+    argv.insert(argv.end(), opt_.args.begin(), opt_.args.end());
+    if (!vm_->start(argv)) { finish_error(); return false; }
     P_.pid = vm_->current() ? vm_->current()->pid : 0;
     flush();
     if (H_) take_checkpoint();
-    run_vm();
+    return true;
+  }
+
+  // Runs about `budget_s` seconds (<= 0: to the end); true once the program is over.
+  // A slice ends between two instructions, exactly as a checkpoint pause does.
+  bool advance(double budget_s) {
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    for (;;) {
+      if (budget_s > 0) {
+        double left = budget_s - std::chrono::duration<double>(Clock::now() - t0).count();
+        if (left <= 0) return false;
+        vm_->limits().slice_seconds = left;
+      }
+      vm_->run();
+      if (ckpt_due_) { ckpt_due_ = false; take_checkpoint(); }
+      if (!vm_->current() || vm_->stopped()) return true;
+    }
+  }
+
+  // Closes the last step and says why the run ended.
+  void finish() {
     flush();
     for (Pending& pd : parked_) { P_ = std::move(pd); flush(); }  // never resumed
     parked_.clear();
@@ -52,6 +80,12 @@ class Runner final : public lang::VmHooks {
     if (H_ && vm_->error()) H_->set_stop_icount(vm_->instructions());
     note_stop();
   }
+
+  void fail(const std::string& why) { if (vm_) vm_->fail(why); }
+  int steps() const { return nsteps_; }
+  // Plain programs: past this many steps the run stops and is redone with loops folded.
+  int fold_after = 0;
+  bool fold_wanted = false;
 
   // Continues from `c`; keeps the full steps with index in [lo, hi) (see replay_steps).
   std::vector<Step> replay(const Checkpoint& c, int lo, int hi, int need, std::size_t max_bytes, u64 stop_icount,
@@ -209,16 +243,6 @@ class Runner final : public lang::VmHooks {
     return lim;
   }
 
-  // Runs the VM, stopping between two instructions whenever a checkpoint is due.
-  void run_vm() {
-    for (;;) {
-      vm_->run();
-      if (!ckpt_due_) break;
-      ckpt_due_ = false;
-      take_checkpoint();
-    }
-  }
-
   void take_checkpoint() {
     Checkpoint c;
     c.step = nsteps_;
@@ -307,6 +331,7 @@ class Runner final : public lang::VmHooks {
     const StepNotes* n = nullptr;
     if (pd.with_notes) n = pd.stmt >= 0 ? &L_.notes[pd.stmt] : &L_.start_notes;
     if (replaying_) { replay_flush(pd, n); return; }
+    if (fold_after && nsteps_ >= fold_after) { fold_wanted = true; vm_->stop(); return; }
     Step s = make_record(pd, n);
     auto now = std::chrono::steady_clock::now();
     s.wall_us = std::chrono::duration<double, std::micro>(now - last_flush_).count();
@@ -413,11 +438,32 @@ Trace run_compiled(CompiledLesson& L, Os& os, const RunOptions& opt, History* h 
   if (!L.errors.empty()) { t.errors = L.errors; return t; }
   try {
     Runner r(L, os, opt, t, h);
-    r.run();
+    if (r.begin()) {
+      r.advance(0);
+      r.finish();
+    }
   } catch (const std::exception& e) {
     t.errors.push_back(make_diag(L.meta.file, L.lines, 1, 1, std::string("internal error: ") + e.what()));
   }
   return t;
+}
+
+// Each loop of the program (for, while, do) becomes one step, as `//@ step once` above it.
+void fold_loops(CompiledLesson& L) {
+  std::set<int> once;
+  auto is_kw = [](const std::string& line, int col, const char* kw) {
+    std::size_t at = std::size_t(col - 1), n = std::strlen(kw);
+    if (col < 1 || line.compare(at, n, kw) != 0) return false;
+    char next = at + n < line.size() ? line[at + n] : ' ';
+    return !(std::isalnum(static_cast<unsigned char>(next)) || next == '_');
+  };
+  for (std::size_t i = 0; i < L.prog->stmts.size(); ++i) {
+    const lang::StmtInfo& si = L.prog->stmts[i];
+    if (si.line < 1 || si.line > int(L.lines.size())) continue;
+    const std::string& line = L.lines[std::size_t(si.line - 1)];
+    if (is_kw(line, si.col, "for") || is_kw(line, si.col, "while") || is_kw(line, si.col, "do")) once.insert(int(i));
+  }
+  L.code = lang::compile(*L.prog, once);
 }
 
 }  // namespace
@@ -439,28 +485,116 @@ Trace run_lesson_on(Os& os, const std::string& file, const std::string& text, co
   return run_compiled(L, os, opt);
 }
 
-Trace run_lesson(const std::string& file, const std::string& text, const RunOptions& opt) {
-  auto Lp = std::make_shared<CompiledLesson>(compile_lesson(file, text, opt.os));
-  CompiledLesson& L = *Lp;
-  MachineConfig cfg = L.meta.machine;
-  if (opt.os) cfg.os = *opt.os;
-  if (opt.ram_bytes) cfg.ram_bytes = *opt.ram_bytes;
-  if (opt.swap_bytes) cfg.swap_bytes = *opt.swap_bytes;
-  cfg.check_invariants = opt.check_invariants;
-  if (L.errors.empty()) {
-    bool want_qnx = cfg.os == OsKind::Qnx;
-    if (want_qnx && !L.meta.allows_qnx)
-      L.errors.push_back(make_diag(file, L.lines, 1, 1, "this lesson is for Linux (//@ machine os=linux); it cannot run on QNX"));
-    if (!want_qnx && !L.meta.allows_linux)
-      L.errors.push_back(make_diag(file, L.lines, 1, 1, "this lesson is for QNX (//@ machine os=qnx); run it with --os qnx"));
+struct RunSession::Impl {
+  std::string file, text;
+  RunOptions opt;
+  std::shared_ptr<CompiledLesson> L;
+  MachineConfig cfg;
+  std::unique_ptr<ModelOs> os;
+  std::shared_ptr<History> h;
+  Trace t;
+  std::unique_ptr<Runner> r;
+  bool finished = false, folded = false;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+
+  // Compiles and starts the program (again, with its loops folded, when `fold`).
+  void setup(bool fold) {
+    r.reset();
+    L = std::make_shared<CompiledLesson>(compile_lesson(file, text, opt.os));
+    cfg = L->meta.machine;
+    if (opt.os) cfg.os = *opt.os;
+    if (opt.ram_bytes) cfg.ram_bytes = *opt.ram_bytes;
+    if (opt.swap_bytes) cfg.swap_bytes = *opt.swap_bytes;
+    cfg.check_invariants = opt.check_invariants;
+    if (L->errors.empty()) {
+      bool want_qnx = cfg.os == OsKind::Qnx;
+      if (want_qnx && !L->meta.allows_qnx)
+        L->errors.push_back(make_diag(file, L->lines, 1, 1, "this lesson is for Linux (//@ machine os=linux); it cannot run on QNX"));
+      if (!want_qnx && !L->meta.allows_linux)
+        L->errors.push_back(make_diag(file, L->lines, 1, 1, "this lesson is for QNX (//@ machine os=qnx); run it with --os qnx"));
+    }
+    if (fold && L->errors.empty()) fold_loops(*L);
+    L->meta.machine = cfg;
+    t = Trace{};
+    t.meta = L->meta;
+    t.warnings = L->warnings;
+    if (fold)
+      t.notes.push_back("this program has no //@ lines and made more than " + std::to_string(kFoldAfterSteps) +
+                        " steps, so each loop is shown as one step (as `//@ step once` above it would)");
+    if (!L->errors.empty()) { t.errors = L->errors; finished = true; return; }
+    os = std::make_unique<ModelOs>(cfg);
+    h = std::make_shared<History>(L, opt);
+    r = std::make_unique<Runner>(*L, *os, opt, t, h.get());
+    if (!fold && opt.fold_loops && text.find("//@") == std::string::npos) r->fold_after = kFoldAfterSteps;
+    if (!r->begin()) finished = true;
   }
-  L.meta.machine = cfg;
-  ModelOs os(cfg);
-  auto h = std::make_shared<History>(Lp, opt);
-  Trace t = run_compiled(L, os, opt, h.get());
-  t.meta.machine = cfg;
-  if (h->checkpoints()) t.history = std::move(h);
-  return t;
+
+  void complete() {
+    r->finish();
+    t.meta.machine = cfg;
+    if (h->checkpoints()) t.history = h;
+    finished = true;
+  }
+
+  void internal_error(const std::exception& e) {
+    t.errors.push_back(make_diag(file, L ? L->lines : split_lines(text), 1, 1, std::string("internal error: ") + e.what()));
+    finished = true;
+  }
+};
+
+RunSession::RunSession(const std::string& file, const std::string& text, const RunOptions& opt) : impl_(new Impl) {
+  impl_->file = file;
+  impl_->text = text;
+  impl_->opt = opt;
+  try {
+    impl_->setup(false);
+  } catch (const std::exception& e) {
+    impl_->internal_error(e);
+  }
+}
+
+RunSession::~RunSession() = default;
+
+bool RunSession::advance(double budget_s) {
+  Impl& d = *impl_;
+  if (d.finished) return true;
+  try {
+    if (!d.r->advance(budget_s)) return false;
+    if (d.r->fold_wanted && !d.folded) {  // a plain program with many steps: fold its loops
+      d.folded = true;
+      d.setup(true);
+      return d.finished;
+    }
+    d.complete();
+  } catch (const std::exception& e) {
+    d.internal_error(e);
+  }
+  return true;
+}
+
+bool RunSession::done() const { return impl_->finished; }
+int RunSession::steps() const { return int(impl_->t.steps.size()); }
+double RunSession::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();
+}
+
+void RunSession::stop(const std::string& why) {
+  Impl& d = *impl_;
+  if (d.finished || !d.r) return;
+  d.r->fail(why);
+  try {
+    d.complete();
+  } catch (const std::exception& e) {
+    d.internal_error(e);
+  }
+}
+
+Trace RunSession::take() { return std::move(impl_->t); }
+
+Trace run_lesson(const std::string& file, const std::string& text, const RunOptions& opt) {
+  RunSession s(file, text, opt);
+  while (!s.advance(0)) {}
+  return s.take();
 }
 
 Trace run_lesson_file(const std::string& path, const RunOptions& opt) {

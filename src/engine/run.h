@@ -6,6 +6,7 @@
 //   text ──parse──► Program + annotations ──execute on Os──► Trace ──► JSON lines
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,43 @@ struct RunOptions {
   // alone outgrow it stops with a diagnostic.
   u64 history_bytes = 96ull << 20;
   bool check_invariants = false;   // Machine::check() after every op (tests)
+  std::vector<std::string> args;  // argv[1..] of the program (`pinpages run FILE -- a b`)
+  std::string stdin_text;          // standard input (`--stdin FILE`); empty: EOF at once
+  // A program without any `//@` line that makes more than kFoldAfterSteps steps is run
+  // again with each loop as one step (as `//@ step once` would); Trace::notes says so.
+  // On for `pinpages run` and the page's own programs; off by default so that a caller
+  // (tests, real mode) gets the steps it asked for.
+  bool fold_loops = false;
+};
+constexpr int kFoldAfterSteps = 300;
+
+// A model run that advances in slices, so a page can run a program between two frames
+// and stay responsive. run_lesson() is a session advanced to its end in one go.
+//
+//   RunSession s(file, text, opt);
+//   while (!s.advance(0.008)) draw_a_frame();   // ~8 ms of run per frame
+//   Trace t = s.take();
+class RunSession {
+ public:
+  RunSession(const std::string& file, const std::string& text, const RunOptions& opt = {});
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // Runs for about `budget_s` seconds of host time (<= 0: to the end). True once done.
+  bool advance(double budget_s);
+  bool done() const;
+  int steps() const;            // recorded so far
+  double seconds() const;       // host time since the session began (slices and gaps)
+  // Ends the run at the instruction it is on, with `why` as its file:line:col error
+  // (the steps so far are kept). For limits the caller keeps (the page's wall clock).
+  void stop(const std::string& why);
+  // The finished run (call once, after done()).
+  Trace take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Runs a lesson on the model. Never throws; problems end up in Trace::errors.

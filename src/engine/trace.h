@@ -127,6 +127,7 @@ struct Trace {
   // a reader walking every step gets long windows).
   const Step& at(int i, bool machine = true) const;
   std::string stop_note;         // the program stopped early on purpose (endless real-time loop, pause())
+  std::vector<std::string> notes;  // how the run was shaped (loops folded into single steps)
 };
 
 }  // namespace pp

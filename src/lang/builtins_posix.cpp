@@ -191,7 +191,14 @@ bool BuiltinCall::io() {
   bool is_write = in.a == BI_write || in.a == BI_pwrite;
   u64 buf = uarg(1), len = uarg(2);
   if (len > (64u << 20)) { vm.fail(std::string(builtin_name(in.a)) + " of more than 64 MiB is too large for the interpreter"); return false; }
-  if (fd == 0 && !is_write) return finish(0);  // stdin is empty: end of file
+  if (fd == 0 && !is_write) {  // standard input: what was given, then end of file
+    const std::string* in = vm.lib.stdin_data.get();
+    u64 left = in && vm.lib.stdin_pos < in->size() ? in->size() - vm.lib.stdin_pos : 0;
+    u64 n = std::min(len, left);
+    if (n && !vm.write_mem(p, buf, in->data() + vm.lib.stdin_pos, n)) return false;
+    vm.lib.stdin_pos += n;
+    return finish((std::int64_t)n);
+  }
   if ((fd == 1 || fd == 2) && is_write) {
     std::string s(len, '\0');
     if (!vm.read_mem(p, buf, s.data(), len)) return false;
@@ -269,7 +276,11 @@ bool BuiltinCall::run() {
     case BI_sched_yield:
       return sched();
     case BI_clock_nanosleep: case BI_clock_getres: case BI_gettimeofday: return clock_call();
-    case BI_getchar: return finish(-1);  // stdin is empty (as `< /dev/null`): EOF
+    case BI_getchar: {  // EOF once standard input is used up (by default it is empty)
+      const std::string* in = vm.lib.stdin_data.get();
+      if (!in || vm.lib.stdin_pos >= in->size()) return finish(-1);
+      return finish((std::int64_t)(unsigned char)(*in)[vm.lib.stdin_pos++]);
+    }
     case BI_pause:
       return stop_with_note("pause() waits for a signal and nothing sends one: the run ends here");
     case BI_read: case BI_write: case BI_pread: case BI_pwrite: case BI_fsync: case BI_posix_fadvise:

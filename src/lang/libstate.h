@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,10 @@ struct LibState {
   std::map<std::pair<int, int>, u64> fpos;  // (pid, fd) → offset of read()/write()
   std::map<int, std::pair<u64, u64>> child_faults;  // pid → minflt, majflt of waited-for children
   int optind = 1, nextchar = 0;  // getopt's position (also in the globals, when declared)
+  // Standard input (`pinpages run --stdin FILE`, the page's input field): shared by
+  // every process, as an inherited file offset is; empty (as `< /dev/null`) by default.
+  std::shared_ptr<const std::string> stdin_data;
+  u64 stdin_pos = 0;
 };
 
 }  // namespace pp::lang

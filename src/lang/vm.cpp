@@ -337,12 +337,14 @@ void Vm::run() {
     }
     // The clock is read every 64 instructions: an endless loop stops within the budget
     // without paying for a clock per instruction. The budget counts host time since the
-    // last step, so a long program that keeps stepping is not cut off by it.
-    if (lim_.max_seconds > 0 && icount_ >= next_check && !error_) {
+    // last step, so a long program that keeps stepping is not cut off by it. A slice
+    // (a page running the program between frames) ends the same way, with nothing lost.
+    if ((lim_.max_seconds > 0 || lim_.slice_seconds > 0) && icount_ >= next_check && !error_) {
       next_check = icount_ + 64;
       run_seconds_ = spent + std::chrono::duration<double>(Clock::now() - t0).count();
+      if (lim_.slice_seconds > 0 && run_seconds_ - spent > lim_.slice_seconds) paused_ = true;
       if (progressed_) { progressed_ = false; progress_at_ = run_seconds_; }
-      if (run_seconds_ - progress_at_ > lim_.max_seconds) {
+      if (lim_.max_seconds > 0 && run_seconds_ - progress_at_ > lim_.max_seconds) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", lim_.max_seconds);
         fail(std::string("time limit reached: the lesson ran for more than ") + buf +

@@ -99,6 +99,10 @@ struct VmLimits {
   // step it records); 0 = none. An endless loop makes no step and stops here; a long
   // program that keeps making steps is bounded by the step and history limits instead.
   double max_seconds = 0;
+  // run() returns (as after pause(), nothing lost) once one call has run this long, so a
+  // page can run a program in slices between frames; 0 = never. Not a limit: the run
+  // continues with the next run().
+  double slice_seconds = 0;
   int max_depth = 5000;
   std::size_t max_value_stack = 1 << 20;
 };
@@ -133,6 +137,8 @@ class Vm {
   void pause() { paused_ = true; }
   // The program made a step: the time budget (VmLimits::max_seconds) starts again.
   void progress() { progressed_ = true; }
+  // stop() was called, or an error: run() would do nothing more.
+  bool stopped() const { return stopped_; }
 
   // Checkpoints: a Vm restored from save() (over an Os in the same state) continues
   // exactly as the saved one would have.

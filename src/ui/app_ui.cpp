@@ -11,7 +11,9 @@
 
 #include "engine/run.h"
 #include "imgui.h"
+#include "ui/editor.h"
 #include "ui/ui.h"
+#include "ui/user_program.h"
 #include "ui/web_bridge.h"
 #ifdef PP_HAVE_REAL_UI
 #include "ui/real_view.h"
@@ -77,6 +79,15 @@ struct AppUi::Impl final : bridge::Target {
   std::string last_hash, last_lesson_for_hash;
 
   std::optional<OsKind> os_pref;
+  // The person's own program (lesson id "program"): runs in slices (user_program.h);
+  // its link carries the text, packed by the page (bridge::pack).
+  UserProgram prog;
+  EditorState editor;  // the desktop's editor window (web: web/editor.js)
+  std::vector<std::string> prog_args;
+  std::string prog_stdin;
+  bool awaiting_program = false;  // a link's program is being unpacked by the page
+  int pack_id = 0;
+  std::string pack_pending, packed_text, packed_code;
 #ifdef PP_HAVE_REAL_UI
   RealView real;  // desktop only: Model / Real / Side by side (src/ui/real_view.h)
 #endif
@@ -190,11 +201,81 @@ struct AppUi::Impl final : bridge::Target {
     if (!ui.fit) h += std::string("&zoom=") + z;
     if (ui.embed) h += "&embed=1";
     if (ui.lesson_id == "sandbox") {  // the link carries the program itself
-      std::string prog;
-      for (size_t i = 0; i < ui.sandbox_lines.size(); ++i) prog += (i ? "\n" : "") + ui.sandbox_lines[i];
-      h += "&prog=" + url_encode(prog);
+      std::string lines = share_text();
+      h += packed_text == lines ? "&code=" + packed_code : "&prog=" + url_encode(lines);
+    } else if (ui.lesson_id == "program") {
+      if (packed_text == cur_text) h += "&code=" + packed_code;
+      std::string a;
+      for (size_t i = 0; i < prog_args.size(); ++i) a += (i ? "\n" : "") + prog_args[i];
+      if (!a.empty()) h += "&args=" + url_encode(a);
     }
     return h;
+  }
+
+  // What a link must carry to show the same program: the sandbox's lines, or the text.
+  std::string share_text() const {
+    if (ui.lesson_id == "sandbox") {
+      std::string lines;
+      for (size_t i = 0; i < ui.sandbox_lines.size(); ++i) lines += (i ? "\n" : "") + ui.sandbox_lines[i];
+      return lines;
+    }
+    return ui.lesson_id == "program" ? cur_text : std::string();
+  }
+
+  // --- the person's own program
+  int load(const std::string& text, const std::string& args, const std::string& os, const std::string& in,
+           int step) override {
+    ProgramRequest r;
+    r.text = text;
+    r.go_step = std::max(step, 0);
+    r.options.fold_loops = true;  // as `pinpages run`: plain programs get readable steps
+    size_t a = 0;
+    while (a < args.size()) {
+      size_t b = args.find('\n', a);
+      if (b == std::string::npos) b = args.size();
+      if (b > a) r.options.args.push_back(args.substr(a, b - a));
+      a = b + 1;
+    }
+    if (os == "qnx" || os == "linux") os_pref = os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+    r.options.os = os_pref;
+    r.options.stdin_text = in;
+    return prog.start(std::move(r));
+  }
+
+  // A finished run: shown unless it did not compile (then the last good run stays).
+  void program_done(const std::shared_ptr<const Trace>& t) {
+    const ProgramRequest& r = prog.finished_request();
+    editor.errors = t->errors;
+    ui.status_line = t->errors.empty() ? "" : t->errors.front().format();
+    if (t->steps.empty()) return;
+    awaiting_program = false;
+    cur_text = r.text;
+    cur_file = r.file;
+    prog_args = r.options.args;
+    prog_stdin = r.options.stdin_text;
+    ui.set_trace(t, "program");
+    ui.go(r.go_step);
+    ui.notice.clear();
+#ifdef PP_HAVE_REAL_UI
+    real.lesson_changed(r.file, r.text, r.options, t);
+#endif
+  }
+
+  std::string run_status() override { return prog.status_json(); }
+  std::string source() override { return cur_text; }
+  void sandbox(const std::string& lines) override { open_sandbox(lines); }
+  void packed(int id, const std::string& code) override {
+    if (id != pack_id) return;  // an older text's answer
+    packed_text = pack_pending;
+    packed_code = code;
+  }
+  // FNV-1a of the program text: tells a test or an embedder which program is shown.
+  std::string program_hash() const {
+    unsigned long long h = 1469598103934665603ull;
+    for (unsigned char c : cur_text) { h ^= c; h *= 1099511628211ull; }
+    char b[20];
+    std::snprintf(b, sizeof b, "%016llx", h);
+    return b;
   }
 
   // --- bridge::Target (window.pinpages)
@@ -250,6 +331,11 @@ struct AppUi::Impl final : bridge::Target {
          ",\"annotations_shown\":" + (ui.show_annotations ? "true" : "false");
     j += ",\"changed\":" + changed_json();
     j += ",\"hash\":" + json_str(hash());
+    j += ",\"program_hash\":" + json_str(program_hash());
+    j += std::string(",\"running\":") + (prog.running() ? "true" : "false");
+    // A run that stopped early (time, steps, history) still shows its steps: marked so.
+    j += std::string(",\"incomplete\":") + (ui.trace && !ui.trace->errors.empty() && ui.steps() ? "true" : "false");
+    j += ",\"error_list\":" + (ui.trace ? errors_json(ui.trace->errors) : std::string("[]"));
     j += ",\"narration\":" + json_str(ui.narration_text());
     // Locked pages per lesson object, straight from the step's reports (the model).
     j += ",\"objects\":[";
@@ -345,8 +431,14 @@ struct AppUi::Impl final : bridge::Target {
     os_pref = k;
     int keep = ui.step;
     if (ui.lesson_id == "sandbox") run_sandbox(cur_text);
+    else if (ui.lesson_id == "program") { load_again(keep); return; }
     else run(ui.lesson_id, cur_file, cur_text, os_pref);  // the same source, other personality
     ui.go(keep);
+  }
+  void load_again(int step) {
+    std::string a;
+    for (const std::string& x : prog_args) a += x + "\n";
+    load(cur_text, a, "", prog_stdin, step);
   }
   void zoom_by(float f) override {
     // NaN, infinities, zero and negative factors (a bad hook call) change nothing.
@@ -415,6 +507,13 @@ void AppUi::start(const StartOptions& opt) {
   bool ok = true;
   if (opt.lesson == "sandbox") {
     if (!same || opt.has_program) d.open_sandbox(opt.program);
+  } else if (opt.lesson == "program") {
+    // The page unpacks the link's program and loads it (web/editor.js); meanwhile the
+    // address bar keeps the link and the first lesson is on screen.
+    if (d.ui.lesson_id != "program") {
+      d.awaiting_program = true;
+      if (!d.ui.trace) d.open("", d.os_pref);
+    }
   } else if (!same) {
     ok = d.open(opt.lesson, d.os_pref);
   }
@@ -427,6 +526,7 @@ void AppUi::start(const StartOptions& opt) {
 
 void AppUi::frame(const FrameInfo& info) {
   Impl& d = *impl_;
+  if (auto t = d.prog.tick()) d.program_done(t);
 #ifdef PP_HAVE_REAL_UI
   FrameInfo fi = d.real.before_frame(d.ui, info);  // narrows the layout in Side mode
   d.ui.frame(fi);
@@ -449,8 +549,19 @@ void AppUi::frame(const FrameInfo& info) {
     bridge::narrate(d.ui.narration_text());
   }
   if (info.web) {
+    std::string share = d.share_text();
+    if (!share.empty() && share != d.packed_text && share != d.pack_pending) {
+      d.pack_pending = share;
+      bridge::pack(++d.pack_id, share);
+    }
     std::string h = d.hash();
-    if (h != d.last_hash) { bridge::set_hash(h); d.last_hash = h; }
+    if (h != d.last_hash && !d.awaiting_program) { bridge::set_hash(h); d.last_hash = h; }
+  } else {
+    draw_editor(d.ui, d.editor, d.prog.running(), d.prog.steps_so_far(), d.cur_text);
+    if (d.editor.want_run) {
+      d.editor.want_run = false;
+      d.load(d.editor.text, editor_args(d.editor), "", d.editor.stdin_text, 0);
+    }
   }
 }
 

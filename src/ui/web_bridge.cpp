@@ -70,6 +70,13 @@ EM_JS(void, pp_js_copy, (const char* t), {
   if (window.pinpages) window.pinpages.lastCopied = s;
 });
 
+EM_JS(void, pp_js_pack, (int id, const char* t), {
+  var s = UTF8ToString(t);
+  if (window.pinpages && window.pinpages.pack)
+    window.pinpages.pack(s).then(function(code) { Module.ccall('pp_ui_packed', null, ['number', 'string'], [id, code]); });
+});
+
+void pack(int id, const std::string& text) { pp_js_pack(id, text.c_str()); }
 void set_hash(const std::string& h) { pp_js_set_hash(h.c_str()); }
 void narrate(const std::string& t) { pp_js_narrate(t.c_str()); }
 std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& b) {
@@ -85,6 +92,7 @@ std::string page_url_without_hash() {
 #else
 
 void set_hash(const std::string&) {}
+void pack(int, const std::string&) {}
 void narrate(const std::string&) {}
 std::string save(const std::string& name, const std::string&, const std::vector<unsigned char>& b) {
   FILE* f = std::fopen(name.c_str(), "wb");
@@ -122,6 +130,19 @@ PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(o
 PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
 PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
 PP_EXPORT void pp_ui_program(const char* t) { if (g_target && t) g_target->program(t); }
+PP_EXPORT int pp_ui_load(const char* text, const char* args, const char* os, const char* in, int step) {
+  return g_target && text ? g_target->load(text, args ? args : "", os ? os : "", in ? in : "", step) : 0;
+}
+PP_EXPORT const char* pp_ui_run_status() {
+  g_ret = g_target ? g_target->run_status() : "null";
+  return g_ret.c_str();
+}
+PP_EXPORT const char* pp_ui_source() {
+  g_ret = g_target ? g_target->source() : "";
+  return g_ret.c_str();
+}
+PP_EXPORT void pp_ui_sandbox(const char* lines) { if (g_target && lines) g_target->sandbox(lines); }
+PP_EXPORT void pp_ui_packed(int id, const char* code) { if (g_target && code) g_target->packed(id, code); }
 PP_EXPORT const char* pp_ui_figure_png() {
   g_ret = g_target ? g_target->figure_png_base64() : "";
   return g_ret.c_str();

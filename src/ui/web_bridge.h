@@ -19,6 +19,14 @@ struct Target {
   virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
   virtual std::string figure_png_base64() = 0;
   virtual void program(const std::string& text) = 0;  // runs a C text as the sandbox does
+  // The person's own program (web/editor.js): runs it in slices; returns the run's id.
+  // `args` are argv[1..] one per line; empty `os` keeps the current one.
+  virtual int load(const std::string& text, const std::string& args, const std::string& os,
+                   const std::string& stdin_text, int step) = 0;
+  virtual std::string run_status() = 0;    // UserProgram::status_json()
+  virtual std::string source() = 0;        // the program shown now (lesson, sandbox or own)
+  virtual void sandbox(const std::string& lines) = 0;  // opens the sandbox with these lines
+  virtual void packed(int id, const std::string& code) = 0;  // pack()'s answer
 };
 void install(Target* t);  // also keeps this file's exports linked in
 
@@ -27,6 +35,9 @@ void narrate(const std::string& text);        // #narration (aria-live)
 std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes);
 void copy_text(const std::string& text);      // clipboard (web) / stdout (desktop)
 std::string page_url_without_hash();          // "" natively
+// Compresses `text` for a link (deflate-raw + base64url, in the browser); the answer
+// arrives later through Target::packed(id, code). Natively: nothing.
+void pack(int id, const std::string& text);
 std::string to_base64(const std::vector<unsigned char>& bytes);
 
 }  // namespace pp::ui::bridge

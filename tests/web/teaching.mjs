@@ -456,7 +456,10 @@ test('sandbox links restore the program', async () => {
     const { page } = await open(ctx, `lesson=sandbox&prog=${prog}&step=2`);
     const s = await state(page);
     assert(s.lesson === 'sandbox', `opened ${s.lesson}`);
-    assert(s.hash.includes('prog=') && decodeURIComponent(s.hash).includes('mlockall(MCL_CURRENT)'), `hash ${s.hash}`);
+    // The address bar carries the lines again, packed as editor links are (code=).
+    await page.waitForFunction(() => /(^|&)code=/.test(window.pinpages.state().hash), null, { timeout: 10_000 });
+    const lines = await page.evaluate(() => window.pinpages.unpack(window.pinpages.state().hash.match(/code=([^&]*)/)[1]));
+    assert(lines.includes('mlockall(MCL_CURRENT)'), `hash ${(await state(page)).hash} holds ${lines}`);
     const calls = await page.evaluate(() => {
       const p = window.pinpages, out = [];
       for (let i = 0; i < p.state().steps; i++) { const c = p.go(i).step_json.call; if (c) out.push(c); }

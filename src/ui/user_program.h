@@ -1,0 +1,55 @@
+// pinpages UI — running the person's own program: a run advances a slice per frame, so
+// the page keeps drawing (and answering clicks) while a long or endless program runs.
+//
+//   Run / pinpages.load(text) ──► UserProgram::start ──► RunSession
+//   every frame: tick(slice) ──► RunSession::advance ──► … ──► finished Trace ──► AppUi shows it
+//                └─ past the page's wall-clock limit: RunSession::stop (file:line:col error,
+//                   the steps so far kept and browsable, marked as an incomplete run)
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/run.h"
+
+namespace pp::ui {
+
+struct ProgramRequest {
+  std::string text;
+  std::string file = "program.c";
+  RunOptions options;
+  int go_step = 0;  // the step to show once it has run (a shared link's step)
+};
+
+class UserProgram {
+ public:
+  // Slice of each frame the run may use, and the wall-clock time after which a run is
+  // stopped (an endless loop must not keep the page busy; the VM's own budget counts
+  // only its slices, which stretch over many frames).
+  static constexpr double kSliceSeconds = 0.012;
+  static constexpr double kWallSeconds = 1.5;
+
+  // Starts a run, replacing an unfinished one. Returns its id (for the JS hook).
+  int start(ProgramRequest req);
+  // Runs one slice; returns the finished trace once (null while running or idle).
+  std::shared_ptr<const Trace> tick();
+  bool running() const { return session_ != nullptr; }
+  int steps_so_far() const { return session_ ? session_->steps() : 0; }
+  // The request of the run tick() just returned.
+  const ProgramRequest& finished_request() const { return done_req_; }
+  // {id, running, done, ok, steps, errors:[{line, col, message}], notes:[…]} of the last run.
+  std::string status_json() const;
+
+ private:
+  std::unique_ptr<RunSession> session_;
+  ProgramRequest req_, done_req_;
+  int id_ = 0, done_id_ = 0;
+  std::shared_ptr<const Trace> done_;
+};
+
+// Errors of a run as the hook returns them: [{line, col, message}].
+std::string errors_json(const std::vector<Diagnostic>& errors);
+std::string json_quote(const std::string& s);
+
+}  // namespace pp::ui
