@@ -35,16 +35,23 @@ std::string errors_json(const std::vector<Diagnostic>& errors) {
 int UserProgram::start(ProgramRequest req) {
   req_ = std::move(req);
   session_ = std::make_unique<RunSession>(req_.file, req_.text, req_.options);
+  seen_steps_ = 0;
+  progress_at_ = 0;
   return ++id_;
 }
 
 std::shared_ptr<const Trace> UserProgram::tick() {
   if (!session_) return nullptr;
   if (!session_->advance(kSliceSeconds)) {
-    if (session_->seconds() < kWallSeconds) return nullptr;
-    char buf[96];
+    if (session_->steps() != seen_steps_) {
+      seen_steps_ = session_->steps();
+      progress_at_ = session_->seconds();
+    }
+    if (session_->seconds() - progress_at_ < kWallSeconds) return nullptr;
+    char buf[128];
     std::snprintf(buf, sizeof buf,
-                  "time limit reached: the program ran for more than %g s (an endless loop?); stopped here",
+                  "time limit reached: the program ran for more than %g s without a step (an endless loop?); "
+                  "stopped here",
                   kWallSeconds);
     session_->stop(buf);
   }

@@ -3,7 +3,7 @@
 //
 //   Run / pinpages.load(text) ──► UserProgram::start ──► RunSession
 //   every frame: tick(slice) ──► RunSession::advance ──► … ──► finished Trace ──► AppUi shows it
-//                └─ past the page's wall-clock limit: RunSession::stop (file:line:col error,
+//                └─ no new step for the page's wall-clock limit: RunSession::stop (file:line:col error,
 //                   the steps so far kept and browsable, marked as an incomplete run)
 #pragma once
 
@@ -24,9 +24,10 @@ struct ProgramRequest {
 
 class UserProgram {
  public:
-  // Slice of each frame the run may use, and the wall-clock time after which a run is
-  // stopped (an endless loop must not keep the page busy; the VM's own budget counts
-  // only its slices, which stretch over many frames).
+  // Slice of each frame the run may use, and the wall-clock time without a new step after
+  // which a run is stopped (an endless loop must not keep the page busy; the VM's own
+  // budget counts only its slices, which stretch over many frames). A long program that
+  // keeps making steps runs on, bounded by the step and history limits, as natively.
   static constexpr double kSliceSeconds = 0.012;
   static constexpr double kWallSeconds = 1.5;
 
@@ -45,6 +46,8 @@ class UserProgram {
   std::unique_ptr<RunSession> session_;
   ProgramRequest req_, done_req_;
   int id_ = 0, done_id_ = 0;
+  int seen_steps_ = 0;         // steps recorded at the last tick
+  double progress_at_ = 0;     // session seconds when a new step last appeared
   std::shared_ptr<const Trace> done_;
 };
 
