@@ -16,12 +16,6 @@ namespace pp::rec {
 
 using nlohmann::json;
 
-const LatencySeries* LatencyRecord::find(const std::string& id) const {
-  for (const LatencySeries& s : series)
-    if (s.id == id) return &s;
-  return nullptr;
-}
-
 namespace {
 
 json machine_json(const MachineInfo& m) {

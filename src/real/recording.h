@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/trace.h"
+#include "real/latency_record.h"
 
 namespace pp::rec {
 
@@ -40,24 +41,6 @@ struct MachineInfo {
   std::uint64_t page_size = 0, ram_kb = 0, swap_kb = 0;
   std::uint64_t rlim_memlock_cur = 0, rlim_memlock_max = 0;  // bytes; ~0 = unlimited
   std::string recorded_at;     // UTC, ISO 8601
-};
-
-// One timed pass of the latency experiment (src/real/latency.h), in a portable form.
-struct LatencySeries {
-  std::string id;     // "unlocked_first", "locked_first", "locked_second", "pretouched_locked_first"
-  std::string label;  // "without locking: first touch"
-  std::uint64_t pages = 0, faults = 0, total_ns = 0, worst_page_ns = 0, worst_record_ns = 0;
-  std::uint64_t slow_pages = 0, sys_pgfault = 0, steal_ms = 0;
-  std::vector<std::uint64_t> hist;  // log2 buckets: hist[k] = writes taking [2^k, 2^(k+1)) ns
-};
-
-struct LatencyRecord {
-  std::uint64_t records = 0, bytes = 0;
-  std::uint64_t timer_min_ns = 0, timer_avg_ns = 0;  // cost of one measurement
-  std::uint64_t lock_ns = 0, lock_faults = 0;         // mlock of every record
-  std::vector<LatencySeries> series;
-  std::string finding;  // what the measurements say about a slow locked first pass
-  const LatencySeries* find(const std::string& id) const;
 };
 
 // What the recorder's model said when the recording was made: per step, did the model

@@ -122,6 +122,19 @@ PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(o
 PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
 PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
 PP_EXPORT void pp_ui_program(const char* t) { if (g_target && t) g_target->program(t); }
+// A recording arrives in pieces (ccall passes strings on the wasm stack, which a
+// document of megabytes would overflow): clear, append…, then load.
+static std::string g_doc;
+PP_EXPORT void pp_ui_recording_clear() { std::string().swap(g_doc); }
+PP_EXPORT int pp_ui_recording_append(const char* part) {
+  if (part) g_doc += part;
+  return static_cast<int>(g_doc.size());
+}
+PP_EXPORT const char* pp_ui_load_recording(const char* expect) {
+  g_ret = g_target ? g_target->load_recording(g_doc, expect ? expect : "") : "the page has not started";
+  std::string().swap(g_doc);
+  return g_ret.c_str();
+}
 PP_EXPORT const char* pp_ui_figure_png() {
   g_ret = g_target ? g_target->figure_png_base64() : "";
   return g_ret.c_str();

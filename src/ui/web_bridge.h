@@ -19,6 +19,8 @@ struct Target {
   virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
   virtual std::string figure_png_base64() = 0;
   virtual void program(const std::string& text) = 0;  // runs a C text as the sandbox does
+  // Opens a recording (docs/RECORDINGS.md): "" when shown, else what is wrong with it.
+  virtual std::string load_recording(const std::string& json, const std::string& expect_lesson) = 0;
 };
 void install(Target* t);  // also keeps this file's exports linked in
 
