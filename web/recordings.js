@@ -47,7 +47,9 @@
     const error = m.ccall('pp_ui_load_recording', 'string', ['string'], [lesson]);
     if (error) return fail(error);
     const st = api.state && api.state();
-    show(st && st.notice ? st.notice : 'Recording opened.', false);
+    const k = st && st.kernel;
+    show(k && k.machine ? `Opened a real kernel's run of "${st.title}" (Linux ${k.machine.kernel_release}, ` +
+      `${k.machine.hypervisor === 'none' ? 'bare metal' : k.machine.hypervisor}): ${k.summary}.` : 'Recording opened.', false);
     return { ok: true };
   };
 
@@ -60,9 +62,12 @@
     file.text().then((t) => api.loadRecording(t), (e) => show(`Recording not opened: cannot read ${file.name}: ${e}`, true));
   }
 
-  // #recording=URL (same origin, or any URL the user gives that allows it).
-  function fromHash() {
-    const h = new URLSearchParams(location.hash.slice(1));
+  // #recording=URL (same origin, or any URL the user gives that allows it). The UI
+  // rewrites the hash from its first frame on (without recording=), so the address the
+  // page was opened with is kept from before the module starts.
+  const openedWith = location.hash;
+  function fromHash(e) {
+    const h = new URLSearchParams((e && e.type === 'hashchange' ? location.hash : openedWith).slice(1));
     const url = h.get('recording');
     if (!url || url === fromHash.last) return;
     fromHash.last = url;
@@ -93,7 +98,7 @@
       loadFile(e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0]);
     });
     window.addEventListener('hashchange', fromHash);
-    if (api.ready) api.ready.then(fromHash, () => {});
+    if (api.ready) api.ready.then(() => fromHash(null), () => {});
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', install);
   else install();

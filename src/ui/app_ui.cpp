@@ -327,8 +327,7 @@ struct AppUi::Impl final : bridge::Target {
              r->source, OsKind::Linux);
     if (!(err = real.attach_recording(r)).empty()) return recording_failed(err);
     real.set_mode(ui, ViewMode::Side);
-    ui.notice = "Showing a real kernel's run (Linux " + r->machine.kernel_release + ", " + r->machine.hypervisor +
-                ") next to the model" + (b && b->text != r->source ? " (an edited version of this lesson)" : "") + ".";
+    ui.notice.clear();  // the panel says where the kernel's answers come from
     return "";
 #else
     (void)doc;

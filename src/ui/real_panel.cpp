@@ -443,6 +443,13 @@ void RealView::draw_windows(Ui& ui, const FrameInfo& info) {
   constexpr ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
   if (mode == ViewMode::Model || ui.figure_only || W < 720) {
+    if (mode != ViewMode::Model && !ui.figure_only && panel_y_ > 0) {  // a phone: the panel under the layout
+      ImGui::SetNextWindowPos(ImVec2(0, panel_y_), ImGuiCond_Always);
+      ImGui::SetNextWindowSize(ImVec2(W, std::max(H - panel_y_, 40.0f)), ImGuiCond_Always);
+      if (ImGui::Begin(mode == ViewMode::Side ? "Model vs kernel###Kernel" : "Kernel###Kernel", nullptr, fixed))
+        draw_real_panel(ui, *this);
+      ImGui::End();
+    }
     // Just the switch, over the controls' top-right corner (their first row ends well before).
     ImGui::SetNextWindowPos(ImVec2(W - 4, 2), ImGuiCond_Always, ImVec2(1, 0));
     if (ImGui::Begin("##realmode", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize |

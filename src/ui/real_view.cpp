@@ -501,6 +501,16 @@ FrameInfo RealView::before_frame(Ui& ui, const FrameInfo& info) {
   if (mode == ViewMode::Model || ui.figure_only) return fi;
   float W = info.width > 0 ? static_cast<float>(info.width) : ImGui::GetIO().DisplaySize.x;
   if (ImGui::GetIO().DisplaySize.x > 0) W = std::min(W, ImGui::GetIO().DisplaySize.x);
+  panel_y_ = 0;
+  if (W < 720) {
+    // A phone: no room beside the layout, so the panel is a sheet under it.
+    float H = info.height > 0 ? static_cast<float>(info.height) : ImGui::GetIO().DisplaySize.y;
+    if (ImGui::GetIO().DisplaySize.y > 0) H = std::min(H, ImGui::GetIO().DisplaySize.y);
+    panel_x_ = 0;
+    panel_y_ = std::floor(H * 0.5f);
+    fi.height = static_cast<int>(panel_y_);
+    return fi;
+  }
   // The normal layout turns into its phone layout below 720 px: keep it above that
   // when the window allows, and give the panel what is left (at least 380 px).
   panel_x_ = std::floor(W * (mode == ViewMode::Side ? 0.56f : 0.60f));

@@ -217,7 +217,7 @@ class RealView {
   std::string submitted_;  // key of the last submitted job
   std::shared_ptr<const RealRun> run_;
   std::map<int, StepPair> pairs_;
-  float panel_x_ = 0;
+  float panel_x_ = 0, panel_y_ = 0;  // the panel: right of the layout, or under it (phones)
 };
 
 // The panel's contents (real_view.cpp); exposed so the headless test can draw it.
