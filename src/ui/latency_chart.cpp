@@ -88,6 +88,7 @@ void draw_latency_chart(Ui& ui) {
   if (lines.empty()) return;
   ImGui::TextWrapped("Real touch latency, %llu records x %llu bytes (%s)", static_cast<unsigned long long>(L.records),
                      static_cast<unsigned long long>(L.bytes), ui.latency_source.c_str());
+  ImGui::PushTextWrapPos(0.0f);  // the legend wraps in a narrow panel
   for (const Line& l : lines) {
     const rec::LatencySeries& s = *l.s;
     double per = s.pages ? s.total_ns / 1e3 / static_cast<double>(s.pages) : 0;
@@ -95,6 +96,7 @@ void draw_latency_chart(Ui& ui) {
                        s.label.c_str(), static_cast<unsigned long long>(s.faults), s.total_ns / 1e6, per,
                        us_label(s.worst_page_ns / 1e3).c_str());
   }
+  ImGui::PopTextWrapPos();
   float h = std::max(90.0f, std::min(220.0f * ui.scale(), ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 3));
   plot(ui, lines, ImVec2(ImGui::GetContentRegionAvail().x, h));
   ImGui::TextDisabled("timer: %llu ns per measurement (best), %llu ns on average", static_cast<unsigned long long>(L.timer_min_ns),

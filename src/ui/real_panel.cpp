@@ -372,7 +372,11 @@ void draw_real_panel(Ui& ui, RealView& rv) {
     ImGui::TextDisabled("Measuring real latency in the background\xE2\x80\xA6");
   }
 #endif
-  if (ui.latency && ImGui::Button("Show the latency chart")) ui.inspector_tab = 2;
+  if (ui.latency) {
+    // The lesson's payoff, in the panel too (narrow layouts have no Faults & latency tab).
+    if (rv.take_latency_open()) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
+    if (ImGui::CollapsingHeader("Why pin pages: real touch latency")) draw_latency_chart(ui);
+  }
   for (const auto& n : run->compare.notes) ImGui::TextWrapped("note: %s", n.c_str());
   for (const auto& d : rt.errors) ImGui::TextColored(col4(pal.bad), "%s", d.message.c_str());
 

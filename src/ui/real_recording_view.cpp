@@ -82,6 +82,7 @@ void RealView::show_latency(Ui& ui) {
   if (ui.latency && !latency_done_ && ui.trace && ui.step + 1 >= static_cast<int>(ui.trace->steps.size())) {
     ui.inspector_tab = 2;
     latency_done_ = true;
+    latency_open_ = true;
   }
 }
 

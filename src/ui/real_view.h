@@ -187,6 +187,8 @@ class RealView {
   // one shown: AppUi opens it first). "" on success, else why not.
   std::string attach_recording(std::shared_ptr<const rec::Recording> r);
   bool has_recording() const { return recorded_ != nullptr; }
+  // True once when the lesson reached its end with a latency chart to show.
+  bool take_latency_open() { bool o = latency_open_; latency_open_ = false; return o; }
   // The recording of the open run as a document (Save recording); "" when there is none.
   std::string recording_json() const;
   std::string live_recording_json() const;  // desktop: the live run as a recording
@@ -202,6 +204,7 @@ class RealView {
   void attach_builtin_recording();
   std::shared_ptr<const rec::LatencyRecord> live_latency(std::string* where);  // desktop: measured now
   bool latency_done_ = false;  // the chart was opened at the lesson's end once
+  bool latency_open_ = false;  // … and the panel's copy should open now
 #ifdef PP_REAL_LIVE
   std::shared_ptr<const real::LatencyReport> live_lat_src_;
   std::shared_ptr<const rec::LatencyRecord> live_lat_;
