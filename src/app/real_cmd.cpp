@@ -2,8 +2,13 @@
 // print it like `pinpages run`, then compare with the model step by step.
 //
 //   pinpages real LESSON [--json] [--force] [--no-compare] [--keep-root]
+//                        [--record FILE.json [--latency]]
 //   pinpages real --all              every built-in lesson, one agreement line each
 //   pinpages real --latency [--records N] [--bytes B] [--force] [--json]
+//
+// --record writes the kernel's run as a recording (src/real/recording.h,
+// docs/RECORDINGS.md) that the web page replays next to the model; with --latency the
+// recording also carries the latency experiment (the tutorial's 500 records).
 //
 // LESSON is a path or a built-in lesson id ("mlockall"). --json prints the
 // `pinpages run --json` schema (step_json), one line per step, filled from the
@@ -21,6 +26,7 @@
 #include "real/compare.h"
 #include "real/explain.h"
 #include "real/latency.h"
+#include "real/machine_info.h"
 #include "real/real_cmd.h"
 #include "real/real_os.h"
 #include "real/reports.h"
@@ -33,12 +39,15 @@ using namespace pp::real;
 void usage() {
   std::fprintf(stderr,
                "usage: pinpages real LESSON [--json] [--force] [--no-compare] [--keep-root]\n"
+               "                     [--record FILE.json [--latency]]\n"
                "       pinpages real --all [--force]\n"
                "       pinpages real --latency [--records N] [--bytes B] [--force] [--json]\n"
                "Runs the lesson's calls for real in a helper process (pinpages-lab) and shows what the\n"
                "kernel reports; then compares every step with the model. --force allows locking more\n"
                "than half of MemAvailable. Under sudo the command drops root once the lab runs;\n"
-               "--keep-root keeps it (to read /proc/kpageflags for forked children).\n");
+               "--keep-root keeps it (to read /proc/kpageflags for forked children).\n"
+               "--record writes the kernel's run (and with --latency the latency experiment) as a\n"
+               "recording the web page replays next to the model (docs/RECORDINGS.md).\n");
 }
 
 bool load_lesson(const std::string& arg, std::string* file, std::string* text) {
@@ -105,8 +114,57 @@ struct RunOut {
   std::string summary;  // the comparison's one-liner
 };
 
+struct RecordAsk {
+  std::string path;  // "" = no recording
+  bool latency = false;
+};
+
+// Writes the recording of `real` (and the latency experiment, when asked); exit code.
+int write_recording(const RecordAsk& ask, const Trace& model, const Trace& real, const RealOptions& ro) {
+  rec::Recording r;
+  r.tool = "pinpages real";
+  r.lesson_id = model.meta.id;
+  r.lesson_file = model.meta.file;
+  r.lesson_title = model.meta.title;
+  r.source = model.meta.source;
+  r.machine = machine_info();
+  if (!real.steps.empty() && !real.steps[0].procs.empty()) {
+    const ProcStatus& st = real.steps[0].procs[0].status;  // the lab's, not this process's
+    r.machine.cap_ipc_lock = st.cap_ipc_lock;
+    r.machine.rlim_memlock_cur = st.rlim_memlock_cur;
+    r.machine.rlim_memlock_max = st.rlim_memlock_max;
+  }
+  CompareReport cr = compare_traces(model, real);
+  rec::Agreement ag;
+  ag.compared = cr.compared;
+  ag.agreed = cr.agreed;
+  for (const StepDiff& d : cr.diffs) ag.differing_steps.push_back(d.step);
+  ag.summary = cr.summary(model.meta.id);
+  r.agreement = ag;
+  r.kernel.meta = real.meta;
+  r.kernel.steps = real.steps;
+  r.kernel.errors = real.errors;
+  if (ask.latency) {
+    std::fprintf(stderr, "pinpages real: measuring latency (%llu records of %llu bytes)...\n",
+                 (unsigned long long)kTutorialRecords, (unsigned long long)kTutorialRecordBytes);
+    LatencyReport lr = measure_latency(kTutorialRecords, kTutorialRecordBytes, ro);
+    if (!lr.ok) std::fprintf(stderr, "pinpages real: latency: %s\n", lr.error.c_str());
+    r.latency = latency_record(lr);
+  }
+  std::ofstream f(ask.path, std::ios::binary);
+  f << rec::to_json(r);
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "pinpages real: cannot write %s\n", ask.path.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "pinpages real: recording written to %s (%zu steps%s)\n", ask.path.c_str(), r.kernel.steps.size(),
+               r.latency ? ", latency" : "");
+  return 0;
+}
+
 RunOut run_one(const std::string& file, const std::string& text, RealOptions ro, bool json, bool compare,
-               bool quiet) {
+               bool quiet, const RecordAsk& record = {}) {
   RunOut out;
   RunOptions opt;
   opt.os = OsKind::Linux;
@@ -126,7 +184,11 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
   int model_only = 0, frame_blind = 0;
   {
     RealOs os(ro);
-    real = run_lesson_on(os, file, text, opt);
+    // Every call is a round trip to the lab and the kernel really populates memory: the
+    // model's 1.5 s guard against endless loops is too tight for that on a busy machine.
+    RunOptions real_opt = opt;
+    real_opt.max_seconds = 120;
+    real = run_lesson_on(os, file, text, real_opt);
     model_only = os.model_only_calls();
     frame_blind = os.frame_blind_procs();
     if (real.steps.empty()) {
@@ -186,6 +248,7 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     }
   }
   out.exit_code = real.errors.empty() ? 0 : 1;
+  if (!record.path.empty() && write_recording(record, model, real, ro) != 0) out.exit_code = 1;
   return out;
 }
 
@@ -195,12 +258,21 @@ int cmd_real_impl(const std::vector<std::string>& args) {
   bool json = false, compare = true, all = false, keep_root = false;
   RealOptions ro;
   std::string lesson;
+  RecordAsk record;
+  bool has_record = false, has_latency = false;
   for (const std::string& a : args) {
-    if (a == "--latency") return cmd_latency(args);
+    if (a == "--record") has_record = true;
+    if (a == "--latency") has_latency = true;
     if (a == "--help" || a == "-h") { usage(); return 0; }
   }
-  for (const std::string& a : args) {
-    if (a == "--json") json = true;
+  if (has_latency && !has_record) return cmd_latency(args);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--record") {
+      if (i + 1 >= args.size()) { std::fprintf(stderr, "pinpages real: --record needs a file name\n"); return 2; }
+      record.path = args[++i];
+    } else if (a == "--latency") record.latency = true;
+    else if (a == "--json") json = true;
     else if (a == "--force") ro.force = true;
     else if (a == "--no-compare") compare = false;
     else if (a == "--all") all = true;
@@ -213,6 +285,7 @@ int cmd_real_impl(const std::vector<std::string>& args) {
   // drops root once the lab runs, unless --keep-root (frame-level lock view of forked
   // children needs root to read their PFNs).
   ro.drop_driver_root = !keep_root;
+  if (all && !record.path.empty()) { std::fprintf(stderr, "pinpages real: --record takes one lesson, not --all\n"); return 2; }
   if (all) {
     // Every built-in lesson, one line each: the closing note of the issue. Each
     // lesson starts a new lab, which needs the privilege: the driver keeps it here.
@@ -232,5 +305,5 @@ int cmd_real_impl(const std::vector<std::string>& args) {
     std::fprintf(stderr, "pinpages real: no lesson file or built-in lesson named '%s'\n", lesson.c_str());
     return 2;
   }
-  return run_one(file, text, ro, json, compare, false).exit_code;
+  return run_one(file, text, ro, json, compare, false, record).exit_code;
 }

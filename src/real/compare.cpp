@@ -5,7 +5,6 @@
 #include <cctype>
 #include <sstream>
 
-#include "real/reports.h"
 
 namespace pp::real {
 
@@ -26,7 +25,11 @@ bool returns_identity(const std::string& call) {
 
 const char* ret_kind(i64 r) { return r == 0 ? "0" : r == -1 ? "-1" : r < 0 ? "negative" : "a value"; }
 
-std::string err_s(int e) { return e ? errno_str(e) : "0"; }
+std::string err_s(int e) {
+  if (!e) return "0";
+  const char* n = errno_name(e);
+  return n ? n : "E" + std::to_string(e);
+}
 
 }  // namespace
 

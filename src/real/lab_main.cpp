@@ -338,7 +338,7 @@ void serve_one(std::uint32_t len) {
     case proto::STATUS: do_status(); break;
     case proto::SMAPS: send_proc_text("/proc/self/smaps", nullptr, 0); break;
     case proto::COUNT: do_count(tail); break;
-    case proto::LATENCY: do_latency(q.a, q.b, q.c != 0); break;
+    case proto::LATENCY: do_latency(q.a, q.b, static_cast<u32>(q.c)); break;
     case proto::PAGES: do_pages(q.a, q.b); break;
     default: { Meter m; m.done(-1, ENOSYS); send_rep(0); break; }
   }

@@ -88,69 +88,6 @@ void do_count(std::uint32_t tail) {
   send_rep(np * sizeof(proto::RangeCount));
 }
 
-// ---------------------------------------------------------------- latency
-void do_latency(u64 records, u64 bytes, bool lock) {
-  proto::LatencyNumbers L{};
-  L.records = records; L.bytes = bytes; L.locked = lock;
-  if (lock && refuse(records * bytes, -1)) return;
-  // The pointer array comes from mmap, not malloc, so the heap stays the records'.
-  u64 ptr_bytes = page_up(records * sizeof(void*) + 1);
-  auto** recs = static_cast<unsigned char**>(
-      mmap(nullptr, ptr_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  if (recs == MAP_FAILED) { Meter m; m.done(-1, errno); send_rep(0); return; }
-  u64 t = now_ns();
-  u64 got = 0;
-  for (; got < records; ++got) {
-    recs[got] = static_cast<unsigned char*>(std::malloc(bytes));
-    if (!recs[got]) break;
-  }
-  L.alloc_ns = now_ns() - t;
-  rusage r0{}, r1{};
-  if (lock && got == records) {
-    getrusage(RUSAGE_SELF, &r0);
-    t = now_ns();
-    for (u64 i = 0; i < records && !L.lock_err; ++i)
-      if (mlock(recs[i], bytes) != 0) L.lock_err = errno;
-    L.lock_ns = now_ns() - t;
-    getrusage(RUSAGE_SELF, &r1);
-    L.lock_minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
-  }
-  // The "real-time loop": touch every record once, page by page, timing each.
-  getrusage(RUSAGE_SELF, &r0);
-  u64 t_all = now_ns();
-  for (u64 i = 0; i < got; ++i) {
-    u64 tr = now_ns();
-    for (u64 off = 0; off < bytes; off += kPage) {
-      u64 tp = now_ns();
-      reinterpret_cast<volatile unsigned char*>(recs[i])[off] = 1;
-      u64 dp = now_ns() - tp;
-      if (dp > L.worst_page_ns) L.worst_page_ns = dp;
-      if (dp > 10000) ++L.slow_pages;
-      ++L.pages;
-    }
-    u64 dr = now_ns() - tr;
-    if (dr > L.worst_record_ns) L.worst_record_ns = dr;
-  }
-  L.touch_ns = now_ns() - t_all;
-  getrusage(RUSAGE_SELF, &r1);
-  L.touch_minflt = static_cast<u64>(r1.ru_minflt - r0.ru_minflt);
-  L.touch_majflt = static_cast<u64>(r1.ru_majflt - r0.ru_majflt);
-  if (read_file("/proc/self/status", g.text, kText) > 0) {
-    L.vm_lck_kb = field_kb(g.text, "VmLck");
-    L.vm_rss_kb = field_kb(g.text, "VmRSS");
-  }
-  for (u64 i = 0; i < got; ++i) {
-    if (lock) munlock(recs[i], bytes);
-    std::free(recs[i]);
-  }
-  munmap(recs, ptr_bytes);
-  rep() = proto::Rep{};
-  rep().ret = static_cast<i64>(got);
-  rep().err = got == records ? L.lock_err : ENOMEM;
-  std::memcpy(rep_tail(), &L, sizeof L);
-  send_rep(sizeof L);
-}
-
 void do_pages(u64 first, u64 npages) {
   first = page_down(first);
   const u64 maxp = kIo - sizeof(proto::Rep);

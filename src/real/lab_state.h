@@ -24,6 +24,7 @@ namespace pp::real::lab {
 
 using u64 = std::uint64_t;
 using i64 = std::int64_t;
+using u32 = std::uint32_t;
 
 constexpr u64 kPage = 4096;
 constexpr std::size_t kIo = 64 * 1024;       // request / reply frames
@@ -114,7 +115,7 @@ inline bool future_locked() { return (g.mcl & MCL_FUTURE) && !(g.mcl & MCL_ONFAU
 // ---- lab_reports.cpp
 void do_status();
 void do_count(std::uint32_t tail);
-void do_latency(u64 records, u64 bytes, bool lock);
+void do_latency(u64 records, u64 bytes, u32 mode);
 void do_pages(u64 first, u64 npages);
 
 }  // namespace pp::real::lab

@@ -40,7 +40,7 @@ enum Op : std::uint32_t {
   STATUS,      // tail: LabStatus + raw /proc/self/status text
   SMAPS,       // tail: raw /proc/self/smaps text
   COUNT,       // tail: pairs (addr,len) → tail of reply: RangeCount per pair
-  LATENCY,     // a=records b=bytes c=lock → tail: LatencyNumbers
+  LATENCY,     // a=records b=bytes c=LatencyMode → tail: LatencyNumbers
   PAGES,       // a=first page address b=npages (≤ 60000) → tail: one PageBit byte per page
   MALLOPT,     // a=param b=value (as i64)
   MALLOC_TRIM, // a=pad
@@ -108,19 +108,39 @@ struct RangeCount {
   std::uint64_t exclusive = 0;  // pagemap bit 56 (mapped exactly once)
 };
 
-struct LatencyNumbers {
-  std::uint64_t records = 0, bytes = 0;
-  std::int32_t locked = 0, lock_err = 0;
-  std::uint64_t alloc_ns = 0;
-  std::uint64_t lock_ns = 0, lock_minflt = 0;    // the mlock calls (populating)
-  std::uint64_t touch_ns = 0, touch_minflt = 0, touch_majflt = 0;  // first pass over all records
-  std::uint64_t worst_record_ns = 0;             // slowest single record touch
+// Touch latencies as a log2 histogram: bucket k counts page writes that took
+// [2^k, 2^(k+1)) ns (bucket 0 also 0 ns); the last bucket takes everything longer.
+constexpr int kLatencyBuckets = 32;
+
+// One pass over every record, one byte written per page, each write timed.
+struct LatencyPass {
+  std::uint64_t touch_ns = 0, minflt = 0, majflt = 0;  // the whole pass; this process's faults
+  std::uint64_t worst_record_ns = 0;             // slowest single record
   std::uint64_t worst_page_ns = 0;               // slowest single page write
-  std::uint64_t slow_pages = 0;                  // page writes slower than 10 µs
+  std::uint64_t slow_pages = 0;                  // page writes slower than 10 us
   std::uint64_t pages = 0;
-  std::uint64_t vm_lck_kb = 0, vm_rss_kb = 0;    // after touching
+  std::uint64_t sys_pgfault = 0;                 // /proc/vmstat pgfault delta: every process of this kernel
+  std::uint64_t steal_ticks = 0;                 // /proc/stat steal delta (USER_HZ): the hypervisor ran something else
+  std::uint64_t hist[kLatencyBuckets] = {};
 };
 
+// LATENCY's c: what happens before the timed passes.
+enum LatencyMode : std::uint32_t {
+  LAT_UNLOCKED = 0,    // nothing: the first pass faults every page in
+  LAT_LOCKED = 1,      // mlock each record (populates it), then the passes
+  LAT_PRETOUCHED = 2,  // write every page once, then mlock, then the passes
+};
+
+struct LatencyNumbers {
+  std::uint64_t records = 0, bytes = 0;
+  std::int32_t mode = 0, lock_err = 0;
+  std::uint64_t alloc_ns = 0;
+  std::uint64_t pretouch_ns = 0, pretouch_minflt = 0;  // LAT_PRETOUCHED: the untimed first writes
+  std::uint64_t lock_ns = 0, lock_minflt = 0;    // the mlock calls (populating)
+  std::uint64_t timer_min_ns = 0, timer_avg_ns = 0;  // one measurement's own cost (two clock reads)
+  LatencyPass first, second;                     // two passes over all records, back to back
+  std::uint64_t vm_lck_kb = 0, vm_rss_kb = 0;    // after the passes
+};
 constexpr std::uint32_t kMaxFrame = 64u << 20;  // sanity bound on a frame's length
 
 }  // namespace pp::real::proto

@@ -539,13 +539,13 @@ OpResult RealOs::pressure(u64 bytes) {
   return fail(err::NOSYS);
 }
 
-OpResult RealOs::latency(int pid, u64 records, u64 bytes, bool lock, proto::LatencyNumbers* out) {
+OpResult RealOs::latency(int pid, u64 records, u64 bytes, proto::LatencyMode mode, proto::LatencyNumbers* out) {
   note_.clear();
   refused_ = false;
   Proc* p = find(pid);
   if (!p || !p->alive) return fail(err::SRCH);
   ++gen_;
-  Reply r = call(*p, req(proto::LATENCY, records, bytes, lock ? 1 : 0));
+  Reply r = call(*p, req(proto::LATENCY, records, bytes, mode));
   if (!r.ok) return fail(err::SRCH);
   OpResult o = to_result(r);
   if (r.rep.flags & proto::REFUSED) { refused_ = true; note_ = r.tail.c_str(); }

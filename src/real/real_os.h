@@ -114,7 +114,7 @@ class RealOs final : public Os {
   static constexpr std::uint8_t PG_LOCKED_BIT = 32;
   std::vector<std::uint8_t> page_bits(int pid, u64 addr, u64 npages) const;
   // Runs the latency experiment inside lab `pid` (see latency.h).
-  OpResult latency(int pid, u64 records, u64 bytes, bool lock, proto::LatencyNumbers* out);
+  OpResult latency(int pid, u64 records, u64 bytes, proto::LatencyMode mode, proto::LatencyNumbers* out);
   const proto::Hello* hello(int pid) const;
   std::vector<int> live_lab_pids() const;  // real pids still running
   void shutdown();                         // ends every lab now (the destructor does this too)

@@ -355,6 +355,11 @@ struct AppUi::Impl final : bridge::Target {
         }
     j += "]";
     j += ",\"step_json\":" + (s && ui.trace ? step_json(*ui.trace, *s) : std::string("null"));
+#ifdef PP_HAVE_REAL_UI
+    j += "," + real.state_field(ui);  // the kernel's step and the verdicts (real_view.h)
+#else
+    j += ",\"kernel\":null";
+#endif
     // Why the run stopped early (file:line:col: message), if it did.
     j += ",\"errors\":[";
     if (ui.trace)
@@ -421,6 +426,32 @@ struct AppUi::Impl final : bridge::Target {
 
   void go(int step) override { ui.playing = false; ui.go(step); }
   void program(const std::string& text) override { run_sandbox(text); }
+  // A recording opens its own program (the built-in lesson when the source is one) and
+  // shows it side by side; `expect` names the lesson the caller meant, if any.
+  std::string load_recording(const std::string& doc, const std::string& expect) override {
+#ifdef PP_HAVE_REAL_UI
+    auto r = std::make_shared<rec::Recording>();
+    std::string err;
+    if (!rec::parse_recording(doc, r.get(), &err)) return recording_failed(err);
+    if (!expect.empty() && !(err = rec::mismatch(*r, expect, r->source)).empty()) return recording_failed(err);
+    const BuiltinLesson* b = find_builtin(r->lesson_id);
+    if (b && b->text == r->source) run(b->id, b->file, b->text, OsKind::Linux);
+    else run(r->lesson_id.empty() ? "recording" : r->lesson_id, r->lesson_file.empty() ? "recording.c" : r->lesson_file,
+             r->source, OsKind::Linux);
+    if (!(err = real.attach_recording(r)).empty()) return recording_failed(err);
+    real.set_mode(ui, ViewMode::Side);
+    ui.notice.clear();  // the panel says where the kernel's answers come from
+    return "";
+#else
+    (void)doc;
+    (void)expect;
+    return "this build has no real-mode views";
+#endif
+  }
+  std::string recording_failed(const std::string& e) {
+    ui.notice = "Recording not opened: " + e;
+    return e;
+  }
   bool lesson(const std::string& id) override { return open(id, os_pref); }
   void set_os(const std::string& os) override {
     OsKind k = os == "qnx" ? OsKind::Qnx : OsKind::Linux;

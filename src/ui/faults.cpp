@@ -95,6 +95,11 @@ void draw_faults(Ui& ui) {
   if (s)
     ImGui::Text("this step: %llu minor, %llu major faults, modelled %.1f \xC2\xB5s", static_cast<unsigned long long>(s->minflt),
                 static_cast<unsigned long long>(s->majflt), s->cost_us);
+  // With real latencies at hand, they come first: they are why the lesson pins pages.
+  if (ui.latency) {
+    if (ImGui::CollapsingHeader("Real touch latency (the kernel)", ImGuiTreeNodeFlags_DefaultOpen)) draw_latency_chart(ui);
+    if (!ImGui::CollapsingHeader("This run, step by step", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  }
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float h = std::max(40.0f, (avail.y - ImGui::GetFrameHeightWithSpacing() * 1.2f) / 3 - 4);
   ImVec2 sz(avail.x, h);

@@ -2,15 +2,18 @@
 // found out (or why it could not), this step's model and kernel values side by side
 // with every disagreement in red next to both values, the lesson objects drawn as page
 // bars, the page table by kind of VMA, the kernel's smaps, and the latency headline.
-#ifndef __EMSCRIPTEN__
+// From a recording it also says which machine the kernel's answers came from.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "imgui.h"
 #include "imgui_internal.h"  // BringWindowToDisplayFront: the switch must stay above the tiles
-#include "real/explain.h"
 #include "ui/real_view.h"
+#include "ui/web_bridge.h"
+#ifdef PP_REAL_LIVE
+#include "real/explain.h"
+#endif
 #include "ui/ui.h"
 
 namespace pp::ui {
@@ -37,8 +40,15 @@ void mode_switch(Ui& ui, RealView& rv) {
   if (ImGui::RadioButton("Model", m == ViewMode::Model)) rv.set_mode(ui, ViewMode::Model);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the page-table model only");
   ImGui::SameLine();
-  if (ImGui::RadioButton("Real", m == ViewMode::Real)) rv.set_mode(ui, ViewMode::Real);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("run the lesson for real in a lab process and browse what the kernel reports");
+#ifdef PP_REAL_LIVE
+  const bool live = !rv.has_recording();
+#else
+  const bool live = false;
+#endif
+  if (ImGui::RadioButton(live ? "Real" : "Kernel", m == ViewMode::Real)) rv.set_mode(ui, ViewMode::Real);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(live ? "run the lesson for real in a lab process and browse what the kernel reports"
+                           : "browse what a real kernel reported for this lesson (a recording)");
   ImGui::SameLine();
   if (ImGui::RadioButton("Side by side", m == ViewMode::Side)) rv.set_mode(ui, ViewMode::Side);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("model and kernel together; disagreements in red");
@@ -218,6 +228,7 @@ void kernel_smaps(Ui& ui, const Step& rs) {
   }
 }
 
+#ifdef PP_REAL_LIVE
 void latency_section(Ui& ui, RealView& rv) {
   const Palette& pal = ui.pal();
   static int records = static_cast<int>(real::kTutorialRecords);
@@ -244,10 +255,34 @@ void latency_section(Ui& ui, RealView& rv) {
   const auto& l = r->locked;
   ImGui::Text("%s records:", grouped(u.records).c_str());
   ImGui::TextColored(col4(pal.bad), "  without locking: first touch %s minor faults, %.1f ms, worst page %.1f \xC2\xB5s",
-                     grouped(u.touch_minflt).c_str(), u.touch_ns / 1e6, u.worst_page_ns / 1e3);
-  ImGui::TextColored(col4(pal.good), "  after mlock:      touch %s faults, %.1f ms, worst page %.1f \xC2\xB5s (mlock itself %.0f ms)",
-                     grouped(l.touch_minflt).c_str(), l.touch_ns / 1e6, l.worst_page_ns / 1e3, l.lock_ns / 1e6);
+                     grouped(u.first.minflt).c_str(), u.first.touch_ns / 1e6, u.first.worst_page_ns / 1e3);
+  ImGui::TextColored(col4(pal.good), "  after mlock:      first pass %s faults, %.1f ms, worst page %.1f \xC2\xB5s (mlock itself %.0f ms)",
+                     grouped(l.first.minflt).c_str(), l.first.touch_ns / 1e6, l.first.worst_page_ns / 1e3, l.lock_ns / 1e6);
+  ImGui::TextColored(col4(pal.good), "  after mlock:      second pass %s faults, %.1f ms, worst page %.1f \xC2\xB5s",
+                     grouped(l.second.minflt).c_str(), l.second.touch_ns / 1e6, l.second.worst_page_ns / 1e3);
   if (r->lock_err) ImGui::TextColored(col4(pal.bad), "  mlock failed: %s", errno_name(r->lock_err));
+}
+
+#endif  // PP_REAL_LIVE
+
+std::string kb_text(u64 kb) {
+  char b[32];
+  if (kb >= 1024 * 1024) std::snprintf(b, sizeof b, "%.1f GiB", kb / 1048576.0);
+  else std::snprintf(b, sizeof b, "%.0f MiB", kb / 1024.0);
+  return b;
+}
+
+// Where a recording's answers come from: they are this machine's, not the reader's.
+void machine_block(Ui& ui, const rec::Recording& r) {
+  const rec::MachineInfo& m = r.machine;
+  ImGui::TextWrapped("Recorded %s on Linux %s (%s), %s, hypervisor: %s", m.recorded_at.c_str(), m.kernel_release.c_str(),
+                     m.arch.c_str(), m.cpu_model.c_str(), m.hypervisor.c_str());
+  std::string lim = m.rlim_memlock_cur == ~0ull ? "unlimited" : kb_text(m.rlim_memlock_cur / 1024);
+  ImGui::TextWrapped("page %llu bytes \xC2\xB7 RAM %s \xC2\xB7 swap %s \xC2\xB7 RLIMIT_MEMLOCK %s \xC2\xB7 %s%s \xC2\xB7 glibc %s",
+                     static_cast<unsigned long long>(m.page_size), kb_text(m.ram_kb).c_str(),
+                     m.swap_kb ? kb_text(m.swap_kb).c_str() : "none", lim.c_str(), m.privilege.c_str(),
+                     m.cap_ipc_lock ? " (CAP_IPC_LOCK)" : " (no CAP_IPC_LOCK)", m.glibc.c_str());
+  (void)ui;
 }
 
 }  // namespace
@@ -255,19 +290,30 @@ void latency_section(Ui& ui, RealView& rv) {
 void draw_real_panel(Ui& ui, RealView& rv) {
   const Palette& pal = ui.pal();
   mode_switch(ui, rv);
-  ImGui::SameLine();
-  bool unpriv = rv.unprivileged;
-  if (ImGui::Checkbox("as a plain user", &unpriv)) {
-    rv.unprivileged = unpriv;
-    rv.set_mode(ui, rv.mode);  // a new key: the lesson runs again without CAP_IPC_LOCK
+  bool busy = false;
+#ifdef PP_REAL_LIVE
+  if (!rv.has_recording()) {
+    ImGui::SameLine();
+    bool unpriv = rv.unprivileged;
+    if (ImGui::Checkbox("as a plain user", &unpriv)) {
+      rv.unprivileged = unpriv;
+      rv.set_mode(ui, rv.mode);  // a new key: the lesson runs again without CAP_IPC_LOCK
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("start the lab without CAP_IPC_LOCK, as an ordinary user would run it");
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("start the lab without CAP_IPC_LOCK, as an ordinary user would run it");
+  std::string what;
+  busy = rv.runner().busy(&what);
+#endif
   ImGui::Separator();
 
-  std::string what;
-  bool busy = rv.runner().busy(&what);
   auto run = rv.run();
   if (!run) {
+#ifndef PP_REAL_LIVE
+    ImGui::TextWrapped("No kernel recording for this program yet.");
+    ImGui::TextWrapped("Make one where you can use sudo: `sudo pinpages real LESSON.c --record run.json`, then open "
+                       "run.json here (\"Open recording\" above the page, or drop the file on it).");
+    return;
+#endif
     if (busy) {
       static const char* dots[] = {"", ".", "..", "..."};
       ImGui::TextWrapped("Running the lesson for real in a lab process%s", dots[static_cast<int>(ImGui::GetTime() * 3) % 4]);
@@ -285,22 +331,42 @@ void draw_real_panel(Ui& ui, RealView& rv) {
     return;
   }
   const Trace& rt = *run->trace;
-  ImGui::TextWrapped("Kernel: %d steps in %.1f s \xC2\xB7 CAP_IPC_LOCK %s \xC2\xB7 RLIMIT_MEMLOCK %s (hard %s)%s",
-                     static_cast<int>(rt.steps.size()), run->seconds, run->cap_ipc_lock ? "yes" : "no",
-                     real::limit_kib(run->rlim_cur).c_str(), real::limit_kib(run->rlim_max).c_str(),
-                     busy ? " \xC2\xB7 re-running\xE2\x80\xA6" : "");
+  if (run->recording) {
+    machine_block(ui, *run->recording);
+  } else {
+#ifdef PP_REAL_LIVE
+    ImGui::TextWrapped("Kernel: %d steps in %.1f s \xC2\xB7 CAP_IPC_LOCK %s \xC2\xB7 RLIMIT_MEMLOCK %s (hard %s)%s",
+                       static_cast<int>(rt.steps.size()), run->seconds, run->cap_ipc_lock ? "yes" : "no",
+                       real::limit_kib(run->rlim_cur).c_str(), real::limit_kib(run->rlim_max).c_str(),
+                       busy ? " \xC2\xB7 re-running\xE2\x80\xA6" : "");
+    if (ImGui::Button("Save recording")) {
+      std::string doc = rv.recording_json();
+      std::string name = "pinpages-" + (ui.trace ? ui.trace->meta.id : std::string("run")) + ".json";
+      ui.notice = bridge::save(name, "application/json", std::vector<unsigned char>(doc.begin(), doc.end())) +
+                  ": open it in the web page to show this run next to the model";
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("write this kernel run (and any latency measured) as a recording for the web page");
+#endif
+  }
   bool ok = run->compare.all_agree();
   ImGui::TextColored(col4(ok ? pal.good : pal.bad), "%s %s", ok ? "\xE2\x9C\x93" : "\xE2\x9C\x97",
                      run->compare.summary(ui.trace ? ui.trace->meta.id.empty() ? ui.lesson_id : ui.trace->meta.id : ui.lesson_id).c_str());
+#ifdef PP_REAL_LIVE
   if (auto lat = rv.runner().latency(); lat && lat->ok) {
     // The headline stays in sight; details and the button are in the section below.
     ImGui::TextWrapped("Real latency, %s records: first touch %s faults, worst page %.0f \xC2\xB5s; after mlock %s faults, "
                        "worst page %.1f \xC2\xB5s",
-                       grouped(lat->unlocked.records).c_str(), grouped(lat->unlocked.touch_minflt).c_str(),
-                       lat->unlocked.worst_page_ns / 1e3, grouped(lat->locked.touch_minflt).c_str(),
-                       lat->locked.worst_page_ns / 1e3);
+                       grouped(lat->unlocked.records).c_str(), grouped(lat->unlocked.first.minflt).c_str(),
+                       lat->unlocked.first.worst_page_ns / 1e3, grouped(lat->locked.first.minflt).c_str(),
+                       lat->locked.first.worst_page_ns / 1e3);
   } else if (rv.runner().latency_busy()) {
     ImGui::TextDisabled("Measuring real latency in the background\xE2\x80\xA6");
+  }
+#endif
+  if (ui.latency) {
+    // The lesson's payoff, in the panel too (narrow layouts have no Faults & latency tab).
+    if (rv.take_latency_open()) ImGui::SetNextItemOpen(true, ImGuiCond_Always);
+    if (ImGui::CollapsingHeader("Why pin pages: real touch latency")) draw_latency_chart(ui);
   }
   for (const auto& n : run->compare.notes) ImGui::TextWrapped("note: %s", n.c_str());
   for (const auto& d : rt.errors) ImGui::TextColored(col4(pal.bad), "%s", d.message.c_str());
@@ -349,8 +415,10 @@ void draw_real_panel(Ui& ui, RealView& rv) {
     region_table(ui, sp, side);
     if (sp.have_real && step < static_cast<int>(rt.steps.size())) kernel_smaps(ui, rt.steps[step]);
   }
+#ifdef PP_REAL_LIVE
   if (rv.runner().latency() || rv.runner().latency_busy()) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
   if (ImGui::CollapsingHeader("Real latency: the headline number")) latency_section(ui, rv);
+#endif
 }
 
 void RealView::after_frame(Ui& ui, const FrameInfo& info) {
@@ -370,6 +438,13 @@ void RealView::draw_windows(Ui& ui, const FrameInfo& info) {
   constexpr ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
   if (mode == ViewMode::Model || ui.figure_only || W < 720) {
+    if (mode != ViewMode::Model && !ui.figure_only && panel_y_ > 0) {  // a phone: the panel under the layout
+      ImGui::SetNextWindowPos(ImVec2(0, panel_y_), ImGuiCond_Always);
+      ImGui::SetNextWindowSize(ImVec2(W, std::max(H - panel_y_, 40.0f)), ImGuiCond_Always);
+      if (ImGui::Begin(mode == ViewMode::Side ? "Model vs kernel###Kernel" : "Kernel###Kernel", nullptr, fixed))
+        draw_real_panel(ui, *this);
+      ImGui::End();
+    }
     // Just the switch, over the controls' top-right corner (their first row ends well before).
     ImGui::SetNextWindowPos(ImVec2(W - 4, 2), ImGuiCond_Always, ImVec2(1, 0));
     if (ImGui::Begin("##realmode", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize |
@@ -388,4 +463,3 @@ void RealView::draw_windows(Ui& ui, const FrameInfo& info) {
 }
 
 }  // namespace pp::ui
-#endif  // __EMSCRIPTEN__

@@ -1,6 +1,6 @@
-// Real mode on the desktop: the background runner, model-vs-kernel pairing per step,
-// and the mode switching around the normal layout. The panel is drawn in real_panel.cpp.
-#ifndef __EMSCRIPTEN__
+// Real mode: the background runner (desktop), recordings as the kernel's run (desktop
+// and web), model-vs-kernel pairing per step, and the mode switching around the normal
+// layout. The panel is drawn in real_panel.cpp.
 #include "ui/real_view.h"
 
 #include <algorithm>
@@ -10,8 +10,11 @@
 #include <cstdlib>
 
 #include "imgui.h"
-#include "real/explain.h"
 #include "ui/ui.h"
+#ifdef PP_REAL_LIVE
+#include "real/explain.h"
+#include "real/machine_info.h"
+#endif
 
 namespace pp::ui {
 
@@ -32,6 +35,7 @@ std::optional<ViewMode> parse_mode(const std::string& s) {
 }
 
 // ------------------------------------------------------------------ runner
+#ifdef PP_REAL_LIVE
 RealRunner::RealRunner() : worker_([this] { loop(); }) {}
 
 RealRunner::~RealRunner() {
@@ -183,6 +187,7 @@ RealRun RealRunner::run_now(const RealJob& job) {
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
+#endif  // PP_REAL_LIVE
 
 // ------------------------------------------------------------------ pairing
 std::string region_kind(const std::string& n, const std::string& perms) {
@@ -341,13 +346,64 @@ StepPair pair_step(const Trace& model, const Trace* real, int step, const real::
 RealView::RealView() {
   if (const char* m = std::getenv("PINPAGES_MODE"))
     if (auto v = parse_mode(m)) mode = *v;
+#ifdef PP_REAL_LIVE
   if (const char* w = std::getenv("PINPAGES_REAL_WAIT")) wait_first = *w && *w != '0';
   if (const char* u = std::getenv("PINPAGES_REAL_UNPRIVILEGED")) unprivileged = *u && *u != '0';
   if (const char* l = std::getenv("PINPAGES_REAL_LATENCY")) {
     long long n = std::atoll(l);
     if (n > 0) runner_.submit_latency(static_cast<u64>(n), real::kTutorialRecordBytes, base_opt);
   }
+#endif
 }
+
+void RealView::attach_builtin_recording() {
+  // The shipped recordings are the kernel's answer wherever no lab can run (the web
+  // page); on the desktop a live run is the answer, and a loaded recording only when asked.
+#ifndef PP_REAL_LIVE
+  if (!model_ || !model_->meta.allows_linux || (ro_.os && *ro_.os == OsKind::Qnx)) return;
+  if (model_->meta.machine.os == OsKind::Qnx) return;
+  if (auto r = builtin_recording_for(text_)) attach_recording(r);
+#endif
+}
+
+#ifdef PP_REAL_LIVE
+std::shared_ptr<const rec::LatencyRecord> RealView::live_latency(std::string* where) {
+  auto lat = runner_.latency();
+  if (!lat || !lat->ok) return nullptr;
+  if (lat != live_lat_src_) {
+    live_lat_src_ = lat;
+    live_lat_ = std::make_shared<const rec::LatencyRecord>(real::latency_record(*lat));
+  }
+  *where = "measured now on this machine" + (lat->hypervisor.empty() || lat->hypervisor == "none" ? std::string() : ", " + lat->hypervisor);
+  return live_lat_;
+}
+
+std::string RealView::live_recording_json() const {
+  rec::Recording r;
+  r.tool = "pinpages desktop";
+  r.lesson_id = model_->meta.id;
+  r.lesson_file = model_->meta.file;
+  r.lesson_title = model_->meta.title;
+  r.source = text_;
+  r.machine = real::machine_info();
+  r.machine.cap_ipc_lock = run_->cap_ipc_lock;
+  r.machine.rlim_memlock_cur = run_->rlim_cur;
+  r.machine.rlim_memlock_max = run_->rlim_max;
+  r.kernel.steps = run_->trace->steps;
+  r.kernel.errors = run_->trace->errors;
+  rec::Agreement ag;
+  ag.compared = run_->compare.compared;
+  ag.agreed = run_->compare.agreed;
+  for (const auto& d : run_->compare.diffs) ag.differing_steps.push_back(d.step);
+  ag.summary = run_->compare.summary(model_->meta.id);
+  r.agreement = ag;
+  if (live_lat_) r.latency = *live_lat_;
+  return rec::to_json(r);
+}
+#else
+std::shared_ptr<const rec::LatencyRecord> RealView::live_latency(std::string*) { return nullptr; }
+std::string RealView::live_recording_json() const { return ""; }
+#endif
 
 std::string RealView::key() const {
   return file_ + "|" + (ro_.os && *ro_.os == OsKind::Qnx ? "qnx" : "linux") + (unprivileged ? "|user" : "|cap") + "|" +
@@ -361,15 +417,21 @@ void RealView::lesson_changed(const std::string& file, const std::string& text, 
   ro_ = ro;
   model_ = std::move(model);
   run_.reset();
+  recorded_.reset();
   pairs_.clear();
+  attach_builtin_recording();
   if (mode != ViewMode::Model) ensure_submitted();
 }
 
 void RealView::ensure_submitted() {
-  if (!model_) return;
+  if (!model_ || recorded_) return;
+#ifndef PP_REAL_LIVE
+  return;  // no lab here: only recordings
+#endif
   std::string k = key();
   if (k == submitted_) return;
   submitted_ = k;
+#ifdef PP_REAL_LIVE
   RealJob j;
   j.key = k;
   j.file = file_;
@@ -379,6 +441,7 @@ void RealView::ensure_submitted() {
   j.opt = base_opt;
   j.opt.unprivileged = unprivileged;
   runner_.submit(std::move(j));
+#endif
 }
 
 const StepPair& RealView::pair_for(int step) {
@@ -411,23 +474,43 @@ void RealView::swap_traces(Ui& ui) {
 
 FrameInfo RealView::before_frame(Ui& ui, const FrameInfo& info) {
   if (mode != ViewMode::Model) ensure_submitted();
+#ifdef PP_REAL_LIVE
   if (wait_first) {  // screenshots and tests: the first frame shows the finished run
     runner_.wait_idle(300000);
     wait_first = false;
   }
-  if (mode != ViewMode::Model) {
+#endif
+  if (recorded_) {
+    if (run_ != recorded_) {
+      run_ = recorded_;
+      pairs_.clear();
+    }
+  } else if (mode != ViewMode::Model) {
+#ifdef PP_REAL_LIVE
     std::string k = key();
     if (!run_ || run_->key != k)
       if (auto r = runner_.result(k)) {
         run_ = r;
         pairs_.clear();
       }
+#endif
   }
+  show_latency(ui);
   swap_traces(ui);
   FrameInfo fi = info;
   if (mode == ViewMode::Model || ui.figure_only) return fi;
   float W = info.width > 0 ? static_cast<float>(info.width) : ImGui::GetIO().DisplaySize.x;
   if (ImGui::GetIO().DisplaySize.x > 0) W = std::min(W, ImGui::GetIO().DisplaySize.x);
+  panel_y_ = 0;
+  if (W < 720) {
+    // A phone: no room beside the layout, so the panel is a sheet under it.
+    float H = info.height > 0 ? static_cast<float>(info.height) : ImGui::GetIO().DisplaySize.y;
+    if (ImGui::GetIO().DisplaySize.y > 0) H = std::min(H, ImGui::GetIO().DisplaySize.y);
+    panel_x_ = 0;
+    panel_y_ = std::floor(H * 0.5f);
+    fi.height = static_cast<int>(panel_y_);
+    return fi;
+  }
   // The normal layout turns into its phone layout below 720 px: keep it above that
   // when the window allows, and give the panel what is left (at least 380 px).
   panel_x_ = std::floor(W * (mode == ViewMode::Side ? 0.56f : 0.60f));
@@ -437,4 +520,3 @@ FrameInfo RealView::before_frame(Ui& ui, const FrameInfo& info) {
 }
 
 }  // namespace pp::ui
-#endif  // __EMSCRIPTEN__

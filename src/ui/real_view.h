@@ -11,9 +11,11 @@
 // the *thread* that spawned it exits; and a lesson at the tutorial's scale takes
 // seconds for real, which the UI thread must never wait for.
 //
-// Native only: the browser cannot lock memory.
+// A recording (src/real/recording.h) is the other source of a kernel run: attached, it
+// takes the place of the worker's result. The browser cannot lock memory, so there
+// (no PP_REAL_LIVE) recordings are the only source: the built-in lessons' shipped
+// ones, or one the user opens (web/recordings.js → AppUi::load_recording).
 #pragma once
-#ifndef __EMSCRIPTEN__
 
 #include <atomic>
 #include <condition_variable>
@@ -30,9 +32,12 @@
 #include "engine/run.h"
 #include "engine/trace.h"
 #include "real/compare.h"
+#include "real/recording.h"
+#include "ui/app_ui.h"
+#ifdef PP_REAL_LIVE
 #include "real/latency.h"
 #include "real/real_os.h"
-#include "ui/app_ui.h"
+#endif
 
 namespace pp::ui {
 
@@ -43,14 +48,6 @@ const char* mode_name(ViewMode m);                          // "model" / "real" 
 std::optional<ViewMode> parse_mode(const std::string& s);  // also "side-by-side", "both"
 
 // ------------------------------------------------------------------ background runs
-struct RealJob {
-  std::string key;  // what the UI asks about (lesson file | os | privilege)
-  std::string file, text;
-  RunOptions ro;
-  std::shared_ptr<const Trace> model;  // compared against when the run is done
-  real::RealOptions opt;
-};
-
 struct RealRun {
   std::string key;
   bool lab_ok = false;    // a lab started and the lesson ran (maybe with errors)
@@ -62,6 +59,22 @@ struct RealRun {
   int refused_step = -1;    // first lock call the kernel refused without CAP_IPC_LOCK
   std::string explanation;  // explain_lock_failure() for that step
   double seconds = 0;
+  std::shared_ptr<const rec::Recording> recording;  // the run came from this recording
+};
+
+// A recording as a run of the lesson `model` shows (same source): the kernel's steps
+// with the model's lesson metadata, compared with the model step by step.
+RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace& model, const std::string& key);
+// The shipped recording (assets/recordings) whose lesson source is `source`; null if none.
+std::shared_ptr<const rec::Recording> builtin_recording_for(const std::string& source);
+
+#ifdef PP_REAL_LIVE
+struct RealJob {
+  std::string key;  // what the UI asks about (lesson file | os | privilege)
+  std::string file, text;
+  RunOptions ro;
+  std::shared_ptr<const Trace> model;  // compared against when the run is done
+  real::RealOptions opt;
 };
 
 // Runs RealJobs one at a time on a thread that lives as long as the runner (see top).
@@ -98,6 +111,7 @@ class RealRunner {
   bool stop_ = false;
   std::thread worker_;  // last: started once everything above exists
 };
+#endif  // PP_REAL_LIVE
 
 // ------------------------------------------------------------------ model vs kernel, one step
 struct Pair {
@@ -150,7 +164,9 @@ class RealView {
   ViewMode mode = ViewMode::Model;
   bool unprivileged = false;  // run the lab as a plain user would (no CAP_IPC_LOCK)
   bool wait_first = false;
+#ifdef PP_REAL_LIVE
   real::RealOptions base_opt;
+#endif
 
   // The model trace AppUi just opened (lesson, OS or sandbox changed).
   void lesson_changed(const std::string& file, const std::string& text, const RunOptions& ro,
@@ -162,28 +178,52 @@ class RealView {
 
   std::shared_ptr<const RealRun> run() const { return run_; }
   const StepPair& pair_for(int step);  // cached per run
+#ifdef PP_REAL_LIVE
   RealRunner& runner() { return runner_; }
+#endif
   void set_mode(Ui& ui, ViewMode m);
+
+  // Shows recording `r` as the kernel's run of the open lesson (its source must be the
+  // one shown: AppUi opens it first). "" on success, else why not.
+  std::string attach_recording(std::shared_ptr<const rec::Recording> r);
+  bool has_recording() const { return recorded_ != nullptr; }
+  // True once when the lesson reached its end with a latency chart to show.
+  bool take_latency_open() { bool o = latency_open_; latency_open_ = false; return o; }
+  // The recording of the open run as a document (Save recording); "" when there is none.
+  std::string recording_json() const;
+  std::string live_recording_json() const;  // desktop: the live run as a recording
+  // `"kernel":{…}` for window.pinpages.state(): the kernel's step, the verdicts.
+  std::string state_field(const Ui& ui);
 
  private:
   std::string key() const;
   void ensure_submitted();
   void swap_traces(Ui& ui);
   void draw_windows(Ui& ui, const FrameInfo& info);
+  void show_latency(Ui& ui);
+  void attach_builtin_recording();
+  std::shared_ptr<const rec::LatencyRecord> live_latency(std::string* where);  // desktop: measured now
+  bool latency_done_ = false;  // the chart was opened at the lesson's end once
+  bool latency_open_ = false;  // … and the panel's copy should open now
+#ifdef PP_REAL_LIVE
+  std::shared_ptr<const real::LatencyReport> live_lat_src_;
+  std::shared_ptr<const rec::LatencyRecord> live_lat_;
+#endif
 
+#ifdef PP_REAL_LIVE
   RealRunner runner_;
+#endif
+  std::shared_ptr<const RealRun> recorded_;  // from a recording: wins over live runs
   std::string file_, text_;
   RunOptions ro_;
   std::shared_ptr<const Trace> model_;
   std::string submitted_;  // key of the last submitted job
   std::shared_ptr<const RealRun> run_;
   std::map<int, StepPair> pairs_;
-  float panel_x_ = 0;
+  float panel_x_ = 0, panel_y_ = 0;  // the panel: right of the layout, or under it (phones)
 };
 
 // The panel's contents (real_view.cpp); exposed so the headless test can draw it.
 void draw_real_panel(Ui& ui, RealView& rv);
 
 }  // namespace pp::ui
-
-#endif  // __EMSCRIPTEN__

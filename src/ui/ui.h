@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/trace.h"
+#include "real/latency_record.h"
 #include "ui/app_ui.h"
 #include "ui/palette.h"
 #include "ui/view_model.h"
@@ -131,6 +132,10 @@ class Ui {
   Selection selection;
   bool quit = false;
   float deadline_us = 100.0f;         // faults window: the real-time loop's deadline
+  // Real touch latencies (a recording's or a live measurement's) for the faults window's
+  // chart, and where they come from ("recorded on kvm, Linux 6.1 …"); null: none.
+  std::shared_ptr<const rec::LatencyRecord> latency;
+  std::string latency_source;
 
   // --- sandbox
   std::vector<std::string> sandbox_lines;
@@ -187,6 +192,7 @@ void draw_page_table(Ui& ui);
 void draw_code(Ui& ui);
 void draw_narration(Ui& ui);
 void draw_faults(Ui& ui);
+void draw_latency_chart(Ui& ui);  // real touch latencies (ui.latency), in the faults window
 void draw_controls(Ui& ui, bool compact);
 void draw_quiz(Ui& ui);  // nothing when the step has no quiz
 // Height the quiz needs at `width` (0 without a quiz), so layouts can make room for it.

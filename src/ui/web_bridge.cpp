@@ -143,6 +143,19 @@ PP_EXPORT const char* pp_ui_source() {
 }
 PP_EXPORT void pp_ui_sandbox(const char* lines) { if (g_target && lines) g_target->sandbox(lines); }
 PP_EXPORT void pp_ui_packed(int id, const char* code) { if (g_target && code) g_target->packed(id, code); }
+// A recording arrives in pieces (ccall passes strings on the wasm stack, which a
+// document of megabytes would overflow): clear, append…, then load.
+static std::string g_doc;
+PP_EXPORT void pp_ui_recording_clear() { std::string().swap(g_doc); }
+PP_EXPORT int pp_ui_recording_append(const char* part) {
+  if (part) g_doc += part;
+  return static_cast<int>(g_doc.size());
+}
+PP_EXPORT const char* pp_ui_load_recording(const char* expect) {
+  g_ret = g_target ? g_target->load_recording(g_doc, expect ? expect : "") : "the page has not started";
+  std::string().swap(g_doc);
+  return g_ret.c_str();
+}
 PP_EXPORT const char* pp_ui_figure_png() {
   g_ret = g_target ? g_target->figure_png_base64() : "";
   return g_ret.c_str();

@@ -27,6 +27,8 @@ struct Target {
   virtual std::string source() = 0;        // the program shown now (lesson, sandbox or own)
   virtual void sandbox(const std::string& lines) = 0;  // opens the sandbox with these lines
   virtual void packed(int id, const std::string& code) = 0;  // pack()'s answer
+  // Opens a recording (docs/RECORDINGS.md): "" when shown, else what is wrong with it.
+  virtual std::string load_recording(const std::string& json, const std::string& expect_lesson) = 0;
 };
 void install(Target* t);  // also keeps this file's exports linked in
 

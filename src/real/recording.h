@@ -1,0 +1,77 @@
+// pinpages recordings — a real kernel's run of a lesson, saved as one JSON document so
+// that a page without any privilege (the browser) can replay it next to the model.
+//
+//   pinpages real LESSON --record F.json ─► Recording ─► to_json ─► F.json
+//   F.json ─► parse_recording ─► Recording{machine, lesson source, kernel Trace, latency}
+//                                   └─► the UI: Model / Kernel / Side by side
+//
+// Portable: built for the desktop and the web page alike (nothing here touches the
+// running kernel; machine_info() is in src/real/machine_info.cpp, native only).
+// The format is documented in docs/RECORDINGS.md; every step uses the schema of
+// `pinpages real --json` (engine/json.cpp step_json).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/trace.h"
+#include "real/latency_record.h"
+
+namespace pp::rec {
+
+// Bumped when a reader of an older version would misread a document.
+constexpr int kFormatVersion = 1;
+constexpr const char* kFormatName = "pinpages-recording";
+// A recording larger than this is refused before it is parsed (the biggest shipped
+// one is a few MB).
+constexpr std::size_t kMaxBytes = 32u << 20;
+
+struct MachineInfo {
+  std::string kernel_release;  // uname -r
+  std::string kernel_version;  // uname -v
+  std::string arch;            // uname -m
+  std::string cpu_model;       // /proc/cpuinfo "model name"
+  std::string hypervisor;      // "kvm", "xen", … or "none"; how it was found in hypervisor_evidence
+  std::string hypervisor_evidence;
+  std::string glibc;           // gnu_get_libc_version()
+  std::string privilege;       // "root", "sudo", "CAP_IPC_LOCK (setcap)", "none"
+  bool cap_ipc_lock = false;   // the lab had it
+  std::uint64_t page_size = 0, ram_kb = 0, swap_kb = 0;
+  std::uint64_t rlim_memlock_cur = 0, rlim_memlock_max = 0;  // bytes; ~0 = unlimited
+  std::string recorded_at;     // UTC, ISO 8601
+};
+
+// What the recorder's model said when the recording was made: per step, did the model
+// and this kernel agree (compare.h tolerances). The shipped recordings' test holds the
+// current model to it.
+struct Agreement {
+  int compared = 0, agreed = 0;
+  std::vector<int> differing_steps;
+  std::string summary;  // compare.h's one line: "mlockall: 9/9 steps agree; figure A agrees; …"
+};
+
+struct Recording {
+  int format = kFormatVersion;
+  std::string tool;  // "pinpages real"
+  std::string lesson_id, lesson_file, lesson_title, source;
+  MachineInfo machine;
+  Trace kernel;  // steps with the kernel's reports (no model snapshots)
+  std::optional<LatencyRecord> latency;
+  std::optional<Agreement> agreement;  // absent in a recording made without the model
+};
+
+std::string to_json(const Recording& r);
+// The latency block alone (the schema of `pinpages real --latency --json`).
+std::string latency_to_json(const LatencyRecord& l);
+
+// Parses a document; on failure returns false and says what is wrong and which field
+// ("steps[3].processes[0].vm_lck_kb: expected a number, found a string").
+bool parse_recording(const std::string& text, Recording* out, std::string* error);
+
+// Which built-in lesson a recording is of, and whether its source is that lesson's:
+// "" when it matches, else why not.
+std::string mismatch(const Recording& r, const std::string& lesson_id, const std::string& source);
+
+}  // namespace pp::rec
