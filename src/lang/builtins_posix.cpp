@@ -259,9 +259,9 @@ bool BuiltinCall::mremap() {
   }
   if (n > o) p.mem.drop(dst + o, n - o);  // new pages read as zero
   else if (dst == addr && n < o) p.mem.drop(addr + n, o - n);
-  if (auto it = p.blocks.find(addr); it != p.blocks.end()) {
-    p.blocks.erase(it);
-    p.blocks[dst] = new_len;
+  if (p.blocks.find(addr)) {
+    p.blocks.erase(addr);
+    p.blocks.set(dst, new_len);
   }
   return finish(v);
 }
