@@ -39,6 +39,19 @@ json latency_json(const LatencyRecord& l) {
           {"finding", l.finding}, {"series", series}};
 }
 
+// The lab's own mappings are named by its absolute path, which says where someone built
+// pinpages, not anything about the kernel: a shipped recording names just the program.
+std::string without_lab_dir(std::string line) {
+  static const std::string lab = "/pinpages-lab\"";
+  for (std::size_t at = line.find(lab); at != std::string::npos; at = line.find(lab, at)) {
+    std::size_t open = line.rfind('"', at);
+    if (open == std::string::npos) break;
+    line.erase(open + 1, at + 1 - (open + 1));
+    at = open + lab.size();
+  }
+  return line;
+}
+
 }  // namespace
 
 std::string to_json(const Recording& r) {
@@ -60,7 +73,7 @@ std::string to_json(const Recording& r) {
   out.pop_back();  // the closing brace
   out += ",\n\"steps\":[\n";
   for (std::size_t i = 0; i < r.kernel.steps.size(); ++i)
-    out += step_json(r.kernel, r.kernel.steps[i]) + (i + 1 < r.kernel.steps.size() ? ",\n" : "\n");
+    out += without_lab_dir(step_json(r.kernel, r.kernel.steps[i])) + (i + 1 < r.kernel.steps.size() ? ",\n" : "\n");
   return out + "]}\n";
 }
 
