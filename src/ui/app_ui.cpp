@@ -586,7 +586,9 @@ void AppUi::frame(const FrameInfo& info) {
       bridge::pack(++d.pack_id, share);
     }
     std::string h = d.hash();
-    if (h != d.last_hash && !d.awaiting_program) { bridge::set_hash(h); d.last_hash = h; }
+    // Not before a lesson is open: the first lesson starts a frame late (the page draws
+    // first), and writing the hash of "nothing open" would erase the link being opened.
+    if (d.ui.trace && h != d.last_hash && !d.awaiting_program) { bridge::set_hash(h); d.last_hash = h; }
   } else {
     draw_editor(d.ui, d.editor, d.prog.running(), d.prog.steps_so_far(), d.cur_text);
     if (d.editor.want_run) {

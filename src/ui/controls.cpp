@@ -26,11 +26,19 @@ void record_last_item() {
   if (g_tab_ids && id && (g_tab_ids->empty() || g_tab_ids->back() != id)) g_tab_ids->push_back(id);
 }
 
+// The width left on this row, less what a floating window covers at its end (Ui::reserve_w).
+const Ui* g_ui = nullptr;
+float avail_x() {
+  float a = ImGui::GetContentRegionAvail().x;
+  if (g_ui && g_ui->reserve_w > 0 && ImGui::GetCursorScreenPos().y < g_ui->reserve_bottom) a -= g_ui->reserve_w;
+  return a;
+}
+
 // Continues the row when an item of width `w` still fits, else starts a new row.
 void next_item(float w) {
   record_last_item();
   ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+  if (avail_x() < w) ImGui::NewLine();
 }
 float button_w(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
@@ -90,11 +98,11 @@ void stepper(Ui& ui, bool compact) {
   // Compact and narrow (phone upright): the slider takes the row. Compact and wide (phone
   // on its side, embeds): it leaves room for the lesson picker on the same row.
   const bool wide = ImGui::GetWindowWidth() > 600 * sc;
-  float slider_w = compact && !wide ? std::max(60.0f * sc, ImGui::GetContentRegionAvail().x - button_w("[C]") - 10 * sc)
+  float slider_w = compact && !wide ? std::max(60.0f * sc, avail_x() - button_w("[C]") - 10 * sc)
                                     : (ui.presenter || compact ? 140 : 200) * sc;
   next_item(std::min(slider_w, 120 * sc));
   int s = ui.step;
-  ImGui::SetNextItemWidth(std::min(slider_w, ImGui::GetContentRegionAvail().x));
+  ImGui::SetNextItemWidth(std::min(slider_w, avail_x()));
   if (ImGui::SliderInt("##step", &s, 0, std::max(0, n - 1), "step %d")) { ui.playing = false; ui.go(s); }
   // The figure letter is part of the answer while a quiz waits: not before the reveal.
   if (const Step* st = ui.cur(); st && st->figure && !ui.quiz_pending()) {
@@ -151,14 +159,15 @@ void more_menu(Ui& ui) {
 void draw_controls(Ui& ui, bool compact) {
   ui.tab_ids.clear();
   g_tab_ids = &ui.tab_ids;
-  struct Done { ~Done() { record_last_item(); g_tab_ids = nullptr; } } done;
+  g_ui = &ui;
+  struct Done { ~Done() { record_last_item(); g_tab_ids = nullptr; g_ui = nullptr; } } done;
   const float sc = ui.scale();
   stepper(ui, compact);
   if (compact) {
     // Phones: the lesson picker on its own row, full width. An embed shows one lesson.
     if (!ui.embed) {
       if (ImGui::GetWindowWidth() > 600 * sc) next_item(160 * sc);
-      lesson_picker(ui, ImGui::GetContentRegionAvail().x);
+      lesson_picker(ui, avail_x());
     }
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
@@ -182,8 +191,8 @@ void draw_controls(Ui& ui, bool compact) {
   // Second row: lesson, OS, view options, sharing.
   // The whole title when it fits the row (else a new row); never less than 120 px.
   if (!full) next_item(std::min(picker_want(ui), ImGui::GetWindowWidth() * 0.6f));  // else: a row of its own
-  lesson_picker(ui, std::max(120 * sc, std::min({picker_want(ui), ImGui::GetContentRegionAvail().x - 10 * sc,
-                                                  std::max(260 * sc, ImGui::GetContentRegionAvail().x * 0.5f)})));
+  lesson_picker(ui, std::max(120 * sc, std::min({picker_want(ui), avail_x() - 10 * sc,
+                                                  std::max(260 * sc, avail_x() * 0.5f)})));
   const LessonMeta* meta = ui.trace ? &ui.trace->meta : nullptr;
   bool can_linux = meta && meta->allows_linux, can_qnx = meta && meta->allows_qnx;
   next_item(button_w("Linux") + ImGui::GetFrameHeight());

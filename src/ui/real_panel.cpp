@@ -445,16 +445,20 @@ void RealView::draw_windows(Ui& ui, const FrameInfo& info) {
         draw_real_panel(ui, *this);
       ImGui::End();
     }
-    // Just the switch, over the controls' top-right corner (their first row ends well before).
+    // Just the switch, over the controls' top-right corner (their rows leave it room).
     ImGui::SetNextWindowPos(ImVec2(W - 4, 2), ImGuiCond_Always, ImVec2(1, 0));
     if (ImGui::Begin("##realmode", nullptr, fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize |
                                                 ImGuiWindowFlags_NoFocusOnAppearing)) {
       ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
       mode_switch(ui, *this);
+      // The controls' rows end before the switch (next frame): it never covers Play.
+      ui.reserve_w = ImGui::GetWindowWidth() + 4 + ImGui::GetStyle().ItemSpacing.x;
+      ui.reserve_bottom = 2 + ImGui::GetWindowHeight();
     }
     ImGui::End();
     return;
   }
+  ui.reserve_w = ui.reserve_bottom = 0;  // the kernel's panel has its own column
   ImGui::SetNextWindowPos(ImVec2(panel_x_, 0), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(std::max(W - panel_x_, 40.0f), std::max(H, 40.0f)), ImGuiCond_Always);
   const char* title = mode == ViewMode::Side ? "Model vs kernel (side by side)###Kernel" : "Kernel (real mode)###Kernel";

@@ -146,6 +146,9 @@ class Ui {
   float figwin_x = 0, figwin_y = 0, figwin_w = 0, figwin_h = 0;  // the figure's window (title, legend)
   std::vector<FigureLabel> figure_labels;  // every text drawn on the figure this frame
   Rect legend_rect, toolbar_rect;           // the figure's legend, the controls window
+  // A window floating over the controls' top-right corner (desktop: the Model / Kernel /
+  // Side-by-side switch), in screen pixels: rows of controls beside it end before it.
+  float reserve_w = 0, reserve_bottom = 0;
   bool export_png_requested = false;
   std::string figure_title;  // lesson · step · OS, the figure window's title bar
   std::string last_export;  // path or message shown in the controls

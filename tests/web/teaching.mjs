@@ -208,10 +208,15 @@ async function quizLayoutCase(mode, viewport, shot, extra = {}) {
     assert(s.figure_rect.h >= 120, `${mode}: figure squeezed to ${Math.round(s.figure_rect.h)} px`);
     await page.screenshot({ path: join(artifacts, shot) });
     // Answerable by mouse/touch too: click the first choice row, then Reveal by Enter.
+    // The choice rows sit between the question and the Reveal button; where exactly
+    // depends on how the question wraps at this width, so try a few heights in that band.
     const r = s.quiz_rect;
-    await page.mouse.click(r.x + r.w / 2, r.y + r.h * 0.45);
-    await frames(page, 2);
-    s = await state(page);
+    for (const f of [0.45, 0.55, 0.65]) {
+      await page.mouse.click(r.x + r.w / 2, r.y + r.h * f);
+      await frames(page, 2);
+      s = await state(page);
+      if (s.quiz_text.choice >= 0) break;
+    }
     assert(s.quiz_text.choice >= 0, `${mode}: a click inside the quiz picked nothing`);
     return `quiz ${Math.round(r.w)}×${Math.round(r.h)} at (${Math.round(r.x)},${Math.round(r.y)}) fits; click picked ${s.quiz_text.choice + 1}`;
   } finally {
