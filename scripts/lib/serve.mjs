@@ -41,9 +41,12 @@ export function pageResources(dir, index = 'index.html') {
   });
 }
 
-// What the middleware sends a browser for one file: brotli when the type is compressible
-// and the body passes the threshold, else the bytes as they are.
-function wireBytes(name, buf) {
+// What a browser gets for one file: its precompressed sibling (scripts/lib/page.mjs) when
+// there is one, else what the middleware sends: brotli when the type is compressible and
+// the body passes the threshold, else the bytes as they are.
+function wireBytes(name, buf, dir) {
+  const sibling = (ext) => { try { return statSync(join(dir, name + ext)).size; } catch { return 0; } };
+  if (sibling('.br') && sibling('.gz')) return { br: sibling('.br'), gzip: sibling('.gz') };
   const type = lookup(name) || 'application/octet-stream';
   if (!compressible(type) || buf.length < THRESHOLD) return { br: buf.length, gzip: buf.length };
   return {
@@ -57,7 +60,7 @@ function wireBytes(name, buf) {
 export function transferSize(dir, index = 'index.html') {
   const files = pageResources(dir, index).map((name) => {
     const buf = readFileSync(join(dir, name));
-    return { name, bytes: buf.length, ...wireBytes(name, buf) };
+    return { name, bytes: buf.length, ...wireBytes(name, buf, dir) };
   });
   const sum = (k) => files.reduce((a, f) => a + f[k], 0);
   return { files, bytes: sum('bytes'), br: sum('br'), gzip: sum('gzip') };
@@ -70,10 +73,14 @@ export function startServer({ dir = 'build/web', listenPort = 8000, listenHost =
   const files = sirv(root, {
     dev: true,   // look every file up again: the build may replace it while we serve
     etag: true,
+    brotli: true, gzip: true,  // FILE.br / FILE.gz from the build, sent as they are
     // The size after decompression, for the loader's progress bar: fetch() hands it
-    // decompressed bytes, while a compressed response has no Content-Length at all.
-    setHeaders: (res, _path, stats) => {
-      res.setHeader('X-Decoded-Length', stats.size);
+    // decompressed bytes, while a compressed response has no Content-Length at all
+    // (and a precompressed one's is the compressed size).
+    setHeaders: (res, path, stats) => {
+      let size = stats.size;
+      try { size = statSync(join(root, path)).size; } catch { /* keep the served file's */ }
+      res.setHeader('X-Decoded-Length', size);
       res.setHeader('X-Content-Type-Options', 'nosniff');
     },
     onNoMatch: (req, res) => {
