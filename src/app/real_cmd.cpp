@@ -74,12 +74,6 @@ bool load_lesson(const std::string& arg, std::string* file, std::string* text) {
   return false;
 }
 
-bool is_lock_call(const std::string& call) {
-  for (const char* n : {"mlock", "mlockall", "mmap", "malloc", "calloc", "realloc", "sbrk", "brk"})
-    if (call.rfind(n, 0) == 0) return true;
-  return false;
-}
-
 void print_step(const Trace& t, const Step& s) {
   std::printf("[%d] ", s.index);
   if (s.line) std::printf("line %d: %s", s.line, s.source.c_str());
@@ -211,7 +205,7 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     for (const Step& s : real.steps) {
       if (json) std::printf("%s\n", step_json(real, s).c_str());
       else print_step(real, s);
-      if (!json && s.err && is_lock_call(s.call) && !s.procs.empty()) {
+      if (!json && s.err && lang::may_hit_memlock_limit(s.id) && !s.procs.empty()) {
         // Real ENOMEM/EPERM/EAGAIN: say why in plain words (from the status after the call).
         std::string why = explain_lock_failure(s.err, s.procs.front().status, 0);
         if (!why.empty() && !s.procs.front().status.cap_ipc_lock) std::printf("%s", why.c_str());

@@ -136,45 +136,13 @@ class Machine {
 
   // --- operations (same meaning as pp::Os; every one returns errno instead of crashing)
   int spawn(const ImageSpec& img, ImageLayout* out);
-  OpResult exec(int pid, const ImageSpec& img, ImageLayout* out);
-  OpResult fork(int pid);
-  OpResult exit(int pid, int status);
-  OpResult wait(int pid, int child);
-  OpResult malloc(int pid, u64 n);
-  OpResult calloc(int pid, u64 n, u64 size);
-  OpResult realloc(int pid, u64 ptr, u64 n);
-  OpResult free(int pid, u64 ptr);
-  OpResult mallopt(int pid, int param, int value);
-  OpResult malloc_trim(int pid, u64 pad);
-  OpResult touch(int pid, u64 addr, u64 len, bool write);
-  OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off);
-  OpResult munmap(int pid, u64 addr, u64 len);
-  OpResult mprotect(int pid, u64 addr, u64 len, int prot);
-  OpResult brk(int pid, u64 addr);
-  OpResult sbrk(int pid, i64 incr);
-  OpResult open(int pid, const std::string& path, u64 size_if_created);
-  OpResult madvise(int pid, u64 addr, u64 len, int advice);
-  OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
-  OpResult mlock(int pid, u64 addr, u64 len);
-  OpResult mlock2(int pid, u64 addr, u64 len, int flags);
-  OpResult munlock(int pid, u64 addr, u64 len);
-  OpResult mlockall(int pid, int flags);
-  OpResult munlockall(int pid);
-  OpResult setrlimit_memlock(int pid, u64 cur, u64 max);
-  OpResult set_cap_ipc_lock(int pid, bool have);
-  OpResult procmgr_ability_io(int pid, bool allow);
-  // procmgr_ability(): the ability words (domain | operation | PROCMGR_AID_*) up to and
-  // including PROCMGR_AID_EOL, QNX numbering. All applied, or none (ret = err = errno).
-  OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words);
-  OpResult thread_ctl_io(int pid);
-  OpResult pressure(u64 bytes);
+#define PP_LAB_CALL(name, wire, c, params, args) OpResult name params;
+#define PP_MODEL_CALL(name, c, params, args) OpResult name params;
+#define PP_QUERY(type, name, params, args) type name params const;
+#include "core/calls.def"
 
-  // --- reports (computed the way the kernel computes them)
-  std::vector<int> pids() const;  // every process ever created and not reaped, parent first
+  // --- more reports (computed the way the kernel computes them)
   bool exists(int pid) const;
-  ProcStatus status(int pid) const;
-  std::vector<SmapsEntry> smaps(int pid) const;
-  PageCounts count_pages(int pid, u64 addr, u64 len) const;
   std::vector<std::uint8_t> mincore(int pid, u64 addr, u64 len, int* err) const;
   PagemapEntry pagemap(int pid, u64 vaddr) const;
 

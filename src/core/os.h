@@ -140,82 +140,25 @@ struct PageCounts {
   u64 pages = 0, resident = 0, locked = 0, swapped = 0;
 };
 
-// The calls a lesson can make. Addresses are in the target process (model or lab).
+class Machine;
+
+// The calls a lesson can make (the list: core/calls.def). Addresses are in the target
+// process (model or lab).
 class Os {
  public:
   virtual ~Os() = default;
   virtual OsKind kind() const = 0;
 
-  // Processes. spawn() creates the first process of a lesson.
+  // spawn() creates the first process of a lesson: ret = its pid, -1 on failure.
   virtual int spawn(const ImageSpec& img, ImageLayout* out) = 0;
-  virtual OpResult exec(int pid, const ImageSpec& img, ImageLayout* out) = 0;
-  virtual OpResult fork(int pid) = 0;             // ret = child pid
-  virtual OpResult exit(int pid, int status) = 0;
-  virtual OpResult wait(int pid, int child) = 0;  // child -1 = any; ret = reaped pid
+#define PP_LAB_CALL(name, wire, c, params, args) virtual OpResult name params = 0;
+#define PP_MODEL_CALL(name, c, params, args) virtual OpResult name params = 0;
+#define PP_QUERY(type, name, params, args) virtual type name params const = 0;
+#include "core/calls.def"
 
-  // glibc malloc.
-  virtual OpResult malloc(int pid, u64 n) = 0;
-  virtual OpResult calloc(int pid, u64 n, u64 size) = 0;
-  virtual OpResult realloc(int pid, u64 ptr, u64 n) = 0;
-  virtual OpResult free(int pid, u64 ptr) = 0;
-  // mallopt(M_*, value): ret 1 = accepted, 0 = refused (glibc's convention, errno untouched).
-  virtual OpResult mallopt(int pid, int param, int value) = 0;
-  // malloc_trim(pad): ret 1 when memory went back to the kernel.
-  virtual OpResult malloc_trim(int pid, u64 pad) = 0;
-
-  // Memory accesses by the program (memset, assignments, reads).
-  virtual OpResult touch(int pid, u64 addr, u64 len, bool write) = 0;
-
-  // Mappings.
-  virtual OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off) = 0;
-  virtual OpResult munmap(int pid, u64 addr, u64 len) = 0;
-  virtual OpResult mprotect(int pid, u64 addr, u64 len, int prot) = 0;
-  virtual OpResult brk(int pid, u64 addr) = 0;
-  virtual OpResult sbrk(int pid, i64 incr) = 0;
-  virtual OpResult open(int pid, const std::string& path, u64 size_if_created) = 0;  // ret = fd
-  virtual OpResult madvise(int pid, u64 addr, u64 len, int advice) = 0;
-  // mremap(addr, old_len, new_len, flags, new_addr): ret = the new address. An Os that
-  // cannot do it says ENOSYS.
-  virtual OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
-    (void)pid; (void)addr; (void)old_len; (void)new_len; (void)flags; (void)new_addr;
-    OpResult r;
-    r.ret = i64(kMapFailed);
-    r.err = err::NOSYS;
-    return r;
-  }
-
-  // Locking.
-  virtual OpResult mlock(int pid, u64 addr, u64 len) = 0;
-  virtual OpResult mlock2(int pid, u64 addr, u64 len, int flags) = 0;
-  virtual OpResult munlock(int pid, u64 addr, u64 len) = 0;
-  virtual OpResult mlockall(int pid, int flags) = 0;
-  virtual OpResult munlockall(int pid) = 0;
-
-  // Limits and privilege.
-  virtual OpResult setrlimit_memlock(int pid, u64 cur, u64 max) = 0;
-  virtual OpResult set_cap_ipc_lock(int pid, bool have) = 0;  // sudo or not
-
-  // QNX Neutrino.
-  virtual OpResult procmgr_ability_io(int pid, bool allow) = 0;
-  virtual OpResult thread_ctl_io(int pid) = 0;  // ThreadCtl(_NTO_TCTL_IO[_PRIV], 0)
-  // procmgr_ability(): the list of ability words up to PROCMGR_AID_EOL (QNX numbering).
-  // Only the model knows QNX: anything else says ENOSYS.
-  virtual OpResult procmgr_ability(int pid, const std::vector<std::uint32_t>& words) {
-    (void)pid; (void)words;
-    OpResult r;
-    r.ret = -1;
-    r.err = err::NOSYS;
-    return r;
-  }
-
-  // Another process wants `bytes` of memory (0 releases it). Drives reclaim.
-  virtual OpResult pressure(u64 bytes) = 0;
-
-  // What the kernel reports.
-  virtual std::vector<int> pids() const = 0;  // parent first, then children by creation
-  virtual ProcStatus status(int pid) const = 0;
-  virtual std::vector<SmapsEntry> smaps(int pid) const = 0;
-  virtual PageCounts count_pages(int pid, u64 addr, u64 len) const = 0;
+  // The page-table model behind this Os, for the history's snapshots; nullptr when the
+  // calls go to a real kernel (its state can be reported, not copied).
+  virtual const Machine* snapshot_source() const { return nullptr; }
 };
 
 }  // namespace pp

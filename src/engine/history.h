@@ -34,7 +34,8 @@ struct PendingStep {
   bool more_calls = false;
   i64 ret = 0;
   int err = 0;
-  std::string fn;                 // the last call's function and arguments
+  lang::Builtin id = lang::BI_NONE;  // the last call's function and arguments
+  std::string fn;
   std::vector<std::int64_t> args;
   std::string output;
   std::vector<Event> events;

@@ -36,7 +36,7 @@ std::string plain_call_text(const std::string& fn, const std::vector<std::int64_
 class Runner final : public lang::VmHooks {
  public:
   Runner(CompiledLesson& L, Os& os, const RunOptions& opt, Trace& t, History* h = nullptr)
-      : L_(L), os_(os), opt_(opt), T_(t), model_(dynamic_cast<ModelOs*>(&os)), H_(h) {}
+      : L_(L), os_(os), opt_(opt), T_(t), model_(os.snapshot_source()), H_(h) {}
 
   // Starts the program (step 0); false when it could not start (the run is over).
   bool begin() {
@@ -141,11 +141,12 @@ class Runner final : public lang::VmHooks {
       vm_->reap_killed(r);
     }
   }
-  void on_call(lang::Proc& p, int text, const char* fn, const std::vector<std::int64_t>& args,
+  void on_call(lang::Proc& p, int text, lang::Builtin id, const char* fn, const std::vector<std::int64_t>& args,
                const OpResult& r) override {
     ensure(p);
     std::string t = text >= 0 && text < (int)L_.prog->texts.size() && !L_.prog->texts[text].empty()
                         ? L_.prog->texts[text] : plain_call_text(fn, args);
+    P_.id = id;
     P_.fn = fn;
     P_.args = args;
     // Distinct call texts in first-seen order, each with its count ("malloc(...) ×500").
@@ -246,7 +247,7 @@ class Runner final : public lang::VmHooks {
   void take_checkpoint() {
     Checkpoint c;
     c.step = nsteps_;
-    c.machine = model_->machine();
+    c.machine = *model_;
     c.vm = vm_->save();
     c.pending = P_;
     c.parked = parked_;
@@ -291,6 +292,7 @@ class Runner final : public lang::VmHooks {
     if (pd.more_calls) s.call += "; ...";
     s.ret = pd.ret;
     s.err = pd.err;
+    s.id = pd.id;
     s.fn = std::move(pd.fn);
     s.args = std::move(pd.args);
     if (n) {
@@ -313,9 +315,9 @@ class Runner final : public lang::VmHooks {
 
   // The full part of a step: reports with regions and objects, and the model snapshot.
   void add_full(Step& s, bool machine = true) {
-    const Machine* mach = model_ ? &model_->machine() : nullptr;
+    const Machine* mach = model_;
     for (int pid : os_.pids()) s.procs.push_back(proc_report(*vm_, pid, mach));
-    if (model_ && machine) s.machine = std::make_shared<const Machine>(model_->machine());
+    if (model_ && machine) s.machine = std::make_shared<const Machine>(*model_);
   }
 
   void flush() {
@@ -335,7 +337,7 @@ class Runner final : public lang::VmHooks {
     Step s = make_record(pd, n);
     auto now = std::chrono::steady_clock::now();
     s.wall_us = std::chrono::duration<double, std::micro>(now - last_flush_).count();
-    const Machine* mach = model_ ? &model_->machine() : nullptr;
+    const Machine* mach = model_;
     if (full_) add_full(s);
     else {
       for (int pid : os_.pids()) { ProcReport r; r.status = os_.status(pid); s.procs.push_back(std::move(r)); }
@@ -350,7 +352,7 @@ class Runner final : public lang::VmHooks {
       }
     }
     if (opt_.check_invariants && model_) {
-      std::string c = model_->machine().check();
+      std::string c = model_->check();
       if (!c.empty()) T_.errors.push_back(make_diag(L_.meta.file, L_.lines, s.line, s.col, "model invariant broken: " + c));
     }
     if (H_) account(s);
@@ -411,7 +413,7 @@ class Runner final : public lang::VmHooks {
   Os& os_;
   const RunOptions& opt_;
   Trace& T_;
-  ModelOs* model_;
+  const Machine* model_;  // the model behind os_, for snapshots; null on a real kernel
   std::unique_ptr<lang::Vm> vm_;
   History* H_ = nullptr;
   Pending P_;

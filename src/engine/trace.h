@@ -24,6 +24,7 @@
 
 #include "core/machine.h"
 #include "core/os.h"
+#include "lang/builtins.h"
 
 namespace pp {
 
@@ -80,9 +81,12 @@ struct Step {
   int line = 0, col = 0;   // 1-based; 0 for the synthetic start step
   std::string source;      // the C line, trimmed
   std::string call;        // "mlockall(MCL_CURRENT | MCL_FUTURE)" or "" for plain statements
-  std::string fn;          // the (last) call's C function, "mlockall"; "" for plain statements
+  // The (last) call as data, for every question about it (is it a lock call?); `call`
+  // is only for reading.
+  lang::Builtin id = lang::BI_NONE;  // the library function, BI_mlockall; BI_NONE for none
+  std::string fn;          // its C name, "mlockall" ("kill" for a death by signal); "" for none
   std::vector<i64> args;   // its argument values, {3} (MCL_CURRENT | MCL_FUTURE)
-  i64 ret = 0;
+  i64 ret = 0;             // what the C code received
   int err = 0;             // errno (Linux numbering)
   std::optional<char> figure;   // 'A', 'B', 'C' when tied to a tutorial figure
   std::string figure_caption;

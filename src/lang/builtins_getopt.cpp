@@ -4,8 +4,7 @@
 // options (what glibc does with a leading '+' or POSIXLY_CORRECT).
 #include <cstring>
 
-#include "lang/builtins.h"
-#include "lang/builtins_posix.h"
+#include "lang/builtin_call.h"
 
 namespace pp::lang {
 

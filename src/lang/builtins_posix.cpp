@@ -1,11 +1,10 @@
 // pinpages lang — POSIX/glibc calls of real-world memory-locking programs (see
-// builtins_posix.h). Constants use Linux x86-64 numbering, as everywhere else.
-#include "lang/builtins_posix.h"
+// builtin_call.h). Constants use Linux x86-64 numbering, as everywhere else.
+#include "lang/builtin_call.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "lang/builtins.h"
 
 namespace pp::lang {
 
@@ -32,44 +31,6 @@ const SysNo kSyscalls[] = {
   {230, BI_clock_nanosleep}, {319, BI_memfd_create}, {325, BI_mlock2},
 };
 }  // namespace
-
-std::int64_t BuiltinCall::arg(int i) const {
-  return i < in.n ? p.vs[p.vs.size() - (std::size_t)in.n + (std::size_t)i] : 0;
-}
-
-bool BuiltinCall::finish(std::int64_t v) {
-  p.vs.resize(p.vs.size() - (std::size_t)in.n);
-  p.vs.push_back(v);
-  p.pc++;
-  return true;
-}
-
-std::int64_t BuiltinCall::os_call(const OpResult& r) {
-  vm.now_us_ += r.cost_us;
-  const std::vector<std::int64_t> args(p.vs.end() - in.n, p.vs.end());
-  vm.hooks_.on_call(p, in.t, builtin_name(in.a), args, r);
-  if (r.err) p.err = r.err;
-  vm.reap_killed(r);
-  return r.ret;
-}
-
-bool BuiltinCall::stop_with_note(const std::string& note) {
-  if (vm.lib.stop_note.empty()) vm.lib.stop_note = note;
-  vm.stop();
-  return true;
-}
-
-bool BuiltinCall::sleep_until(double wake_us) {
-  if (++vm.lib.sleeps > kSleepLoopLimit) {
-    return stop_with_note("stopped after " + std::to_string(kSleepLoopLimit) +
-                          " sleeps: this program sleeps in a loop, as a real-time loop does "
-                          "forever by design; what it did up to here is shown");
-  }
-  finish(0);
-  p.wake_us = std::max(vm.now_us_, wake_us);
-  p.st = PState::Sleeping;  // others may run meanwhile; modelled time only
-  return true;
-}
 
 SchedState BuiltinCall::sched_of(int pid) const {
   // A child inherits its parent's policy (unless the parent set SCHED_RESET_ON_FORK).
@@ -266,56 +227,34 @@ bool BuiltinCall::mremap() {
   return finish(v);
 }
 
-bool BuiltinCall::run() {
-  switch (in.a) {
-    case BI_getrusage: return getrusage();
-    case BI_mallopt: { OpResult r = vm.os_.mallopt(p.pid, (int)arg(0), (int)arg(1)); return finish(os_call(r)); }
-    case BI_malloc_trim: { OpResult r = vm.os_.malloc_trim(p.pid, uarg(0)); return finish(os_call(r)); }
-    case BI_sched_setscheduler: case BI_sched_getscheduler: case BI_sched_setparam: case BI_sched_getparam:
-    case BI_sched_get_priority_max: case BI_sched_get_priority_min: case BI_sched_setaffinity:
-    case BI_sched_yield:
-      return sched();
-    case BI_clock_nanosleep: case BI_clock_getres: case BI_gettimeofday: return clock_call();
-    case BI_getchar: {  // EOF once standard input is used up (by default it is empty)
-      const std::string* in = vm.lib.stdin_data.get();
-      if (!in || vm.lib.stdin_pos >= in->size()) return finish(-1);
-      return finish((std::int64_t)(unsigned char)(*in)[vm.lib.stdin_pos++]);
-    }
-    case BI_pause:
-      return stop_with_note("pause() waits for a signal and nothing sends one: the run ends here");
-    case BI_read: case BI_write: case BI_pread: case BI_pwrite: case BI_fsync: case BI_posix_fadvise:
-      return io();
-    case BI_memfd_create: {
-      std::string name;
-      if (!vm.read_cstr(p, uarg(0), name)) return false;
-      FileDesc fd;
-      fd.path = "memfd:" + name;
-      fd.create = true;  // reaches the Os at ftruncate(), like a new file
-      int num = 3;
-      while (p.fds.count(num)) num++;
-      p.fds[num] = fd;
-      return finish(num);
-    }
-    case BI_mremap: return mremap();
-    case BI_syscall: return syscall();
-    case BI_gettid: return finish(p.pid);
-    case BI___alloca: {
-      // A variable-length array: the stack pointer moves down; nothing is touched yet.
-      u64 n = (uarg(0) + 15) & ~u64(15);
-      if (uarg(0) > (64ull << 20) || n + kPage > p.sp) {
-        vm.fail("stack overflow: a variable-length array of " + std::to_string(uarg(0)) + " bytes");
-        return false;
-      }
-      p.sp -= n;
-      return finish((std::int64_t)p.sp);
-    }
-    case BI_getopt: case BI_getopt_long: return getopt();
-    default:
-      if (in.a >= BI_pthread_create) return pthread();
-      break;
-  }
-  vm.fail(std::string("library function '") + builtin_name(in.a) + "' is not implemented");
-  return false;
+bool BuiltinCall::vla_alloca() {
+  // A variable-length array: the stack pointer moves down; nothing is touched yet.
+  u64 n = (uarg(0) + 15) & ~u64(15);
+  if (uarg(0) > (64ull << 20) || n + kPage > p.sp)
+    return fail("stack overflow: a variable-length array of " + std::to_string(uarg(0)) + " bytes");
+  p.sp -= n;
+  return finish((std::int64_t)p.sp);
+}
+
+void add_posix_builtins(HandlerTable& t) {
+  for (Builtin b : {BI_sched_setscheduler, BI_sched_getscheduler, BI_sched_setparam, BI_sched_getparam,
+                    BI_sched_get_priority_max, BI_sched_get_priority_min, BI_sched_setaffinity, BI_sched_yield})
+    t[b] = [](BuiltinCall& c) { return c.sched(); };
+  t[BI_clock_nanosleep] = t[BI_clock_getres] = t[BI_gettimeofday] = [](BuiltinCall& c) { return c.clock_call(); };
+  t[BI_getchar] = [](BuiltinCall& c) {  // EOF once standard input is used up (by default it is empty)
+    const std::string* in = c.vm.lib.stdin_data.get();
+    if (!in || c.vm.lib.stdin_pos >= in->size()) return c.finish(-1);
+    return c.finish((std::int64_t)(unsigned char)(*in)[c.vm.lib.stdin_pos++]);
+  };
+  t[BI_pause] = [](BuiltinCall& c) {
+    return c.stop_with_note("pause() waits for a signal and nothing sends one: the run ends here");
+  };
+  for (Builtin b : {BI_read, BI_write, BI_pread, BI_pwrite, BI_fsync, BI_posix_fadvise})
+    t[b] = [](BuiltinCall& c) { return c.io(); };
+  t[BI_syscall] = [](BuiltinCall& c) { return c.syscall(); };
+  t[BI_gettid] = [](BuiltinCall& c) { return c.finish(c.p.pid); };
+  t[BI___alloca] = [](BuiltinCall& c) { return c.vla_alloca(); };
+  t[BI_getopt] = t[BI_getopt_long] = [](BuiltinCall& c) { return c.getopt(); };
 }
 
 }  // namespace pp::lang

@@ -53,7 +53,7 @@ bool Vm::spawn_builtin(Proc& p, const Ins& in) {
   // One call for the step: the fork's and the exec's effects together.
   auto report = [&](OpResult& r) {
     now_us_ += r.cost_us;
-    hooks_.on_call(p, in.t, name, A, r);
+    hooks_.on_call(p, in.t, Builtin(in.a), name, A, r);
     reap_killed(r);
   };
   OpResult fr = os_.fork(p.pid);

@@ -14,8 +14,7 @@
 // the threads to interleave, are not modelled.
 #include <algorithm>
 
-#include "lang/builtins.h"
-#include "lang/builtins_posix.h"
+#include "lang/builtin_call.h"
 
 namespace pp::lang {
 
@@ -35,7 +34,6 @@ bool BuiltinCall::pthread() {
   auto attr_field = [&](u64 attr, int i, std::int64_t& v) { return vm.read_mem(p, attr + 8 * (u64)i, &v, 8); };
   auto set_field = [&](u64 attr, int i, std::int64_t v) { return vm.write_mem(p, attr + 8 * (u64)i, &v, 8); };
   switch (in.a) {
-    case BI_pthread_create: return pthread_create();
     case BI_pthread_self: {
       for (auto it = p.frames.rbegin(); it != p.frames.rend(); ++it)
         if (it->thread) return finish((std::int64_t)vm.lib.threads[(std::size_t)it->thread - 1].pd);
@@ -80,8 +78,15 @@ bool BuiltinCall::pthread() {
       return set_field(uarg(0), kAttrInherit, arg(1)) ? finish(0) : false;
     default: break;
   }
-  vm.fail(std::string("library function '") + builtin_name(in.a) + "' is not implemented");
-  return false;
+  return fail(std::string("library function '") + name() + "' is not implemented");
+}
+
+void add_thread_builtins(HandlerTable& t) {
+  t[BI_pthread_create] = [](BuiltinCall& c) { return c.pthread_create(); };
+  for (Builtin b : {BI_pthread_join, BI_pthread_self, BI_pthread_attr_init, BI_pthread_attr_destroy,
+                    BI_pthread_attr_setstacksize, BI_pthread_attr_getstacksize, BI_pthread_attr_setschedpolicy,
+                    BI_pthread_attr_setschedparam, BI_pthread_attr_setinheritsched})
+    t[b] = [](BuiltinCall& c) { return c.pthread(); };
 }
 
 bool BuiltinCall::pthread_create() {
@@ -168,7 +173,7 @@ void Vm::thread_return(Proc& p, const Frame& fr, std::int64_t v) {
   if (freesize > kStackMin) {
     OpResult r = os_.madvise(p.pid, t.base, freesize - kStackMin, 4);  // MADV_DONTNEED
     now_us_ += r.cost_us;
-    hooks_.on_call(p, -1, "madvise", {std::int64_t(t.base), std::int64_t(freesize - kStackMin), 4}, r);
+    hooks_.on_call(p, -1, BI_madvise, "madvise", {std::int64_t(t.base), std::int64_t(freesize - kStackMin), 4}, r);
     reap_killed(r);
     if (!r.err) p.mem.drop(t.base, freesize - kStackMin);
   }

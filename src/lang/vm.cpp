@@ -2,6 +2,8 @@
 // builtins.cpp).
 #include "lang/vm.h"
 
+#include "lang/builtins.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -314,7 +316,8 @@ void Vm::exit_proc(Proc& p, int code, bool signal) {
   int status = signal ? 128 + code : (code & 0xff);
   OpResult r = os_.exit(p.pid, status);
   now_us_ += r.cost_us;
-  hooks_.on_call(p, -1, signal ? "kill" : "exit", {code}, r);
+  // A death by signal is no library call of the program: no id, "kill" as its name.
+  hooks_.on_call(p, -1, signal ? BI_NONE : BI_exit, signal ? "kill" : "exit", {code}, r);
   p.st = PState::Exited;
   p.exit_status = signal ? (code & 0x7f) : (code & 0xff) << 8;
   hooks_.on_exit(p);

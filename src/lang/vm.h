@@ -23,6 +23,7 @@
 
 #include "core/os.h"
 #include "lang/block_map.h"
+#include "lang/builtins.h"
 #include "lang/bytecode.h"
 #include "lang/libstate.h"
 #include "lang/memory.h"
@@ -38,7 +39,7 @@ struct Frame {
   std::size_t vbase = 0;
   int once_depth = 0;
   int caller_stmt = -1;  // the statement the call was made from (steps resume there)
-  int thread = 0;        // > 0: the start routine of that thread (builtins_posix.cpp)
+  int thread = 0;        // > 0: the start routine of that thread (builtins_thread.cpp)
 };
 
 struct FileDesc {
@@ -78,9 +79,10 @@ struct VmHooks {
   // A function returned: activity belongs to the caller's statement p.cur_stmt again.
   virtual void on_return(Proc& p) { (void)p; }
   // An Os call made by a library function; `text` indexes Program::texts (-1: none).
-  // `fn` is the C function's name ("kill" for a death by signal), `args` the argument
-  // values it was called with, and r.ret what the C code receives.
-  virtual void on_call(Proc& p, int text, const char* fn, const std::vector<std::int64_t>& args,
+  // `id` is the library function (BI_NONE for a death by signal), `fn` its C name
+  // ("kill" for a death by signal), `args` the argument values it was called with, and
+  // r.ret what the C code receives.
+  virtual void on_call(Proc& p, int text, Builtin id, const char* fn, const std::vector<std::int64_t>& args,
                        const OpResult& r) = 0;
   virtual void on_touch(Proc& p, const OpResult& r) = 0;  // loads/stores, memset, ...
   virtual void on_output(Proc& p, const std::string& s) = 0;
@@ -189,7 +191,7 @@ class Vm {
   void schedule();
   void switch_to(Proc* next);
   void push_ready(Proc* p);
-  void thread_return(Proc& p, const Frame& fr, std::int64_t v);  // builtins_posix.cpp
+  void thread_return(Proc& p, const Frame& fr, std::int64_t v);  // builtins_thread.cpp
 
   const Program& P;
   const Code& C;
@@ -209,7 +211,6 @@ class Vm {
   int last_child_ = 0;
   unsigned rand_ = 1;
   const Ins* cur_ins_ = nullptr;
-  friend bool run_builtin(Vm& vm, Proc& p, const Ins& in, std::vector<std::int64_t>& args);
 };
 
 }  // namespace pp::lang

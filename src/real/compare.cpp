@@ -2,26 +2,12 @@
 #include "real/compare.h"
 
 #include <algorithm>
-#include <cctype>
 #include <sstream>
 
 
 namespace pp::real {
 
 namespace {
-
-// Calls whose return value is an address or a pid: only its kind can be compared.
-bool returns_identity(const std::string& call) {
-  static const char* names[] = {"malloc", "calloc", "realloc", "mmap", "sbrk", "fork",
-                                "wait", "waitpid", "getpid", "getppid", "open"};
-  for (const char* n : names) {
-    std::string s(n);
-    auto pos = call.find(s + "(");
-    if (pos != std::string::npos && (pos == 0 || !(std::isalnum(static_cast<unsigned char>(call[pos - 1])) || call[pos - 1] == '_')))
-      return true;
-  }
-  return false;
-}
 
 const char* ret_kind(i64 r) { return r == 0 ? "0" : r == -1 ? "-1" : r < 0 ? "negative" : "a value"; }
 
@@ -49,7 +35,7 @@ CompareReport compare_traces(const Trace& model, const Trace& real, const Compar
       d.what.push_back("line: model " + std::to_string(m.line) + ", real " + std::to_string(r.line) +
                        " (the runs took different paths)");
     }
-    if (returns_identity(m.call)) {
+    if (lang::returns_address_or_pid(m.id)) {
       if (std::string(ret_kind(m.ret)) != ret_kind(r.ret))
         d.what.push_back(std::string("ret: model ") + ret_kind(m.ret) + ", real " + ret_kind(r.ret));
     } else if (m.ret != r.ret) {

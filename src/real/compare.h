@@ -7,8 +7,8 @@
 // Used by `pinpages real` (closing note) and by the differential test.
 //
 // Tolerances (documented, deliberate):
-// - Return values that are addresses or pids (malloc, calloc, realloc, mmap, sbrk,
-//   fork, wait, waitpid, getpid, open) are compared by kind only: NULL / -1 / 0 / a
+// - Return values that are addresses or pids (lang::returns_address_or_pid: malloc,
+//   mmap, sbrk, fork, waitpid, open, ...) are compared by kind only: NULL / -1 / 0 / a
 //   value. Real addresses and pids differ from the model's by construction.
 // - Resident pages of an object may differ by `resident_slack` pages (default 1):
 //   glibc writes the chunk header in the page before a malloc'd buffer, and the

@@ -22,29 +22,20 @@
 
 namespace pp::real::proto {
 
+// The calls' op codes come from core/calls.def (a row's WIRE column; its comments say
+// what each carries: a..f are the arguments after the pid, in order, and OPEN's path is
+// the tail). Both ends are built from the same tree, so the numbering may change freely.
 enum Op : std::uint32_t {
   HELLO = 1,   // lab → driver, unsolicited, after start and after exec
   PING,
-  MALLOC, CALLOC, REALLOC, FREE,
-  TOUCH,       // a=addr b=len c=write
-  MMAP, MUNMAP, MPROTECT, BRK, SBRK,
-  OPEN,        // a=size_if_created, tail = path (basename is used, in the lab's temp dir)
-  MADVISE,
-  MLOCK, MLOCK2, MUNLOCK, MLOCKALL, MUNLOCKALL,
-  SETRLIMIT,   // a=cur b=max
-  SETCAP,      // a=have (only dropping is possible for real)
-  FORK,        // reply carries the child's channel (SCM_RIGHTS)
-  EXEC,        // a=data_bytes b=bss_bytes; the reply is the new image's HELLO
-  EXIT,        // a=status; reply sent, then the lab exits
-  WAIT,        // a=child pid (-1 any); tail of reply: i32 wait status
+#define PP_LAB_CALL(name, wire, c, params, args) wire,
+#include "core/calls.def"
+  // Reports: batches and raw /proc texts, not one call's arguments.
   STATUS,      // tail: LabStatus + raw /proc/self/status text
   SMAPS,       // tail: raw /proc/self/smaps text
   COUNT,       // tail: pairs (addr,len) → tail of reply: RangeCount per pair
   LATENCY,     // a=records b=bytes c=LatencyMode → tail: LatencyNumbers
   PAGES,       // a=first page address b=npages (≤ 60000) → tail: one PageBit byte per page
-  MALLOPT,     // a=param b=value (as i64)
-  MALLOC_TRIM, // a=pad
-  MREMAP,      // a=addr b=old_len c=new_len d=flags e=new_addr
 };
 
 // Per-page bits of PAGES (what the kernel says about one virtual page).

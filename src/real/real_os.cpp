@@ -530,6 +530,7 @@ OpResult RealOs::set_cap_ipc_lock(int pid, bool have) { return op(pid, req(proto
 
 OpResult RealOs::procmgr_ability_io(int, bool) { ++model_only_; return fail(err::NOSYS); }
 OpResult RealOs::thread_ctl_io(int) { ++model_only_; return fail(err::NOSYS); }
+OpResult RealOs::procmgr_ability(int, const std::vector<std::uint32_t>&) { ++model_only_; return fail(err::NOSYS); }
 OpResult RealOs::pressure(u64 bytes) {
   ++model_only_;
   // Model-only: a real memory hog would disturb everyone on this shared machine

@@ -55,45 +55,12 @@ class RealOs final : public Os {
   OsKind kind() const override { return OsKind::Linux; }
 
   int spawn(const ImageSpec& img, ImageLayout* out) override;  // -1 on failure (see error())
-  OpResult exec(int pid, const ImageSpec& img, ImageLayout* out) override;
-  OpResult fork(int pid) override;
-  OpResult exit(int pid, int status) override;
-  OpResult wait(int pid, int child) override;
-
-  OpResult malloc(int pid, u64 n) override;
-  OpResult calloc(int pid, u64 n, u64 size) override;
-  OpResult realloc(int pid, u64 ptr, u64 n) override;
-  OpResult free(int pid, u64 ptr) override;
-  OpResult mallopt(int pid, int param, int value) override;
-  OpResult malloc_trim(int pid, u64 pad) override;
-  OpResult touch(int pid, u64 addr, u64 len, bool write) override;
-
-  OpResult mmap(int pid, u64 addr, u64 len, int prot, int flags, int fd, u64 off) override;
-  OpResult munmap(int pid, u64 addr, u64 len) override;
-  OpResult mprotect(int pid, u64 addr, u64 len, int prot) override;
-  OpResult brk(int pid, u64 addr) override;
-  OpResult sbrk(int pid, i64 incr) override;
-  OpResult open(int pid, const std::string& path, u64 size_if_created) override;
-  OpResult madvise(int pid, u64 addr, u64 len, int advice) override;
-  OpResult mremap(int pid, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) override;
-
-  OpResult mlock(int pid, u64 addr, u64 len) override;
-  OpResult mlock2(int pid, u64 addr, u64 len, int flags) override;
-  OpResult munlock(int pid, u64 addr, u64 len) override;
-  OpResult mlockall(int pid, int flags) override;
-  OpResult munlockall(int pid) override;
-
-  OpResult setrlimit_memlock(int pid, u64 cur, u64 max) override;
-  OpResult set_cap_ipc_lock(int pid, bool have) override;
-
-  OpResult procmgr_ability_io(int pid, bool allow) override;  // ENOSYS: Linux kernel
-  OpResult thread_ctl_io(int pid) override;                   // ENOSYS: Linux kernel
-  OpResult pressure(u64 bytes) override;                      // ENOSYS: model-only
-
-  std::vector<int> pids() const override;
-  ProcStatus status(int pid) const override;
-  std::vector<SmapsEntry> smaps(int pid) const override;
-  PageCounts count_pages(int pid, u64 addr, u64 len) const override;
+  // The lab performs the PP_LAB_CALL rows; the PP_MODEL_CALL rows (pressure, QNX) say
+  // ENOSYS and count as model-only calls.
+#define PP_LAB_CALL(name, wire, c, params, args) OpResult name params override;
+#define PP_MODEL_CALL(name, c, params, args) OpResult name params override;
+#define PP_QUERY(type, name, params, args) type name params const override;
+#include "core/calls.def"
 
   // ---- beyond Os
   const std::string& error() const { return error_; }          // why spawn/a call failed

@@ -181,6 +181,7 @@ void read_step(Reader& rd, const json& sj, const std::string& path, Step* s) {
   s->source = rd.str(sj, path, "source");
   s->call = rd.str(sj, path, "call");
   s->fn = rd.str(sj, path, "fn", false);
+  s->id = lang::Builtin(lang::builtin_id(s->fn));
   s->ret = rd.num(sj, path, "ret");
   std::string e = rd.str(sj, path, "errno");
   if (!e.empty()) {

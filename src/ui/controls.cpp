@@ -14,9 +14,7 @@
 namespace pp::ui {
 namespace {
 
-bool is_lock_call(const Step& s) {
-  return s.call.rfind("mlock", 0) == 0 || s.call.rfind("munlock", 0) == 0 || s.call.rfind("mlock2", 0) == 0;
-}
+bool is_lock_call(const Step& s) { return lang::is_lock_call(s.id); }
 
 // The controls in drawing order, for Tab in keyboard-navigation mode: each item is
 // recorded when the next one is placed (and the last at the end).

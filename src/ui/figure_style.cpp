@@ -153,7 +153,7 @@ bool process_superlocked(const Trace& t, int upto, int pid) {
     const Step& s = t.steps[i];
     for (const Event& e : s.events)
       if (e.kind == EventKind::Exec && e.pid == pid) on = false;
-    if (s.pid == pid && s.err == 0 && s.call.rfind("ThreadCtl(", 0) == 0) on = true;
+    if (s.pid == pid && s.err == 0 && s.id == lang::BI_ThreadCtl) on = true;
     // A forked child starts without the parent's locks (superlock included).
   }
   return on;

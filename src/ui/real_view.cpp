@@ -123,17 +123,6 @@ void RealRunner::loop() {
   }
 }
 
-namespace {
-
-bool is_lock_call(const std::string& call) {
-  // The calls whose ENOMEM/EPERM/EAGAIN come from RLIMIT_MEMLOCK (as `pinpages real` does).
-  for (const char* n : {"mlock", "mlockall", "mmap", "malloc", "calloc", "realloc", "sbrk", "brk"})
-    if (call.rfind(n, 0) == 0) return true;
-  return false;
-}
-
-}  // namespace
-
 RealRun RealRunner::run_now(const RealJob& job) {
   RealRun out;
   out.key = job.key;
@@ -166,7 +155,7 @@ RealRun RealRunner::run_now(const RealJob& job) {
     out.rlim_max = st.rlim_memlock_max;
   }
   for (const Step& s : t->steps) {
-    if (!s.err || !is_lock_call(s.call) || s.procs.empty()) continue;
+    if (!s.err || !lang::may_hit_memlock_limit(s.id) || s.procs.empty()) continue;
     const ProcStatus* st = &s.procs.front().status;
     for (const ProcReport& p : s.procs)
       if (p.status.pid == s.pid) st = &p.status;

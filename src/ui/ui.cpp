@@ -327,7 +327,7 @@ std::string quiz_verdict(const Quiz& q, int choice) {
 std::string call_result(const Step& s) {
   if (s.call.empty()) return "";
   // A successful exec does not return: the old program, and its next line, are gone.
-  if (s.call.rfind("exec", 0) == 0 && s.err == 0) return s.call + ": the process now runs the new program (exec does not return)";
+  if (s.err == 0 && (s.id == lang::BI_execl || s.id == lang::BI_execlp || s.id == lang::BI_execv || s.id == lang::BI_execvp)) return s.call + ": the process now runs the new program (exec does not return)";
   std::string r = s.call + " = ";
   if (s.ret > 0xFFFFFFFFll) r += hex_addr(static_cast<u64>(s.ret));
   else r += std::to_string(s.ret);

@@ -21,6 +21,11 @@ struct Builder {
     s.line = s.index * 3 + 10;
     s.source = src;
     s.call = call;
+    // The call as the engine records it: "mlock(...)" is the library function mlock.
+    if (!call.empty()) {
+      s.fn = call.substr(0, call.find('('));
+      s.id = lang::Builtin(lang::builtin_id(s.fn));
+    }
     s.ret = r.ret;
     s.err = r.err;
     s.figure = fig;
