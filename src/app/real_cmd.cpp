@@ -162,6 +162,8 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
   RunOut out;
   RunOptions opt;
   opt.os = OsKind::Linux;
+  // The model behaves as this kernel does where kernels differ (the zero page).
+  opt.zero_page = zero_page_probe().zero_page;
   // The model first: it is cheap, tells whether the lesson is for Linux at all, and
   // is what the kernel's answers are compared with.
   Trace model = run_lesson(file, text, opt);
@@ -229,6 +231,9 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     why_differ = "the lesson uses memory pressure, which only the model simulates (real mode does not stress "
                  "this machine, which has no swap)";
   if (compare) {
+    if (!quiet && !zero_page_probe().zero_page)
+      std::fprintf(note, "\nThis kernel maps no zero page (%s): reading untouched memory gives it a frame; "
+                   "the model ran the same way.\n", zero_page_probe().evidence.c_str());
     CompareReport cr = compare_traces(model, real);
     out.summary = cr.summary(id);
     if (!why_differ.empty() && !cr.all_agree()) out.summary += " (expected: " + why_differ + ")";

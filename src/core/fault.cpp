@@ -3,6 +3,7 @@
 //   PTE before         read access                write access
 //   ─────────────      ─────────────────────      ─────────────────────────────────
 //   none (anon)        zero page   (minor)        new frame          (minor)
+//                      (zero_page off: new frame, writable if the VMA is)
 //   none (file)        cache page  (minor/major)  shared: cache page, dirty (minor)
 //                                                 private: copy      (minor/major)
 //   zero page          —                          new frame          (minor)
@@ -271,7 +272,7 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
     }
     // st == none
     if (!fileb) {
-      if (!write && !q) {
+      if (!write && !q && s.cfg.zero_page) {
         minor(costs::kZeroMapFaultUs);
         ev(EventKind::ZeroMap, p.pid, va, 1);
         e = pte::kZero | pte::P;
@@ -283,7 +284,9 @@ int Sys::fault_one(Proc& p, int vi, u64 va, bool write, int mode) {
       }
       minor(costs::kMinorFaultUs);
       ev(EventKind::FrameAlloc, p.pid, va, 1);
-      bool w = write || (mode == 2 && writable);
+      // Without the zero page the kernel maps the new frame writable (and dirty) when the
+      // VMA is, so the first write after a read takes no second fault.
+      bool w = write || (writable && (mode == 2 || (!q && !s.cfg.zero_page)));
       e = pte::make(pte::kFrame, nf, pte::P | pte::A | (w ? pte::W | pte::D : 0u));
       nf = kNoIdx;
       return done(0);
@@ -348,6 +351,9 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
   if (qnx() && p.superlocked && v0.lazy && (v0.prot & prot::WRITE)) write = true;
   const bool anon_priv = v0.file < 0 && !v0.shared;
   const bool fast_anon = anon_priv && !qnx();
+  const bool zero_read = s.cfg.zero_page;  // read faults map the zero page
+  const std::uint32_t new_bits =
+      pte::P | pte::A | (write || (v0.prot & prot::WRITE) ? pte::W | pte::D : 0u);
   const int pid = p.pid;
   u64 nzero = 0, nalloc = 0, nres = 0;
   // Events are ranges: consecutive pages of one kind become one event (a fault plus
@@ -419,7 +425,7 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
       } else if (st == pte::kZero) {
         if (!write) { ++nres; continue; }
       } else if (st == pte::kNone && fast_anon) {
-        if (!write) {
+        if (!write && zero_read) {
           e = pte::kZero | pte::P;
           ++nzero;
           add(rzero, EventKind::ZeroMap, va);
@@ -434,7 +440,7 @@ bool Sys::access(Proc& p, int vi, u64 start, u64 end, bool write, int mode) {
           batch_n = s.frames.alloc_many(batch, std::max<std::uint32_t>(run, 1));
         }
         if (batch_i < batch_n) {
-          e = pte::make(pte::kFrame, batch[batch_i++], pte::P | pte::W | pte::D | pte::A);
+          e = pte::make(pte::kFrame, batch[batch_i++], new_bits);
           ++nalloc;
           add(ralloc, EventKind::FrameAlloc, va);
           continue;

@@ -37,6 +37,10 @@ struct MachineConfig {
   u64 swap_bytes = 512ull << 20;
   OsKind os = OsKind::Linux;
   QnxProcnto procnto = QnxProcnto::Default;
+  // Linux: a read fault on an untouched private anonymous page maps the shared zero page
+  // (mainline). false: it gets a fresh zeroed frame, writable if the VMA is, as kernels
+  // booted with the vendor parameter pvm_no_zero_page=1 do (docs/KERNEL-RULES.md).
+  bool zero_page = true;
   bool check_invariants = false;  // run check() after every operation (tests, debug)
 };
 

@@ -150,8 +150,12 @@ bool parse_note(const lang::Annotation& a, FileNotes& file, StepNotes& step, std
         else if (v == "mL") file.machine.procnto = QnxProcnto::SuperlockAll;
         else if (v == "default" || v.empty()) file.machine.procnto = QnxProcnto::Default;
         else return bad("procnto must be ml or mL", col + (int)eq + 1);
+      } else if (k == "zero_page") {
+        if (v == "on") file.machine.zero_page = true;
+        else if (v == "off") file.machine.zero_page = false;
+        else return bad("zero_page must be on or off", col + (int)eq + 1);
       } else {
-        return bad("unknown //@ machine key '" + k + "' (ram, swap, os, procnto)", col);
+        return bad("unknown //@ machine key '" + k + "' (ram, swap, os, procnto, zero_page)", col);
       }
     }
     return true;

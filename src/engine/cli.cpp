@@ -76,8 +76,11 @@ void print_step(const Step& s, OsKind os) {
 void usage_run() {
   std::fprintf(stderr,
                "usage: pinpages run LESSON [--json] [--os linux|qnx] [--ram SIZE] [--swap SIZE] [--max-steps N]\n"
-               "                    [--max-seconds S] [--history-mb MB] [--stdin FILE] [-- ARGS...]\n"
+               "                    [--max-seconds S] [--history-mb MB] [--stdin FILE] [--zero-page on|off]\n"
+               "                    [-- ARGS...]\n"
                "  LESSON is a .c file or the id of a built-in lesson; SIZE like 512M or 1G\n"
+               "  --zero-page off   reads of untouched anonymous memory get frames, not the zero page\n"
+               "                    (kernels booted with pvm_no_zero_page=1); default on, as mainline\n"
                "  -- ARGS...        the program's arguments (argv[1], ...; argc counts argv[0] too)\n"
                "  --stdin FILE      the program's standard input (default: empty, getchar() gives EOF)\n"
                "  --max-steps N     stop after N steps (default 1000000)\n"
@@ -114,6 +117,11 @@ bool parse_opts(const std::vector<std::string>& args, RunOptions& o, bool& json,
       auto sz = parse_size(v);
       if (!sz) { std::fprintf(stderr, "pinpages: bad size '%s' for %s\n", v.c_str(), a.c_str()); return false; }
       (a == "--ram" ? o.ram_bytes : o.swap_bytes) = *sz;
+    } else if (a == "--zero-page") {
+      if (!value(v)) return false;
+      if (v == "on") o.zero_page = true;
+      else if (v == "off") o.zero_page = false;
+      else { std::fprintf(stderr, "pinpages: --zero-page must be on or off\n"); return false; }
     } else if (a == "--max-steps") {
       if (!value(v)) return false;
       o.max_steps = std::atoi(v.c_str());

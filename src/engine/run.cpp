@@ -507,6 +507,7 @@ struct RunSession::Impl {
     if (opt.os) cfg.os = *opt.os;
     if (opt.ram_bytes) cfg.ram_bytes = *opt.ram_bytes;
     if (opt.swap_bytes) cfg.swap_bytes = *opt.swap_bytes;
+    if (opt.zero_page) cfg.zero_page = *opt.zero_page;
     cfg.check_invariants = opt.check_invariants;
     if (L->errors.empty()) {
       bool want_qnx = cfg.os == OsKind::Qnx;

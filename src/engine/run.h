@@ -20,6 +20,7 @@ struct RunOptions {
   std::optional<OsKind> os;        // override //@ machine os=
   std::optional<u64> ram_bytes;    // override //@ machine ram=
   std::optional<u64> swap_bytes;   // override //@ machine swap=
+  std::optional<bool> zero_page;   // override //@ machine zero_page= (real mode: the kernel's)
   int max_steps = 1'000'000;       // runaway programs stop here with a diagnostic
   u64 max_instructions = 2'000'000'000;
   // Host seconds the program may run without making a step (0: none): endless loops and

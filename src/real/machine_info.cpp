@@ -1,12 +1,16 @@
 // pinpages real mode — describing the machine a real run happened on.
 #include "real/machine_info.h"
 
+#include <fcntl.h>
 #include <gnu/libc-version.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -90,7 +94,90 @@ std::string utc_now() {
   return b;
 }
 
+// smaps Rss (kB) of the mapping that starts at `addr`; -1 when smaps cannot be read.
+long long smaps_rss_kb(std::uintptr_t addr) {
+  std::ifstream f("/proc/self/smaps");
+  std::string line;
+  bool ours = false;
+  while (std::getline(f, line)) {
+    char* end = nullptr;
+    unsigned long long start = std::strtoull(line.c_str(), &end, 16);
+    if (end && *end == '-') {  // a mapping's header line: "start-end perms ..."
+      ours = start == addr;
+      continue;
+    }
+    if (ours && line.rfind("Rss:", 0) == 0) return std::atoll(line.c_str() + 4);
+  }
+  return -1;
+}
+
+// pagemap's PFN of the page at `addr` (0 when hidden: no CAP_SYS_ADMIN, or not present).
+std::uint64_t pfn_of(int pagemap_fd, std::uintptr_t addr, std::uint64_t page) {
+  std::uint64_t e = 0;
+  if (pread(pagemap_fd, &e, 8, static_cast<off_t>(addr / page * 8)) != 8) return 0;
+  if (!(e >> 63)) return 0;
+  return e & ((1ull << 55) - 1);
+}
+
+// KPF_ZERO_PAGE (bit 24) of a frame; -1 when /proc/kpageflags cannot be read.
+int kpf_zero_page(std::uint64_t pfn) {
+  int fd = ::open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  std::uint64_t flags = 0;
+  ssize_t n = pread(fd, &flags, 8, static_cast<off_t>(pfn * 8));
+  ::close(fd);
+  return n == 8 ? int((flags >> 24) & 1) : -1;
+}
+
+std::string hex(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+ZeroPageProbe run_zero_page_probe() {
+  ZeroPageProbe z;
+  const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  // Read-only and smaller than a huge page: only the 4 KiB read-fault path can fill it.
+  void* m = mmap(nullptr, 2 * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) {
+    z.evidence = "not measured (mmap failed); mainline assumed";
+    return z;
+  }
+  const auto a = reinterpret_cast<std::uintptr_t>(m);
+  const volatile char* p = static_cast<const volatile char*>(m);
+  (void)p[0];
+  (void)p[page];
+  std::uint64_t pfn0 = 0, pfn1 = 0;
+  if (int fd = ::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    pfn0 = pfn_of(fd, a, page);
+    pfn1 = pfn_of(fd, a + page, page);
+    ::close(fd);
+  }
+  const long long rss = smaps_rss_kb(a);
+  munmap(m, 2 * page);
+  if (pfn0 && pfn1) {  // PFNs visible (root): the frames themselves decide
+    const int k0 = kpf_zero_page(pfn0), k1 = kpf_zero_page(pfn1);
+    z.zero_page = k0 >= 0 && k1 >= 0 ? (k0 && k1) : pfn0 == pfn1;
+    z.evidence = "two read pages: pagemap PFNs " + hex(pfn0) + ", " + hex(pfn1) +
+                 (k0 >= 0 && k1 >= 0 ? std::string(", KPF_ZERO_PAGE ") + (z.zero_page ? "set" : "clear")
+                                     : std::string(pfn0 == pfn1 ? " (the same frame)" : " (two frames)")) +
+                 (rss >= 0 ? ", smaps Rss " + std::to_string(rss) + " kB" : "");
+  } else if (rss >= 0) {  // the zero page is never counted in Rss
+    z.zero_page = rss == 0;
+    z.evidence = "two read pages: smaps Rss " + std::to_string(rss) + " kB";
+  } else {
+    z.evidence = "not measured (/proc/self/smaps unreadable); mainline assumed";
+  }
+  return z;
+}
+
 }  // namespace
+
+const ZeroPageProbe& zero_page_probe() {
+  static const ZeroPageProbe z = run_zero_page_probe();
+  return z;
+}
 
 rec::MachineInfo machine_info() {
   rec::MachineInfo m;
@@ -125,6 +212,8 @@ rec::MachineInfo machine_info() {
     m.hypervisor = "none";
     if (m.hypervisor_evidence.empty()) m.hypervisor_evidence = "no hypervisor bit in CPUID, no /sys/hypervisor";
   }
+  m.zero_page = zero_page_probe().zero_page;
+  m.zero_page_evidence = zero_page_probe().evidence;
   m.recorded_at = utc_now();
   return m;
 }

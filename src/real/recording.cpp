@@ -24,7 +24,7 @@ json machine_json(const MachineInfo& m) {
           {"glibc", m.glibc}, {"privilege", m.privilege}, {"cap_ipc_lock", m.cap_ipc_lock},
           {"page_size", m.page_size}, {"ram_kb", m.ram_kb}, {"swap_kb", m.swap_kb},
           {"rlimit_memlock_cur", m.rlim_memlock_cur}, {"rlimit_memlock_max", m.rlim_memlock_max},
-          {"recorded_at", m.recorded_at}};
+          {"zero_page", m.zero_page}, {"zero_page_evidence", m.zero_page_evidence}, {"recorded_at", m.recorded_at}};
 }
 
 json latency_json(const LatencyRecord& l) {

@@ -40,6 +40,12 @@ struct MachineInfo {
   bool cap_ipc_lock = false;   // the lab had it
   std::uint64_t page_size = 0, ram_kb = 0, swap_kb = 0;
   std::uint64_t rlim_memlock_cur = 0, rlim_memlock_max = 0;  // bytes; ~0 = unlimited
+  // Whether reading untouched anonymous memory mapped the shared zero page (mainline) or
+  // gave a frame; the model replays the recording with the same setting. A recording
+  // without the field was made on a mainline kernel. Evidence: how it was measured, or
+  // why it could not be (then the mainline default is assumed).
+  bool zero_page = true;
+  std::string zero_page_evidence;
   std::string recorded_at;     // UTC, ISO 8601
 };
 

@@ -222,6 +222,8 @@ void read_machine(Reader& rd, const json& j, MachineInfo* m) {
   m->rlim_memlock_cur = rd.unum(*mj, p, "rlimit_memlock_cur");
   m->rlim_memlock_max = rd.unum(*mj, p, "rlimit_memlock_max");
   m->recorded_at = rd.str(*mj, p, "recorded_at", false);
+  if (rd.field(*mj, p, "zero_page", false)) m->zero_page = rd.flag(*mj, p, "zero_page");
+  m->zero_page_evidence = rd.str(*mj, p, "zero_page_evidence", false);
 }
 
 void read_latency(Reader& rd, const json& j, Recording* out) {

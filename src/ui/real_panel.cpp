@@ -282,6 +282,9 @@ void machine_block(Ui& ui, const rec::Recording& r) {
                      static_cast<unsigned long long>(m.page_size), kb_text(m.ram_kb).c_str(),
                      m.swap_kb ? kb_text(m.swap_kb).c_str() : "none", lim.c_str(), m.privilege.c_str(),
                      m.cap_ipc_lock ? " (CAP_IPC_LOCK)" : " (no CAP_IPC_LOCK)", m.glibc.c_str());
+  if (!m.zero_page)
+    ImGui::TextWrapped("This kernel maps no zero page: reading untouched memory gave each page a frame (%s). "
+                       "The model is compared running the same way.", m.zero_page_evidence.c_str());
   (void)ui;
 }
 

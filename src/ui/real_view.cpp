@@ -168,7 +168,11 @@ RealRun RealRunner::run_now(const RealJob& job) {
   }
   if (job.model) {
     auto notes = std::move(out.compare.notes);
-    out.compare = real::compare_traces(*job.model, *t);
+    out.model = model_as_kernel(job.file, job.text, job.ro, *job.model, real::zero_page_probe().zero_page);
+    if (out.model)
+      notes.push_back("this kernel maps no zero page (" + real::zero_page_probe().evidence +
+                      "): reading untouched memory gives it a frame; the model is compared running the same way");
+    out.compare = real::compare_traces(out.model ? *out.model : *job.model, *t);
     out.compare.notes.insert(out.compare.notes.begin(), notes.begin(), notes.end());
   }
   out.trace = t;
@@ -439,7 +443,8 @@ const StepPair& RealView::pair_for(int step) {
   if (pairs_.size() > 64) pairs_.clear();
   static const StepPair empty;
   if (!model_) return empty;
-  return pairs_[step] = pair_step(*model_, run_ && run_->lab_ok ? run_->trace.get() : nullptr, step);
+  const Trace& m = run_ && run_->lab_ok && run_->model ? *run_->model : *model_;
+  return pairs_[step] = pair_step(m, run_ && run_->lab_ok ? run_->trace.get() : nullptr, step);
 }
 
 void RealView::set_mode(Ui& ui, ViewMode m) {

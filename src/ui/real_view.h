@@ -53,6 +53,10 @@ struct RealRun {
   bool lab_ok = false;    // a lab started and the lesson ran (maybe with errors)
   std::string lab_error;  // why real mode is not available
   std::shared_ptr<const Trace> trace;
+  // The model run `compare` is against: the lesson's, or — when the kernel maps no zero
+  // page and the lesson's model does — the lesson run again with the kernel's setting,
+  // so no difference the model could have predicted is shown as a disagreement.
+  std::shared_ptr<const Trace> model;
   real::CompareReport compare;
   bool cap_ipc_lock = false;
   u64 rlim_cur = 0, rlim_max = 0;
@@ -62,6 +66,10 @@ struct RealRun {
   std::shared_ptr<const rec::Recording> recording;  // the run came from this recording
 };
 
+// The lesson run again by the model as a kernel that does (or does not) map the zero page
+// would run it; null when `model` already ran that way (or is not Linux).
+std::shared_ptr<const Trace> model_as_kernel(const std::string& file, const std::string& text, RunOptions ro,
+                                             const Trace& model, bool kernel_zero_page);
 // A recording as a run of the lesson `model` shows (same source): the kernel's steps
 // with the model's lesson metadata, compared with the model step by step.
 RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace& model, const std::string& key);

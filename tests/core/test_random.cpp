@@ -21,6 +21,7 @@ struct Runner {
   static MachineConfig make_cfg(u64 seed, OsKind os) {
     MachineConfig c = cfg(((seed % 3) + 1) * 16 * MiB, (seed % 2) * 16 * MiB, os);
     if (os == OsKind::Qnx) c.procnto = QnxProcnto(seed % 3);
+    c.zero_page = seed % 5 != 4;  // some runs as a kernel without the zero page
     return c;
   }
   u64 pick(u64 n) { return n ? rng() % n : 0; }

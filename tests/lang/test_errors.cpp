@@ -35,6 +35,7 @@ const Case kCases[] = {
   {"lvalue", "int main(void) {\n  int x;\n  3 = x;\n  return 0;\n}\n", "3:5: lvalue required as left operand of assignment"},
   {"unknown_note", "//@ sparkle now\nint main(void) {\n  return 0;\n}\n", "1:5: unknown annotation '//@ sparkle'"},
   {"bad_size", "//@ machine ram=lots\nint main(void) { return 0; }\n", "1:17: bad size 'lots' (use e.g. 512M or 1G)"},
+  {"bad_zero_page", "//@ machine zero_page=maybe\nint main(void) { return 0; }\n", "1:23: zero_page must be on or off"},
   {"bad_expect_op", "int main(void) {\n  //@ expect VmLck ~= 5\n  return 0;\n}\n", "2:20: unknown operator '~=' (use == != < <= > >=)"},
   {"quiz_unbalanced", "int main(void) {\n  //@ quiz After f(a | b, what? | *x | y\n  return 0;\n}\n", "2:12: //@ quiz: a part has an unclosed bracket (missing ')')"},
   {"quiz_stray_close", "int main(void) {\n  //@ quiz What? | *x) | y\n  return 0;\n}\n", "2:22: //@ quiz: unbalanced ')' in a part"},

@@ -391,3 +391,33 @@ TEST(Cli, RunJsonAndCheckExitCodes) {
 }
 
 }  // namespace
+
+// `//@ machine zero_page=off` (and RunOptions::zero_page over it): reading untouched
+// anonymous memory gives it frames, so a later mlock locks them.
+TEST(Annotations, MachineZeroPageOffGivesReadPagesFrames) {
+  const char* src = R"(//@ machine zero_page=off
+#include <sys/mman.h>
+int main(void) {
+  char *p = mmap(0, 4 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char c = p[0];
+  mlock(p, 4 * 4096);
+  return c;
+}
+)";
+  auto locked_after_mlock = [&](pp::RunOptions o) -> long long {
+    pp::Trace t = pp_test::run_lesson("zp.c", src, o);
+    if (!t.errors.empty()) { ADD_FAILURE() << t.errors[0].format(); return -1; }
+    const pp::Step* s = find_call(t, "mlock(");
+    if (!s || s->procs.empty()) { ADD_FAILURE() << "no mlock step"; return -1; }
+    for (const auto& ob : s->procs[0].objects)
+      if (ob.pages == 4) return static_cast<long long>(ob.locked_pages);
+    ADD_FAILURE() << "no 4-page object";
+    return -1;
+  };
+  pp::Trace t = pp_test::run_lesson("zp.c", src);
+  EXPECT_FALSE(t.meta.machine.zero_page);
+  EXPECT_EQ(locked_after_mlock(pp_test::deterministic()), 4);
+  pp::RunOptions on = pp_test::deterministic();
+  on.zero_page = true;
+  EXPECT_EQ(locked_after_mlock(on), 0);
+}

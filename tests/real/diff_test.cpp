@@ -15,6 +15,7 @@
 #include "engine/run.h"
 #include "real/compare.h"
 #include "real/explain.h"
+#include "real/machine_info.h"
 #include "real/real_os.h"
 
 namespace fs = std::filesystem;
@@ -46,6 +47,7 @@ TEST(RealDifferential, EveryLinuxLessonAgreesWithTheKernel) {
     std::string text = ss.str();
     RunOptions opt;
     opt.os = OsKind::Linux;
+    opt.zero_page = zero_page_probe().zero_page;  // the model as this kernel behaves
     Trace model = run_lesson(f.string(), text, opt);
     if (!model.meta.allows_linux) { table += "  " + f.filename().string() + ": skipped (QNX lesson)\n"; continue; }
     Trace real;

@@ -8,15 +8,18 @@
 // resident pages within 1 (glibc's chunk header page, start-up stack pages).
 // "Locked" follows the lessons' definition on both sides (see Log::counts).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "core/model_os.h"
 #include "real/explain.h"
+#include "real/machine_info.h"
 #include "real/real_os.h"
 #include "real/reports.h"
 
@@ -75,6 +78,7 @@ const char* kind(i64 r) { return r == 0 ? "0" : r == -1 ? "-1" : "value"; }
 std::string run_both(const std::string& name, const Scenario& sc, int* agreed, int* total) {
   MachineConfig cfg;
   cfg.ram_bytes = 4ull << 30;  // the tutorial's 500 MB must fit comfortably
+  cfg.zero_page = zero_page_probe().zero_page;  // kernels differ here: model this one
   ModelOs model(cfg);
   RealOs real;
   Log lm{model, {}, {}}, lr{real, {}, {}};
@@ -241,7 +245,8 @@ void no_sudo(Os& os, Log& L) {
 }
 
 // Locked means a present frame: not an untouched on-fault page, not the zero page,
-// not a PROT_NONE reservation.
+// not a PROT_NONE reservation. Where the kernel maps no zero page, the read page and
+// the read-only range get frames, and those are locked (the model is told which).
 void locked_in_ram(Os& os, Log& L) {
   ImageLayout lay;
   int pid = start(os, L, &lay);
@@ -253,8 +258,8 @@ void locked_in_ram(Os& os, Log& L) {
   L.obj("none", pid, none, 4 * kPageSize);
   L.step("mlock2(MLOCK_ONFAULT)", os.mlock2(pid, a, 8 * kPageSize, kMlockOnfault));
   L.step("write 2 pages", os.touch(pid, a, 2 * kPageSize, true));
-  L.step("read 1 page (zero page)", os.touch(pid, a + 5 * kPageSize, 1, false));
-  L.step("mlock read-only range (zero pages)", os.mlock(pid, ro, 10 * kPageSize));
+  L.step("read 1 page (zero page or frame)", os.touch(pid, a + 5 * kPageSize, 1, false));
+  L.step("mlock read-only range (zero pages or frames)", os.mlock(pid, ro, 10 * kPageSize));
   L.step("mlock PROT_NONE -> ENOMEM", os.mlock(pid, none, 4 * kPageSize), false, pid);
 }
 
@@ -430,5 +435,19 @@ TEST(RealOsDifferential, ScenariosAgreeWithTheModel) {
     table += std::string("  ") + sc.name + ": " + std::to_string(agreed) + "/" + std::to_string(total) + " steps agree\n";
     EXPECT_EQ(d, "") << sc.name << ":\n" << d;
   }
-  std::printf("Model vs kernel, Os-level scenarios:\n%s", table.c_str());
+  std::printf("Model vs kernel, Os-level scenarios (zero page: %s — %s):\n%s",
+              zero_page_probe().zero_page ? "on" : "off", zero_page_probe().evidence.c_str(), table.c_str());
+}
+
+// The probe is a measurement: it says how it measured, and a kernel booted with the
+// vendor switch that turns the zero page off (on its command line) is found out.
+TEST(ZeroPageProbe, MeasuresAndAgreesWithTheBootCommandLine) {
+  const ZeroPageProbe& z = zero_page_probe();
+  std::printf("zero page: %s (%s)\n", z.zero_page ? "on" : "off", z.evidence.c_str());
+  EXPECT_NE(z.evidence.find("two read pages"), std::string::npos) << z.evidence;
+  if (geteuid() == 0) EXPECT_NE(z.evidence.find("pagemap PFNs"), std::string::npos) << z.evidence;
+  std::ifstream f("/proc/cmdline");
+  std::string cmdline;
+  std::getline(f, cmdline);
+  if (cmdline.find("pvm_no_zero_page=1") != std::string::npos) EXPECT_FALSE(z.zero_page) << z.evidence;
 }

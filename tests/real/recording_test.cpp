@@ -48,8 +48,7 @@ std::string edit(std::string s, const std::string& from, const std::string& to) 
 TEST(ShippedRecordings, AgreeWithTheCurrentModel) {
   int checked = 0;
   for (const BuiltinLesson& b : builtin_lessons()) {
-    Trace model = run_lesson(b.file, b.text, RunOptions{});
-    if (!model.meta.allows_linux) continue;
+    if (!run_lesson(b.file, b.text, RunOptions{}).meta.allows_linux) continue;
     std::string stem = fs::path(b.file).stem().string();
     fs::path p = fs::path(PP_RECORDINGS_DIR) / (stem + ".json");
     ASSERT_TRUE(fs::exists(p)) << "no recording for " << b.file << ": run scripts/record-lessons as root";
@@ -58,6 +57,9 @@ TEST(ShippedRecordings, AgreeWithTheCurrentModel) {
     ASSERT_TRUE(rec::parse_recording(slurp(p), &r, &err)) << p << ": " << err;
     ASSERT_EQ(rec::mismatch(r, b.id, b.text), "") << p << " is stale: re-make it with scripts/record-lessons";
     ASSERT_TRUE(r.agreement) << p;
+    RunOptions opt;
+    opt.zero_page = r.machine.zero_page;  // the model as the recording's kernel behaved
+    Trace model = run_lesson(b.file, b.text, opt);
     real::CompareReport cr = real::compare_traces(model, r.kernel);
     std::vector<int> differ;
     for (const auto& d : cr.diffs) differ.push_back(d.step);
@@ -138,6 +140,23 @@ TEST(RecordingFormat, RoundTripKeepsWhatTheViewsRead) {
   EXPECT_EQ(b.procs[0].objects[0].locked_pages, 1u);
   EXPECT_EQ(back.machine.hypervisor, "kvm");
   EXPECT_EQ(back.source, r.source);
+}
+
+// machine.zero_page: written and read back; a recording without it was made on a
+// mainline kernel (the zero page used).
+TEST(RecordingFormat, ZeroPageFactRoundTripsAndDefaultsToMainline) {
+  rec::Recording old;
+  std::string err;
+  ASSERT_TRUE(rec::parse_recording(shipped("02-mlock"), &old, &err)) << err;
+  EXPECT_TRUE(old.machine.zero_page);
+  old.machine.zero_page = false;
+  old.machine.zero_page_evidence = "two read pages: smaps Rss 8 kB";
+  rec::Recording back;
+  ASSERT_TRUE(rec::parse_recording(rec::to_json(old), &back, &err)) << err;
+  EXPECT_FALSE(back.machine.zero_page);
+  EXPECT_EQ(back.machine.zero_page_evidence, "two read pages: smaps Rss 8 kB");
+  std::string bad = edit(rec::to_json(old), "\"zero_page\":false", "\"zero_page\":\"no\"");
+  EXPECT_EQ(parse_error(bad), "machine.zero_page: expected true or false, found a string");
 }
 
 TEST(RecordingFormat, TruncatedJsonSaysWhere) {

@@ -11,6 +11,7 @@
 
 #include "engine/run.h"
 #include "imgui.h"
+#include "real/machine_info.h"
 #include "ui/real_view.h"
 #include "ui/ui.h"
 
@@ -307,5 +308,31 @@ TEST(RealView, RegionVerdictsAgreeWhereObjectsAgree) {
     }
     std::printf("[real] %s: %s; %d agreeing steps, %d region verdicts differ\n", id,
                 r.compare.summary(id).c_str(), steps, region_bad);
+  }
+}
+
+// Kernels differ on the zero page: the kernel's run is compared with the lesson run the
+// way that kernel behaves (a recording says how its kernel behaved; a live run asks the
+// running kernel), never with a model that could not have predicted the difference.
+TEST(RealView, ComparedModelFollowsTheKernelsZeroPage) {
+  const BuiltinLesson& b = lesson("mlock");
+  auto model = std::make_shared<const Trace>(run_lesson(b.file, b.text));
+  ASSERT_TRUE(model->meta.machine.zero_page);
+  auto shipped = builtin_recording_for(b.text);
+  ASSERT_TRUE(shipped);
+  EXPECT_FALSE(run_from_recording(shipped, *model, "k").model);  // no field: mainline, as the lesson
+  auto nozero = std::make_shared<rec::Recording>(*shipped);
+  nozero->machine.zero_page = false;
+  RealRun r = run_from_recording(nozero, *model, "k");
+  ASSERT_TRUE(r.model);
+  EXPECT_FALSE(r.model->meta.machine.zero_page);
+  EXPECT_EQ(r.model->steps.size(), model->steps.size());
+  RealRun live = RealRunner::run_now(job_for(b, model, "zp"));
+  ASSERT_TRUE(live.lab_ok) << live.lab_error;
+  if (real::zero_page_probe().zero_page) {
+    EXPECT_FALSE(live.model);
+  } else {
+    ASSERT_TRUE(live.model);
+    EXPECT_FALSE(live.model->meta.machine.zero_page);
   }
 }
