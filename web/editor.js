@@ -6,6 +6,7 @@
 //   window.pinpages.source()              the program on screen (lesson, sandbox or own)
 //   window.pinpages.load(text, {args, os, stdin, step})
 //        → Promise {ok, steps, errors: [{line, col, message}], notes}   (runs in slices)
+//   window.pinpages.program(text)         a sandbox program, in slices too: the same Promise
 //   window.pinpages.pack(text) / unpack(code)   deflate-raw + base64url (links)
 //   window.pinpages.editor.open() / close() / text()
 //
@@ -54,6 +55,19 @@
   api.sandbox = (lines) => { call('pp_ui_sandbox', null, ['string'], [String(lines)]); };
   const frame = () => new Promise((res) => requestAnimationFrame(res));
 
+  // Waits, a frame at a time, for the run `id` the C side advances a slice per frame;
+  // `progress(steps)` hears of it meanwhile. Resolves with {ok, steps, errors, notes}.
+  async function finish(id, progress) {
+    for (;;) {
+      await frame();
+      const st = JSON.parse(call('pp_ui_run_status', 'string') || 'null');
+      if (!st || st.id !== id) return { ok: false, steps: 0, errors: [], notes: [], superseded: true };
+      if (st.running) { if (progress) progress(st.steps); continue; }
+      await frame();  // the finished run is shown from the next frame on
+      return { ok: st.ok, steps: st.steps, errors: st.errors, notes: st.notes };
+    }
+  }
+
   api.load = async function (text, opts) {
     opts = opts || {};
     await api.ready;
@@ -63,39 +77,29 @@
                      opts.step | 0]);
     ui.running(true);
     api.lastResult = { pending: true };  // what the last run gave (a Run click has no caller)
-    for (;;) {
-      await frame();  // the C side advances the run a slice per frame
-      const st = JSON.parse(call('pp_ui_run_status', 'string') || 'null');
-      if (!st || st.id !== id) return { ok: false, steps: 0, errors: [], notes: [], superseded: true };
-      if (st.running) { ui.progress(st.steps); continue; }
-      await frame();  // the finished run is shown from the next frame on
-      const r = { ok: st.ok, steps: st.steps, errors: st.errors, notes: st.notes };
-      ui.finished(r);
-      api.lastResult = Object.assign({ pending: false }, r);
-      return r;
-    }
+    const r = await finish(id, ui.progress);
+    if (r.superseded) return r;
+    ui.finished(r);
+    api.lastResult = Object.assign({ pending: false }, r);
+    return r;
+  };
+
+  // A sandbox program: runs in slices like load() (the page keeps drawing) and shows as
+  // the sandbox does, at its last step before exit. Same result as load(); the run
+  // happens whether or not the caller waits for it.
+  api.program = async function (text) {
+    await api.ready;
+    return finish(call('pp_ui_program', 'number', ['string'], [String(text)]), null);
   };
 
   // ---------------------------------------------------------------- C highlighting
-  const KEYWORDS = new Set(('auto break case char const continue default do double else enum extern float for goto if ' +
-    'inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void ' +
-    'volatile while bool size_t ssize_t pid_t off_t uint8_t uint16_t uint32_t uint64_t int8_t int16_t int32_t ' +
-    'int64_t uintptr_t NULL').split(' '));
-  const TOKEN = /(\/\/@[^\n]*)|(\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)|(^[ \t]*#[^\n]*)|(\b(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?)[uUlLfF]*\b)|([A-Za-z_]\w*)/gm;
+  // Prism (npm prismjs: core + clike + c, put on the page by scripts/lib/page.mjs) knows C;
+  // lesson annotations (//@ …) are ours, so they get a token of their own before comments.
   const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  function highlight(src) {
-    let out = '', last = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(src))) {
-      if (m[0] === '') { TOKEN.lastIndex++; continue; }
-      out += esc(src.slice(last, m.index));
-      const cls = m[1] ? 'note' : m[2] ? 'com' : m[3] ? 'str' : m[4] ? 'pre' : m[5] ? 'num' :
-                  KEYWORDS.has(m[6]) ? 'kw' : null;
-      out += cls ? `<span class="${cls}">${esc(m[0])}</span>` : esc(m[0]);
-      last = m.index + m[0].length;
-    }
-    return out + esc(src.slice(last)) + '\n';
-  }
+  const prism = window.Prism && window.Prism.languages && window.Prism.languages.c ? window.Prism : null;
+  if (prism && !prism.languages.c.annotation)
+    prism.languages.insertBefore('c', 'comment', { annotation: { pattern: /\/\/@.*/, greedy: true } });
+  const highlight = (src) => (prism ? prism.highlight(src, prism.languages.c, 'c') : esc(src)) + '\n';
 
   // ---------------------------------------------------------------- the panel
   const TEMPLATE = `#include <stdio.h>

@@ -10,8 +10,9 @@
 //   window.pinpages.os('linux'|'qnx'), .zoom(factor), .key('next'|'prev'|'presenter'|'figure'|'palette')
 //   window.pinpages.frameMs()       CPU time of the last UI frame (ms)
 //   window.pinpages.figurePng()     the address-space figure as a PNG data: URL
-//   window.pinpages.program(text)   runs a C program as the sandbox does; state().errors says
-//                                   why a run stopped early ("file:line:col: message")
+//   window.pinpages.program(text)   (web/editor.js) runs a C program as the sandbox does, in
+//                                   slices; a Promise like load(); state().errors says why a
+//                                   run stopped early ("file:line:col: message")
 'use strict';
 
 (function () {
@@ -31,7 +32,6 @@
   api.os = function (name) { call('pp_ui_os', null, ['string'], [String(name)]); };
   api.zoom = function (factor) { call('pp_ui_zoom', null, ['number'], [Number(factor)]); };
   api.key = function (name) { call('pp_ui_key', null, ['string'], [String(name)]); };
-  api.program = function (text) { call('pp_ui_program', null, ['string'], [String(text)]); return api.state(); };
   api.frameMs = function () { const s = api.state(); return s ? s.frame_ms : null; };
   api.figurePng = function () {
     const b64 = call('pp_ui_figure_png', 'string');

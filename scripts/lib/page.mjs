@@ -7,6 +7,8 @@
 //
 // Add-ons: every web/*.js other than loader.js (e.g. a JS API other modules provide)
 // is loaded right after loader.js, in name order, replacing <!-- pinpages:addons -->.
+// Before them come the npm packages they use (package.json; node_modules from `npm ci`):
+// Prism's core, clike and c grammars for the editor's colours.
 //
 // The served page's files also get compressed siblings (pinpages.wasm.br, .gz, ...) that
 // the server hands out as they are (sirv's precompressed mode): brotli at its best quality
@@ -16,6 +18,7 @@
 //   node scripts/lib/page.mjs --mode dir|single --web web --js build/x/pinpages.js --out FILE
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 
@@ -54,6 +57,17 @@ const safeStyle = (s) => s.replace(/<\/(style)/gi, '<\\/$1');
 const read = (f) => readFileSync(join(args.web, f), 'utf8');
 
 const addons = readdirSync(args.web).filter((f) => f.endsWith('.js') && f !== 'loader.js').sort();
+const modules = join(dirname(fileURLToPath(import.meta.url)), '../../node_modules');
+const npmScripts = ['prismjs/components/prism-core.min.js', 'prismjs/components/prism-clike.min.js',
+  'prismjs/components/prism-c.min.js'].map((f) => join(modules, f));
+let npmCode;
+try {
+  npmCode = npmScripts.map((f) => readFileSync(f, 'utf8'));
+} catch (e) {
+  die(`${e.message}: run \`npm ci\` (the page's npm packages are listed in package.json)`);
+}
+// Prism would otherwise colour every <code class="language-…"> on the page by itself.
+const prismSetup = 'window.Prism = window.Prism || {}; window.Prism.manual = true;';
 // Add-on style sheets (web/*.css besides style.css) follow style.css, in name order.
 const styles = readdirSync(args.web).filter((f) => f.endsWith('.css') && f !== 'style.css').sort();
 let html = read('index.html');
@@ -67,18 +81,21 @@ for (const t of [linkTag, loaderTag, addonMark]) {
 if (args.mode === 'dir') {
   const outDir = dirname(args.out);
   for (const f of ['style.css', 'loader.js', ...styles, ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  for (const f of npmScripts) copyFileSync(f, join(outDir, basename(f)));
   html = html.replace(linkTag, () => [linkTag, ...styles.map((f) => `<link rel="stylesheet" href="${f}">`)].join('\n'));
-  html = html.replace(addonMark, () => addons.map((f) => `<script src="${f}"></script>`).join('\n'));
+  html = html.replace(addonMark, () => [`<script>${prismSetup}</script>`,
+    ...npmScripts.map((f) => `<script src="${basename(f)}"></script>`),
+    ...addons.map((f) => `<script src="${f}"></script>`)].join('\n'));
   writeFileSync(args.out, html);
   const wasm = args.js.replace(/\.js$/, '.wasm');
-  precompress([basename(args.out), 'style.css', 'loader.js', ...styles, ...addons].map((f) => join(outDir, f))
-    .concat([args.js, wasm].filter((f) => existsSync(f))));
+  precompress([basename(args.out), 'style.css', 'loader.js', ...styles, ...addons, ...npmScripts.map((f) => basename(f))]
+    .map((f) => join(outDir, f)).concat([args.js, wasm].filter((f) => existsSync(f))));
 } else if (args.mode === 'single') {
   const inline = (code) => `<script>\n${safeScript(code)}\n</script>`;
   // Function replacers: the inlined text may contain "$&"-style patterns.
   html = html.replace(linkTag, () => ['style.css', ...styles].map((f) => `<style>\n${safeStyle(read(f))}\n</style>`).join('\n'));
   html = html.replace(loaderTag, () => `${inline(readFileSync(args.js, 'utf8'))}\n${inline(read('loader.js'))}`);
-  html = html.replace(addonMark, () => addons.map((f) => inline(read(f))).join('\n'));
+  html = html.replace(addonMark, () => [inline(prismSetup), ...npmCode.map(inline), ...addons.map((f) => inline(read(f)))].join('\n'));
 } else {
   die(`unknown --mode ${args.mode}`);
 }

@@ -15,6 +15,7 @@
 
 #include "app/commands.h"
 #include "app/platform.h"
+#include "app/script.h"
 #include "real/sudo_user.h"
 
 namespace pp::app {
@@ -68,9 +69,26 @@ int run_gui(const GuiOptions& opt) {
   // The smoke run renders enough frames for ImGui to settle its layout (the first
   // frames of a window measure their contents before drawing them).
   long frames = opt.smoke ? (opt.frames > 0 ? opt.frames : 5) : opt.frames;
+  // The desktop tests' keyboard (script.h): the window runs until the script ends.
+  Script script;
+  const char* script_path = std::getenv("PINPAGES_SCRIPT");
+  if (script_path && *script_path && !script.load(script_path, err)) p.quit = true;
+  bool script_ok = err.empty();
   while (!p.quit && (frames < 0 || p.frames < frames)) {
     if (!opt.screenshot.empty() && frames > 0 && p.frames == frames - 1) p.screenshot_path = opt.screenshot;
+    if (script_path && *script_path && !script.before_frame(p)) {
+      err = script.error();
+      script_ok = false;
+      break;
+    }
     frame(p);
+  }
+  if (!script_ok) {
+    std::fprintf(stderr, "pinpages: %s\n", err.c_str());
+    p.ui = nullptr;
+    ui.reset();
+    shutdown(p);
+    return 3;
   }
   if (!opt.screenshot.empty() && frames < 0) {
     std::fprintf(stderr, "pinpages: --screenshot needs --frames N or --smoke\n");

@@ -175,7 +175,10 @@ struct AppUi::Impl final : bridge::Target {
   void run_sandbox(const std::string& text) {
     RunOptions ro;
     ro.os = ui.os;
-    auto t = std::make_shared<const Trace>(run_lesson("sandbox.c", text, ro));
+    show_sandbox(std::make_shared<const Trace>(run_lesson("sandbox.c", text, ro)), text, ro);
+  }
+
+  void show_sandbox(const std::shared_ptr<const Trace>& t, const std::string& text, const RunOptions& ro) {
     ui.sandbox_error = t->errors.empty() ? "" : t->errors.front().format();
     // Show the effect of the line just added: the last step before the program's exit.
     int keep = static_cast<int>(t->steps.size()) - 1;
@@ -189,6 +192,8 @@ struct AppUi::Impl final : bridge::Target {
     ui.go(std::max(keep, 0));
 #ifdef PP_HAVE_REAL_UI
     real.lesson_changed("sandbox.c", text, ro, t);
+#else
+    (void)ro;
 #endif
     cur_text = text;
   }
@@ -245,6 +250,7 @@ struct AppUi::Impl final : bridge::Target {
   // A finished run: shown unless it did not compile (then the last good run stays).
   void program_done(const std::shared_ptr<const Trace>& t) {
     const ProgramRequest& r = prog.finished_request();
+    if (r.sandbox) { show_sandbox(t, r.text, r.options); return; }
     editor.errors = t->errors;
     ui.status_line = t->errors.empty() ? "" : t->errors.front().format();
     if (t->steps.empty()) return;
@@ -425,7 +431,15 @@ struct AppUi::Impl final : bridge::Target {
   }
 
   void go(int step) override { ui.playing = false; ui.go(step); }
-  void program(const std::string& text) override { run_sandbox(text); }
+  // Runs in slices like load(), so a long sandbox program does not block the page.
+  int program(const std::string& text) override {
+    ProgramRequest r;
+    r.text = text;
+    r.file = "sandbox.c";
+    r.sandbox = true;
+    r.options.os = ui.os;
+    return prog.start(std::move(r));
+  }
   // A recording opens its own program (the built-in lesson when the source is one) and
   // shows it side by side; `expect` names the lesson the caller meant, if any.
   std::string load_recording(const std::string& doc, const std::string& expect) override {
@@ -558,12 +572,14 @@ void AppUi::start(const StartOptions& opt) {
 void AppUi::frame(const FrameInfo& info) {
   Impl& d = *impl_;
   if (auto t = d.prog.tick()) d.program_done(t);
+  // Desktop: the editor docks on the right; the other windows lay out in what it leaves.
+  const FrameInfo left = d.ui.figure_only ? info : beside_editor(d.editor, info);
 #ifdef PP_HAVE_REAL_UI
-  FrameInfo fi = d.real.before_frame(d.ui, info);  // narrows the layout in Side mode
+  FrameInfo fi = d.real.before_frame(d.ui, left);  // narrows the layout in Side mode
   d.ui.frame(fi);
   d.real.after_frame(d.ui, info);
 #else
-  d.ui.frame(info);
+  d.ui.frame(left);
 #endif
   // Tell the page what changed: permalink in the hash, words for screen readers.
   // Re-narrate on a new step and when the words change at the same step (quiz revealed).
@@ -590,7 +606,8 @@ void AppUi::frame(const FrameInfo& info) {
     // first), and writing the hash of "nothing open" would erase the link being opened.
     if (d.ui.trace && h != d.last_hash && !d.awaiting_program) { bridge::set_hash(h); d.last_hash = h; }
   } else {
-    draw_editor(d.ui, d.editor, d.prog.running(), d.prog.steps_so_far(), d.cur_text);
+    if (!d.ui.hooks.edit_program) d.ui.hooks.edit_program = [&d]() { toggle_editor(d.editor, d.cur_text); };
+    draw_editor(d.ui, d.editor, info, d.prog.running(), d.prog.steps_so_far(), d.cur_text);
     if (d.editor.want_run) {
       d.editor.want_run = false;
       d.load(d.editor.text, editor_args(d.editor), "", d.editor.stdin_text, 0);
@@ -599,5 +616,9 @@ void AppUi::frame(const FrameInfo& info) {
 }
 
 bool AppUi::wants_quit() const { return impl_->ui.quit; }
+bool AppUi::busy() const { return impl_->prog.running(); }
+std::string AppUi::test_state_json() {
+  return "{\"state\":" + impl_->state_json() + ",\"editor\":" + editor_json(impl_->editor) + "}";
+}
 
 }  // namespace pp::ui

@@ -46,6 +46,10 @@ class AppUi {
   // Call between ImGui::NewFrame() and ImGui::Render().
   void frame(const FrameInfo& info);
   bool wants_quit() const;
+  // For the desktop tests (PINPAGES_SCRIPT): a program run is under way, and
+  // {"state": window.pinpages.state()'s object, "editor": the editor window's text and errors}.
+  bool busy() const;
+  std::string test_state_json();
 
  private:
   struct Impl;

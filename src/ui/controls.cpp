@@ -167,6 +167,7 @@ void draw_controls(Ui& ui, bool compact) {
       if (ImGui::GetWindowWidth() > 600 * sc) next_item(160 * sc);
       lesson_picker(ui, avail_x());
     }
+    if (ui.hooks.edit_program && button("Edit program (Ctrl+E)")) ui.hooks.edit_program();
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
   }
@@ -191,6 +192,8 @@ void draw_controls(Ui& ui, bool compact) {
   if (!full) next_item(std::min(picker_want(ui), ImGui::GetWindowWidth() * 0.6f));  // else: a row of its own
   lesson_picker(ui, std::max(120 * sc, std::min({picker_want(ui), avail_x() - 10 * sc,
                                                   std::max(260 * sc, avail_x() * 0.5f)})));
+  if (ui.hooks.edit_program && button("Edit program (Ctrl+E)", "write, paste or change a C program and run it"))
+    ui.hooks.edit_program();
   const LessonMeta* meta = ui.trace ? &ui.trace->meta : nullptr;
   bool can_linux = meta && meta->allows_linux, can_qnx = meta && meta->allows_qnx;
   next_item(button_w("Linux") + ImGui::GetFrameHeight());

@@ -67,6 +67,7 @@ struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
   std::function<std::string(const std::string& name, const std::string& mime,
                              const std::vector<unsigned char>& bytes)> save_file;
   std::function<void()> copy_link;  // permalink to the clipboard (web) / stdout (desktop)
+  std::function<void()> edit_program;  // opens/closes the desktop's editor (the page has its own)
 };
 
 class Ui {

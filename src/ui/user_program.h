@@ -20,6 +20,7 @@ struct ProgramRequest {
   std::string file = "program.c";
   RunOptions options;
   int go_step = 0;  // the step to show once it has run (a shared link's step)
+  bool sandbox = false;  // a sandbox program (window.pinpages.program): shown as the sandbox
 };
 
 class UserProgram {

@@ -129,7 +129,7 @@ PP_EXPORT int pp_ui_lesson(const char* id) { return g_target && id && g_target->
 PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(os); }
 PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
 PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
-PP_EXPORT void pp_ui_program(const char* t) { if (g_target && t) g_target->program(t); }
+PP_EXPORT int pp_ui_program(const char* t) { return g_target && t ? g_target->program(t) : 0; }
 PP_EXPORT int pp_ui_load(const char* text, const char* args, const char* os, const char* in, int step) {
   return g_target && text ? g_target->load(text, args ? args : "", os ? os : "", in ? in : "", step) : 0;
 }

@@ -18,7 +18,8 @@ struct Target {
   virtual void zoom_by(float factor) = 0;
   virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
   virtual std::string figure_png_base64() = 0;
-  virtual void program(const std::string& text) = 0;  // runs a C text as the sandbox does
+  // Runs a C text as the sandbox does, in slices like load(); returns the run's id.
+  virtual int program(const std::string& text) = 0;
   // The person's own program (web/editor.js): runs it in slices; returns the run's id.
   // `args` are argv[1..] one per line; empty `os` keeps the current one.
   virtual int load(const std::string& text, const std::string& args, const std::string& os,

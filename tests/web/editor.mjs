@@ -302,4 +302,44 @@ test('screenshots: the editor at 1024×768, 1280×800, 1920×1080 and a phone', 
   return shots.join(', ');
 });
 
+test('sandbox hook: program(text) runs an endless loop in slices, a Promise like load(); the page keeps drawing', async () => {
+  const { ctx, close } = await launch();
+  try {
+    const { page } = await open(ctx, 'lesson=mlockall');
+    const loop = '#include <stdlib.h>\n\nint main(void)\n{\n    char *p = malloc(4096);\n    for (;;)\n        p[0]++;\n    return 0;\n}\n';
+    const r = await page.evaluate(async (t) => {
+      let rafs = 0, worst = 0, last = performance.now(), on = true;
+      const tick = (now) => { rafs++; worst = Math.max(worst, now - last); last = now; if (on) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      const t0 = performance.now();
+      const pending = window.pinpages.program(t);
+      const isPromise = pending instanceof Promise;
+      const res = await pending;
+      const ms = performance.now() - t0;
+      on = false;
+      return { isPromise, res, ms, rafs, worst, st: window.pinpages.state() };
+    }, loop);
+    assert(r.isPromise, 'program() did not return a Promise');
+    assert(!r.res.ok && r.res.errors.length === 1, `the endless loop was not stopped with an error: ${JSON.stringify(r.res)}`);
+    const e = r.res.errors[0];
+    assert(/time limit/.test(e.message) && e.line >= 6 && e.line <= 7 && e.col > 0, `error: ${JSON.stringify(e)}`);
+    assert(r.ms < 3000, `the error took ${Math.round(r.ms)} ms`);
+    assert(r.rafs >= 4 && r.worst < r.ms / 2,
+      `${r.rafs} animation frames in ${Math.round(r.ms)} ms, longest gap ${Math.round(r.worst)} ms: the page froze`);
+    // Shown as the sandbox shows its programs, with the reason in state().errors.
+    assert(r.st.lesson === 'sandbox' && r.st.steps > 0, `not shown as the sandbox: ${r.st.lesson}, ${r.st.steps} steps`);
+    assert(/^sandbox\.c:[67]:\d+: time limit reached/.test(r.st.errors[0] || ''), `state().errors: ${JSON.stringify(r.st.errors)}`);
+    // A caller that ignores the result still gets the run: the program shows a few frames later.
+    const ok = '#include <sys/mman.h>\nint main(void)\n{\n    mlockall(MCL_CURRENT);\n    return 0;\n}\n';
+    await page.evaluate((t) => { window.pinpages.program(t); }, ok);
+    await page.waitForFunction(() => { const s = window.pinpages.state(); return s.lesson === 'sandbox' && s.errors.length === 0 && !s.running; },
+      null, { timeout: 30_000 });
+    const src = await page.evaluate(() => window.pinpages.source());
+    assert(src === ok, 'the ignored run did not show its program');
+    return `${Math.round(r.ms)} ms to the error, ${r.rafs} frames (longest gap ${Math.round(r.worst)} ms)`;
+  } finally {
+    await close();
+  }
+});
+
 process.exitCode = await runCases('editor tests', cases, { only, artifacts, after: kit.close });

@@ -107,7 +107,7 @@ test('a runaway program stops and says why; its bounded history still reads back
     await waitFrames(page);
     // Endless: a step per malloc until a limit stops it (time, steps or history bytes).
     const src = '#include <stdlib.h>\nint main(void) {\n  for (;;) {\n    char *p = malloc(16);\n    p[0] = 1;\n  }\n}\n';
-    const s = await page.evaluate((t) => window.pinpages.program(t), src);
+    const s = await page.evaluate(async (t) => { await window.pinpages.program(t); return window.pinpages.state(); }, src);
     assert(s && Array.isArray(s.errors) && s.errors.length === 1, `errors: ${JSON.stringify(s && s.errors)}`);
     assert(/^sandbox\.c:[45]:\d+: (time|step|history) limit reached/.test(s.errors[0]), `why: ${s.errors[0]}`);
     assert(s.steps > 1000, `only ${s.steps} steps`);
@@ -146,7 +146,7 @@ test('a long program that keeps making steps runs to its end (100 MiB touched, g
       '  long size = 100L * 1024 * 1024;\n  char *p = malloc(size);\n  struct rusage ru;\n  long i;\n' +
       '  for (i = 0; i < size; i += 4096) {\n    p[i] = 1;\n    getrusage(RUSAGE_SELF, &ru);\n' +
       '    printf("%ld minor %ld major %ld\\n", i / 4096, ru.ru_minflt, ru.ru_majflt);\n  }\n  return 0;\n}\n';
-    const s = await page.evaluate((t) => window.pinpages.program(t), src);
+    const s = await page.evaluate(async (t) => { await window.pinpages.program(t); return window.pinpages.state(); }, src);
     assert(s && Array.isArray(s.errors) && s.errors.length === 0, `stopped: ${JSON.stringify(s && s.errors)}`);
     assert(s.steps > 51200, `only ${s.steps} steps`);
     // The last printf (page 25,599), recomputed from a checkpoint: every page resident.

@@ -488,9 +488,9 @@ test('the views say which thread runs', async () => {
       'int main(void)', '{', '    pthread_t a, b;', '    mlockall(MCL_CURRENT | MCL_FUTURE);',
       '    pthread_create(&a, NULL, worker, (void *)1);', '    pthread_create(&b, NULL, worker, (void *)2);',
       '    pthread_join(a, NULL);', '    pthread_join(b, NULL);', '    return 0;', '}', ''].join('\n');
-    const seen = await page.evaluate((text) => {
+    const seen = await page.evaluate(async (text) => {
       const p = window.pinpages;
-      p.program(text);
+      await p.program(text);
       const out = [];
       for (let i = 0; i < p.state().steps; i++) {
         const s = p.go(i);
