@@ -84,6 +84,12 @@ class FakeOs final : public pp::Os {
   OpResult procmgr_ability_io(int, bool a) override { return rec(std::string("procmgr_io(") + (a ? "1" : "0") + ")"); }
   OpResult thread_ctl_io(int) override { return rec("threadctl_io()"); }
   OpResult pressure(u64 b) override { return rec("pressure(" + std::to_string(b) + ")"); }
+  OpResult procmgr_ability(int, const std::vector<std::uint32_t>& w) override {
+    return rec("procmgr_ability(" + std::to_string(w.size()) + ")");
+  }
+  OpResult mremap(int, u64 a, u64, u64 n, int, u64) override {
+    return rec("mremap(" + hex(a) + "," + std::to_string(n) + ")", (pp::i64)a);
+  }
   std::vector<int> pids() const override {
     std::vector<int> v;
     for (auto& [p, a] : alive) v.push_back(p);
