@@ -92,8 +92,8 @@ std::string utc_now() {
 
 }  // namespace
 
-rec::MachineInfo machine_info() {
-  rec::MachineInfo m;
+MachineInfo machine_info() {
+  MachineInfo m;
   utsname u{};
   if (uname(&u) == 0) {
     m.kernel_release = u.release;

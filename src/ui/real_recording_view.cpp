@@ -8,42 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/run.h"
-#include "real/builtin_recordings.h"
 #include "ui/real_view.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
-
-RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace& model, const std::string& key) {
-  RealRun out;
-  out.key = key;
-  auto t = std::make_shared<Trace>(r->kernel);
-  t->meta = model.meta;  // the windows read the lesson's title, figures and machine from here
-  out.lab_ok = !t->steps.empty();
-  out.compare = real::compare_traces(model, *t);
-  out.cap_ipc_lock = r->machine.cap_ipc_lock;
-  out.rlim_cur = r->machine.rlim_memlock_cur;
-  out.rlim_max = r->machine.rlim_memlock_max;
-  out.trace = t;
-  out.recording = std::move(r);
-  return out;
-}
-
-std::shared_ptr<const rec::Recording> builtin_recording_for(const std::string& source) {
-  // Parsed once each (a few hundred kB of JSON); failures are remembered as null.
-  static std::map<std::string, std::shared_ptr<const rec::Recording>> parsed;
-  for (const rec::BuiltinRecording& b : rec::builtin_recordings()) {
-    // Cheap test first: the lesson source is inside the document as a JSON string.
-    auto it = parsed.find(b.name);
-    if (it == parsed.end()) {
-      auto r = std::make_shared<rec::Recording>();
-      std::string err;
-      it = parsed.emplace(b.name, rec::parse_recording(b.json, r.get(), &err) ? r : nullptr).first;
-    }
-    if (it->second && it->second->source == source) return it->second;
-  }
-  return nullptr;
-}
 
 std::string RealView::attach_recording(std::shared_ptr<const rec::Recording> r) {
   if (!r) return "no recording";
