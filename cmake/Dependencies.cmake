@@ -154,7 +154,7 @@ else()
   # roughly): wasm gzipped / UI frame CPU mean — all -Oz 485 KB / 1.7-2.0 ms, this mix
   # 491 KB / 1.6-1.7 ms, all -O2 583 KB / 1.1-1.4 ms (too big for the budget).
   # The UI targets are defined later (src/ui), so this runs when the top level is done.
-  set(PP_WEB_SPEED_TARGETS pp_imgui_web pp_ui pp_ui_views pp_core pp_app_glue)
+  set(PP_WEB_SPEED_TARGETS pp_imgui_web pp_ui pp_ui_views pp_core pp_app)
   function(_pp_web_speed_targets)
     foreach(_t IN LISTS PP_WEB_SPEED_TARGETS)
       if(TARGET ${_t})

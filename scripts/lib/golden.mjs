@@ -7,7 +7,7 @@
 // appearance; the model's cost estimate is rounded to 0.001 µs. One key per line, so a
 // diff names the field that changed.
 //
-//   node scripts/lib/golden.mjs --cli build/native/tests/lang/pp_lesson_cli [--lesson 01-mlockall] [--update]
+//   node scripts/lib/golden.mjs --cli build/native/pinpages [--lesson 01-mlockall] [--update]
 //   (scripts/golden wraps this: builds the CLI, then checks or --update's every lesson)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -70,7 +70,7 @@ function main() {
       update: { type: 'boolean', default: false },
     },
   });
-  if (!o.cli) throw new Error('--cli PATH (pinpages or pp_lesson_cli) is required');
+  if (!o.cli) throw new Error('--cli PATH (the pinpages binary) is required');
   const all = readdirSync(o.lessons).filter((f) => f.endsWith('.c')).map((f) => basename(f, '.c')).sort();
   const ids = o.lesson ?? all;
   let failed = 0;

@@ -1,22 +1,18 @@
-// pinpages app — the command-line subcommands besides the GUI.
+// pinpages app — the command line (native). cli.cpp parses it with CLI11 and calls:
 //
-//   pinpages [gui] [--frames N] [--smoke] [--screenshot F]   → the window (main.cpp)
-//   pinpages run   ...  → cmd_run    step a lesson on the model, print steps / JSON
-//   pinpages check ...  → cmd_check  verify lessons and their //@ annotations
-//   pinpages real  ...  → cmd_real   run a lesson for real (mlock needs CAP_IPC_LOCK)
+//   pinpages [gui] [--frames N] [--smoke] [--screenshot F] …  → run_gui (gui.cpp)
+//   pinpages run LESSON [options] [-- ARGS]  → lesson_run_command   (engine/cli.h)
+//   pinpages check LESSON... [options]       → lesson_check_command (engine/cli.h)
+//   pinpages real …                          → cmd_real (real_cmd.cpp, Linux)
 //
-// Each receives only its own arguments (argv after the subcommand name, untouched,
-// so `pinpages run --help` reaches cmd_run) and returns the process exit status.
+// Every function returns the process exit status; bad arguments exit 2 with one line.
 #pragma once
 
 #include <string>
-#include <vector>
+
+#include "core/os.h"
 
 namespace pp::app {
-
-int cmd_run(const std::vector<std::string>& args);
-int cmd_check(const std::vector<std::string>& args);
-int cmd_real(const std::vector<std::string>& args);
 
 // The GUI entry, shared by `pinpages` and `pinpages gui`.
 struct GuiOptions {
@@ -29,7 +25,22 @@ struct GuiOptions {
 };
 int run_gui(const GuiOptions& opt);
 
-// Parses argv and dispatches (cli.cpp); main() is only this.
+// `pinpages real`: run a lesson for real on this kernel (src/runner) and compare it
+// with the model, or measure latency.
+struct RealCommand {
+  std::string lesson;       // a path or a built-in lesson (engine/lesson_source.h)
+  bool json = false;        // the `pinpages run --json` schema, filled from the kernel
+  bool force = false;       // allow locking more than half of MemAvailable
+  bool compare = true;      // --no-compare turns the model comparison off
+  bool keep_root = false;   // under sudo, keep root (to read /proc/kpageflags)
+  bool all = false;         // every built-in lesson, one agreement line each
+  std::string record;       // write the kernel's run as a recording here
+  bool latency = false;     // the latency experiment (alone, or into the recording)
+  u64 records = 0, bytes = 0;  // its size (0: the tutorial's 500 × 1,024,144 bytes)
+};
+int cmd_real(const RealCommand& c);
+
+// Parses argv and dispatches; main() is only this.
 int main_cli(int argc, char** argv);
 
 }  // namespace pp::app

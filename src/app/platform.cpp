@@ -11,6 +11,7 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+#include "ui/ui.h"
 
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
@@ -44,21 +45,13 @@ float native_scale() {
   return std::round(s * 4.0f) / 4.0f;
 }
 
-bool load_fonts(float raster_scale) {
+// The UI's fonts (ui::load_fonts) at the raster size; ImGui's own font if they are missing.
+void load_fonts(float raster_scale) {
+  if (ui::load_fonts(kBaseFontPx * raster_scale)) return;
+  std::fprintf(stderr, "pinpages: cannot load fonts %s / %s (package fonts-dejavu-core)\n", PP_FONT_SANS, PP_FONT_MONO);
   ImGuiIO& io = ImGui::GetIO();
-  ImFontConfig cfg;
-  cfg.OversampleH = 2;
-  ImFont* sans = io.Fonts->AddFontFromFileTTF(PP_FONT_SANS, kBaseFontPx * raster_scale, &cfg);
-  // Second font: lesson source code. UI code reaches it as io.Fonts->Fonts[1].
-  ImFont* mono = io.Fonts->AddFontFromFileTTF(PP_FONT_MONO, kBaseFontPx * raster_scale, &cfg);
-  if (!sans || !mono) {
-    std::fprintf(stderr, "pinpages: cannot load fonts %s / %s (package fonts-dejavu-core)\n",
-                 PP_FONT_SANS, PP_FONT_MONO);
-    io.Fonts->Clear();
-    io.Fonts->AddFontDefault();
-    return false;
-  }
-  return true;
+  io.Fonts->Clear();
+  io.Fonts->AddFontDefault();
 }
 
 }  // namespace

@@ -6,11 +6,11 @@
 //   pinpages real --all              every built-in lesson, one agreement line each
 //   pinpages real --latency [--records N] [--bytes B] [--force] [--json]
 //
-// --record writes the kernel's run as a recording (src/real/recording.h,
+// --record writes the kernel's run as a recording (src/runner/recording.h,
 // docs/RECORDINGS.md) that the web page replays next to the model; with --latency the
 // recording also carries the latency experiment (the tutorial's 500 records).
 //
-// LESSON is a path or a built-in lesson id ("mlockall"). --json prints the
+// LESSON is a path or a built-in lesson (engine/lesson_source.h). --json prints the
 // `pinpages run --json` schema (step_json), one line per step, filled from the
 // kernel; the model comparison then goes to stderr so stdout stays pure JSON.
 #include <unistd.h>
@@ -22,86 +22,24 @@
 #include <string>
 #include <vector>
 
+#include "app/commands.h"
+#include "engine/lesson_source.h"
 #include "engine/run.h"
-#include "real/compare.h"
+#include "engine/text.h"
+#include "lang/builtins.h"
 #include "real/explain.h"
 #include "real/latency.h"
 #include "real/machine_info.h"
-#include "real/real_cmd.h"
-#include "real/real_os.h"
 #include "real/reports.h"
+#include "runner/compare.h"
+#include "runner/real_runner.h"
+#include "runner/recording.h"
+
+namespace pp::app {
 
 namespace {
 
-using namespace pp;
 using namespace pp::real;
-
-void usage() {
-  std::fprintf(stderr,
-               "usage: pinpages real LESSON [--json] [--force] [--no-compare] [--keep-root]\n"
-               "                     [--record FILE.json [--latency]]\n"
-               "       pinpages real --all [--force]\n"
-               "       pinpages real --latency [--records N] [--bytes B] [--force] [--json]\n"
-               "Runs the lesson's calls for real in a helper process (pinpages-lab) and shows what the\n"
-               "kernel reports; then compares every step with the model. --force allows locking more\n"
-               "than half of MemAvailable. Under sudo the command drops root once the lab runs;\n"
-               "--keep-root keeps it (to read /proc/kpageflags for forked children).\n"
-               "--record writes the kernel's run (and with --latency the latency experiment) as a\n"
-               "recording the web page replays next to the model (docs/RECORDINGS.md).\n");
-}
-
-bool load_lesson(const std::string& arg, std::string* file, std::string* text) {
-  std::ifstream f(arg);
-  if (f) {
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    *file = arg;
-    *text = ss.str();
-    return true;
-  }
-  // Built-in lessons by id, with or without the number ("mlockall", "01-mlockall").
-  for (const BuiltinLesson& b : builtin_lessons()) {
-    std::string bare = b.id;
-    auto dash = bare.find('-');
-    if (dash != std::string::npos && dash > 0 && bare.find_first_not_of("0123456789") == dash)
-      bare = bare.substr(dash + 1);
-    if (b.id == arg || b.file == arg || bare == arg || b.file == "lessons/" + arg) {
-      *file = b.file;
-      *text = b.text;
-      return true;
-    }
-  }
-  return false;
-}
-
-void print_step(const Trace& t, const Step& s) {
-  std::printf("[%d] ", s.index);
-  if (s.line) std::printf("line %d: %s", s.line, s.source.c_str());
-  else std::printf("start");
-  if (!s.call.empty()) {
-    std::printf("\n      %s = %lld", s.call.c_str(), static_cast<long long>(s.ret));
-    if (s.err) std::printf(" (%s: %s)", errno_str(s.err).c_str(), std::strerror(s.err));
-  }
-  if (s.figure) std::printf("   [figure %c]", *s.figure);
-  std::printf("\n");
-  if (!s.output.empty()) std::printf("      output: %s%s", s.output.c_str(), s.output.back() == '\n' ? "" : "\n");
-  for (const ProcReport& p : s.procs) {
-    const ProcStatus& st = p.status;
-    if (!st.alive) { std::printf("      pid %d: exited (%d)\n", st.pid, st.exit_code); continue; }
-    std::printf("      pid %d: VmSize %llu kB, VmLck %llu kB, VmRSS %llu kB, faults %llu minor / %llu major\n",
-                st.pid, (unsigned long long)st.vm_size_kb, (unsigned long long)st.vm_lck_kb,
-                (unsigned long long)st.vm_rss_kb, (unsigned long long)st.minflt, (unsigned long long)st.majflt);
-    for (const ObjectReport& o : p.objects)
-      std::printf("        %-12s %llu pages: %llu resident, %llu locked, %llu swapped\n", o.name.c_str(),
-                  (unsigned long long)o.pages, (unsigned long long)o.resident_pages,
-                  (unsigned long long)o.locked_pages, (unsigned long long)o.swapped_pages);
-  }
-  (void)t;
-}
-
-}  // namespace
-
-namespace {
 
 struct RunOut {
   int exit_code = 0;
@@ -176,26 +114,17 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
     out.summary = id + ": skipped (QNX lesson; this kernel is Linux)";
     return out;
   }
-  Trace real;
-  int model_only = 0, frame_blind = 0;
-  {
-    RealOs os(ro);
-    // Every call is a round trip to the lab and the kernel really populates memory: the
-    // model's 1.5 s guard against endless loops is too tight for that on a busy machine.
-    RunOptions real_opt = opt;
-    real_opt.max_seconds = 120;
-    real = run_lesson_on(os, file, text, real_opt);
-    model_only = os.model_only_calls();
-    frame_blind = os.frame_blind_procs();
-    if (real.steps.empty()) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "pinpages real: %s\n", os.error().empty() ? "the lesson did not start" : os.error().c_str());
-      for (const auto& d : real.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
-      out.exit_code = 1;
-      out.summary = id + ": not run (" + os.error() + ")";
-      return out;
-    }
-  }  // every lab ends here: nothing stays locked
+  runner::KernelRun k = runner::run_on_kernel(file, text, opt, ro);  // every lab has ended: nothing stays locked
+  const Trace& real = k.trace;
+  const int model_only = k.model_only_calls, frame_blind = k.frame_blind_procs;
+  if (real.steps.empty()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "pinpages real: %s\n", k.lab_error.empty() ? "the lesson did not start" : k.lab_error.c_str());
+    for (const auto& d : real.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+    out.exit_code = 1;
+    out.summary = id + ": not run (" + k.lab_error + ")";
+    return out;
+  }
 
   if (!quiet && !json && !real.steps.empty() && !real.steps[0].procs.empty()) {
     const ProcStatus& st = real.steps[0].procs[0].status;
@@ -206,7 +135,7 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
   if (!quiet) {
     for (const Step& s : real.steps) {
       if (json) std::printf("%s\n", step_json(real, s).c_str());
-      else print_step(real, s);
+      else print_step(stdout, s, OsKind::Linux);
       if (!json && s.err && lang::may_hit_memlock_limit(s.id) && !s.procs.empty()) {
         // Real ENOMEM/EPERM/EAGAIN: say why in plain words (from the status after the call).
         std::string why = explain_lock_failure(s.err, s.procs.front().status, 0);
@@ -251,43 +180,33 @@ RunOut run_one(const std::string& file, const std::string& text, RealOptions ro,
   return out;
 }
 
+
+// `pinpages real --latency` without --record: the measurement alone.
+int cmd_latency(const RealCommand& c) {
+  RealOptions opt;
+  opt.force = c.force;
+  LatencyReport r = measure_latency(c.records ? c.records : kTutorialRecords, c.bytes ? c.bytes : kTutorialRecordBytes, opt);
+  if (c.json) std::printf("%s\n", rec::latency_to_json(latency_record(r)).c_str());
+  else std::printf("%s", format_latency(r).c_str());
+  if (!r.ok && !c.json) std::fprintf(stderr, "%s\n", r.error.c_str());
+  return r.ok ? 0 : 1;
+}
+
 }  // namespace
 
-int cmd_real_impl(const std::vector<std::string>& args) {
-  bool json = false, compare = true, all = false, keep_root = false;
+int cmd_real(const RealCommand& c) {
+  if (c.latency && c.record.empty()) return cmd_latency(c);
   RealOptions ro;
-  std::string lesson;
-  RecordAsk record;
-  bool has_record = false, has_latency = false;
-  for (const std::string& a : args) {
-    if (a == "--record") has_record = true;
-    if (a == "--latency") has_latency = true;
-    if (a == "--help" || a == "-h") { usage(); return 0; }
-  }
-  if (has_latency && !has_record) return cmd_latency(args);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--record") {
-      if (i + 1 >= args.size()) { std::fprintf(stderr, "pinpages real: --record needs a file name\n"); return 2; }
-      record.path = args[++i];
-    } else if (a == "--latency") record.latency = true;
-    else if (a == "--json") json = true;
-    else if (a == "--force") ro.force = true;
-    else if (a == "--no-compare") compare = false;
-    else if (a == "--all") all = true;
-    else if (a == "--keep-root") keep_root = true;
-    else if (!a.empty() && a[0] == '-') { std::fprintf(stderr, "pinpages real: unknown option %s\n", a.c_str()); usage(); return 2; }
-    else if (lesson.empty()) lesson = a;
-    else { usage(); return 2; }
-  }
+  ro.force = c.force;
+  RecordAsk record{c.record, c.latency};
   // Under sudo only the lab needs a privilege (it keeps CAP_IPC_LOCK); the driver
   // drops root once the lab runs, unless --keep-root (frame-level lock view of forked
   // children needs root to read their PFNs).
-  ro.drop_driver_root = !keep_root;
-  if (all && !record.path.empty()) { std::fprintf(stderr, "pinpages real: --record takes one lesson, not --all\n"); return 2; }
-  if (all) {
-    // Every built-in lesson, one line each: the closing note of the issue. Each
-    // lesson starts a new lab, which needs the privilege: the driver keeps it here.
+  ro.drop_driver_root = !c.keep_root;
+  if (c.all && !record.path.empty()) { std::fprintf(stderr, "pinpages real: --record takes one lesson, not --all\n"); return 2; }
+  if (c.all) {
+    // Every built-in lesson, one line each. Each lesson starts a new lab, which needs
+    // the privilege: the driver keeps it here.
     ro.drop_driver_root = false;
     std::printf("Model vs this kernel, per lesson:\n");
     int worst = 0;
@@ -298,11 +217,16 @@ int cmd_real_impl(const std::vector<std::string>& args) {
     }
     return worst;
   }
-  if (lesson.empty()) { usage(); return 2; }
-  std::string file, text;
-  if (!load_lesson(lesson, &file, &text)) {
-    std::fprintf(stderr, "pinpages real: no lesson file or built-in lesson named '%s'\n", lesson.c_str());
+  if (c.lesson.empty()) {
+    std::fprintf(stderr, "pinpages real: which lesson? (a .c file or a built-in lesson id; or --all, --latency)\n");
     return 2;
   }
-  return run_one(file, text, ro, json, compare, false, record).exit_code;
+  std::optional<LessonSource> src = resolve_lesson(c.lesson);
+  if (!src) {
+    std::fprintf(stderr, "pinpages real: no lesson file or built-in lesson named '%s'\n", c.lesson.c_str());
+    return 2;
+  }
+  return run_one(src->file, src->text, ro, c.json, c.compare, false, record).exit_code;
 }
+
+}  // namespace pp::app

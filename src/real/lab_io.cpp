@@ -1,4 +1,5 @@
-// pinpages lab — frames on the channel to the driver, and the safety cap.
+// pinpages lab — requests and replies on the channel to the driver (frames:
+// channel.h), and the safety cap.
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -8,27 +9,12 @@
 
 #include <cstring>
 
+#include "real/channel.h"
 #include "real/lab_state.h"
 
 namespace pp::real::lab {
 
 // ---------------------------------------------------------------- frames
-bool read_full(int fd, void* p, std::size_t n, int timeout_ms) {
-  auto* c = static_cast<char*>(p);
-  while (n) {
-    pollfd pf{fd, POLLIN, 0};
-    int pr = ::poll(&pf, 1, timeout_ms);
-    if (pr < 0 && errno == EINTR) continue;
-    if (pr <= 0) return false;  // timeout or error: treat the peer as gone
-    ssize_t r = ::read(fd, c, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;   // EOF: the driver died
-    c += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
-
 // Idle wait for the next request: forever, but a root lab also watches its parent
 // (PR_SET_PDEATHSIG covers the normal case; this closes the gap when the parent
 // died before the prctl).
@@ -44,45 +30,9 @@ bool recv_req(std::uint32_t* len) {
     }
     break;
   }
-  if (!read_full(g.chan, len, 4, 10000)) return false;
+  if (!chan::read_exact(g.chan, len, 4, 10000)) return false;
   if (*len < sizeof(proto::Req) || *len > kIo) return false;
-  return read_full(g.chan, g.in, *len, 10000);
-}
-
-bool send_frame(const void* data, std::uint32_t len, int passfd) {
-  iovec iov[2] = {{&len, 4}, {const_cast<void*>(data), len}};
-  msghdr m{};
-  m.msg_iov = iov;
-  m.msg_iovlen = 2;
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  if (passfd >= 0) {
-    m.msg_control = cbuf;
-    m.msg_controllen = sizeof cbuf;
-    cmsghdr* c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-  }
-  std::size_t total = 4 + len, sent = 0;
-  while (sent < total) {
-    ssize_t r = ::sendmsg(g.chan, &m, MSG_NOSIGNAL);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    sent += static_cast<std::size_t>(r);
-    if (sent >= total) break;
-    // Partial write: continue with plain writes of the rest (fd already passed).
-    m.msg_control = nullptr;
-    m.msg_controllen = 0;
-    std::size_t skip = sent;
-    int k = 0;
-    for (; k < 2 && skip >= iov[k].iov_len; ++k) skip -= iov[k].iov_len;
-    iov[k].iov_base = static_cast<char*>(iov[k].iov_base) + skip;
-    iov[k].iov_len -= skip;
-    m.msg_iov = iov + k;
-    m.msg_iovlen = static_cast<std::size_t>(2 - k);
-  }
-  return true;
+  return chan::read_exact(g.chan, g.in, *len, 10000);
 }
 
 proto::Rep& rep() { return *reinterpret_cast<proto::Rep*>(g.out); }
@@ -90,7 +40,7 @@ char* rep_tail() { return g.out + sizeof(proto::Rep); }
 
 void send_rep(std::size_t tail, int passfd) {
   rep().tail = static_cast<std::uint32_t>(tail);
-  if (!send_frame(g.out, static_cast<std::uint32_t>(sizeof(proto::Rep) + tail), passfd)) _exit(0);
+  if (!chan::send_frame(g.chan, g.out, static_cast<std::uint32_t>(sizeof(proto::Rep) + tail), passfd)) _exit(0);
 }
 
 // A /proc text of any length, streamed in CONT frames.

@@ -70,10 +70,8 @@ extern State g;
 inline u64 page_down(u64 a) { return a & ~(kPage - 1); }
 inline u64 page_up(u64 a) { return (a + kPage - 1) & ~(kPage - 1); }
 
-// ---- lab_io.cpp: frames
-bool read_full(int fd, void* p, std::size_t n, int timeout_ms);
+// ---- lab_io.cpp: requests and replies (frames: channel.h)
 bool recv_req(std::uint32_t* len);
-bool send_frame(const void* data, std::uint32_t len, int passfd = -1);
 proto::Rep& rep();
 char* rep_tail();
 void send_rep(std::size_t tail, int passfd = -1);  // exits when the driver is gone

@@ -160,30 +160,4 @@ std::string format_latency(const LatencyReport& r) {
   return o.str();
 }
 
-std::string latency_json(const LatencyReport& r) { return rec::latency_to_json(latency_record(r)); }
-
-int cmd_latency(const std::vector<std::string>& args) {
-  u64 records = kTutorialRecords, bytes = kTutorialRecordBytes;
-  RealOptions opt;
-  bool json = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--latency") continue;
-    if (a == "--records" && i + 1 < args.size()) records = std::strtoull(args[++i].c_str(), nullptr, 10);
-    else if (a == "--bytes" && i + 1 < args.size()) bytes = std::strtoull(args[++i].c_str(), nullptr, 10);
-    else if (a == "--force") opt.force = true;
-    else if (a == "--json") json = true;
-    else { std::fprintf(stderr, "pinpages real --latency: unknown option %s\n", a.c_str()); return 2; }
-  }
-  if (records == 0 || bytes == 0 || records > 1000000) {
-    std::fprintf(stderr, "pinpages real --latency: --records must be 1..1000000 and --bytes > 0\n");
-    return 2;
-  }
-  LatencyReport r = measure_latency(records, bytes, opt);
-  if (json) std::printf("%s\n", latency_json(r).c_str());
-  else std::printf("%s", format_latency(r).c_str());
-  if (!r.ok && !json) std::fprintf(stderr, "%s\n", r.error.c_str());
-  return r.ok ? 0 : 1;
-}
-
 }  // namespace pp::real

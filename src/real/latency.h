@@ -16,7 +16,7 @@
 
 #include "real/proto.h"
 #include "real/real_os.h"
-#include "real/recording.h"
+#include "real/latency_record.h"
 
 namespace pp::real {
 
@@ -28,7 +28,7 @@ struct LatencyReport {
   std::string hypervisor;  // machine_info's verdict, for the explanation
 };
 
-// The portable form a recording keeps and the charts draw (recording.h).
+// The portable form a recording keeps and the charts draw (real/latency_record.h).
 rec::LatencyRecord latency_record(const LatencyReport& r);
 // What the numbers say about a locked first pass that is slower than the second.
 std::string latency_finding(const LatencyReport& r);
@@ -39,11 +39,5 @@ constexpr u64 kTutorialRecordBytes = 1024144;
 
 LatencyReport measure_latency(u64 records, u64 bytes, const RealOptions& opt = {});
 std::string format_latency(const LatencyReport& r);
-std::string latency_json(const LatencyReport& r);
 
-}  // namespace pp::real
-
-namespace pp::real {
-// `pinpages real --latency [--records N] [--bytes B] [--force] [--json]`; exit code.
-int cmd_latency(const std::vector<std::string>& args);
 }  // namespace pp::real

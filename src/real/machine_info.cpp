@@ -179,8 +179,8 @@ const ZeroPageProbe& zero_page_probe() {
   return z;
 }
 
-rec::MachineInfo machine_info() {
-  rec::MachineInfo m;
+MachineInfo machine_info() {
+  MachineInfo m;
   utsname u{};
   if (uname(&u) == 0) {
     m.kernel_release = u.release;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "engine/lesson_source.h"
 #include "engine/run.h"
 #include "imgui.h"
 #include "ui/editor.h"
@@ -40,14 +41,6 @@ std::string json_str(const std::string& s) {
   return o + "\"";
 }
 
-// "01-mlockall" answers to "mlockall" too: links stay short and survive renumbering.
-bool id_matches(const std::string& id, const std::string& want) {
-  if (id == want) return true;
-  auto dash = id.find('-');
-  return dash != std::string::npos && dash > 0 && std::all_of(id.begin(), id.begin() + dash, ::isdigit) &&
-         id.substr(dash + 1) == want;
-}
-
 std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string o;
@@ -56,13 +49,6 @@ std::string url_encode(const std::string& s) {
     else { o += '%'; o += hex[c >> 4]; o += hex[c & 15]; }
   }
   return o;
-}
-
-std::string short_id(const std::string& id) {
-  auto dash = id.find('-');
-  if (dash != std::string::npos && dash > 0 && std::all_of(id.begin(), id.begin() + dash, ::isdigit))
-    return id.substr(dash + 1);
-  return id;
 }
 
 }  // namespace
@@ -92,31 +78,13 @@ struct AppUi::Impl final : bridge::Target {
   RealView real;  // desktop only: Model / Real / Side by side (src/ui/real_view.h)
 #endif
 
-  const BuiltinLesson* find_builtin(const std::string& want) {
-    const auto& all = builtin_lessons();
-    for (const auto& b : all) if (id_matches(b.id, want)) return &b;
-    for (const auto& b : all) if (b.file == want) return &b;
-    return nullptr;
-  }
-
   bool open(const std::string& want, std::optional<OsKind> os) {
     const auto& all = builtin_lessons();
-    std::string id, file, text;
-    if (want.empty() && !all.empty()) { id = all.front().id; file = all.front().file; text = all.front().text; }
-    else if (const BuiltinLesson* b = find_builtin(want)) { id = b->id; file = b->file; text = b->text; }
-#ifndef __EMSCRIPTEN__
-    else if (FILE* f = std::fopen(want.c_str(), "rb")) {  // desktop: a lesson file path
-      char buf[4096];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-      std::fclose(f);
-      file = want;
-      auto slash = want.rfind('/');
-      id = want.substr(slash == std::string::npos ? 0 : slash + 1);
-      if (id.size() > 2 && id.substr(id.size() - 2) == ".c") id.resize(id.size() - 2);
-    }
-#endif
-    else {
+    // One resolver for links, --lesson and the command line (engine/lesson_source.h).
+    std::optional<LessonSource> src;
+    if (want.empty() && !all.empty()) src = LessonSource{all.front().id, all.front().file, all.front().text};
+    else src = resolve_lesson(want);
+    if (!src) {
       // Say so, and where we are instead: a link with a typo must not silently open
       // another lesson as if it were the one asked for.
       ui.notice = "There is no lesson called \"" + want + "\"";
@@ -125,7 +93,7 @@ struct AppUi::Impl final : bridge::Target {
       return false;
     }
     if (!want.empty()) ui.notice.clear();
-    return run(id, file, text, os);
+    return run(src->id, src->file, src->text, os);
   }
 
   // Runs (or reuses) the lesson `text` on `os` and shows it.
@@ -201,7 +169,7 @@ struct AppUi::Impl final : bridge::Target {
   std::string hash() const {
     char z[32];
     std::snprintf(z, sizeof z, "%.3g", std::clamp(ui.zoom, 0.25f, 4.0f));
-    std::string h = "lesson=" + short_id(ui.lesson_id) + "&step=" + std::to_string(ui.step) +
+    std::string h = "lesson=" + lesson_short_id(ui.lesson_id) + "&step=" + std::to_string(ui.step) +
                     "&os=" + (ui.os == OsKind::Qnx ? "qnx" : "linux");
     if (!ui.fit) h += std::string("&zoom=") + z;
     if (ui.embed) h += "&embed=1";
@@ -289,7 +257,7 @@ struct AppUi::Impl final : bridge::Target {
     const Step* s = ui.cur();
     char buf0[160];
     std::string j = "{";
-    j += "\"lesson\":" + json_str(short_id(ui.lesson_id));
+    j += "\"lesson\":" + json_str(lesson_short_id(ui.lesson_id));
     j += ",\"lesson_id\":" + json_str(ui.lesson_id);
     j += ",\"title\":" + json_str(ui.trace ? ui.trace->meta.title : "");
     j += ",\"step\":" + std::to_string(ui.step);
@@ -448,7 +416,7 @@ struct AppUi::Impl final : bridge::Target {
     std::string err;
     if (!rec::parse_recording(doc, r.get(), &err)) return recording_failed(err);
     if (!expect.empty() && !(err = rec::mismatch(*r, expect, r->source)).empty()) return recording_failed(err);
-    const BuiltinLesson* b = find_builtin(r->lesson_id);
+    const BuiltinLesson* b = find_builtin_lesson(r->lesson_id);
     if (b && b->text == r->source) run(b->id, b->file, b->text, OsKind::Linux);
     else run(r->lesson_id.empty() ? "recording" : r->lesson_id, r->lesson_file.empty() ? "recording.c" : r->lesson_file,
              r->source, OsKind::Linux);
@@ -517,7 +485,7 @@ struct AppUi::Impl final : bridge::Target {
     };
     ui.hooks.copy_link = [this]() {
       std::string base = bridge::page_url_without_hash();
-      bridge::copy_text((base.empty() ? "pinpages --lesson " + short_id(ui.lesson_id) + " #" : base + "#") + hash());
+      bridge::copy_text((base.empty() ? "pinpages --lesson " + lesson_short_id(ui.lesson_id) + " #" : base + "#") + hash());
       ui.status_line = "link copied";
     };
   }
@@ -547,7 +515,8 @@ void AppUi::start(const StartOptions& opt) {
   d.opt = opt;
   if (!opt.os.empty()) d.os_pref = opt.os == "qnx" ? OsKind::Qnx : OsKind::Linux;
   // Re-entry (hashchange): reuse the open lesson when it is the same one.
-  bool same = d.ui.trace && (opt.lesson.empty() || id_matches(d.ui.lesson_id, opt.lesson) || d.ui.lesson_id == opt.lesson) &&
+  bool same = d.ui.trace && (opt.lesson.empty() || d.ui.lesson_id == opt.lesson ||
+                              (find_builtin_lesson(opt.lesson) && find_builtin_lesson(opt.lesson)->id == d.ui.lesson_id)) &&
               (!d.os_pref || *d.os_pref == d.ui.os);
   bool ok = true;
   if (opt.lesson == "sandbox") {

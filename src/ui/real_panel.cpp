@@ -21,19 +21,9 @@ namespace {
 
 ImVec4 col4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
-// Ui pushes its own sans font (with ✓ ✗ and presenter sizes) only inside Ui::frame();
-// this panel is drawn after it, so it finds that font in the atlas again.
-ImFont* panel_font(const Ui& ui) {
-  ImFontAtlas* at = ImGui::GetIO().Fonts;
-  if (at->Fonts.Size == 0) return nullptr;
-  float want = at->Fonts[0]->FontSize * (ui.presenter ? 1.75f : 1.0f);
-  ImFont* best = nullptr;
-  for (ImFont* f : at->Fonts) {
-    if (!f->IsLoaded() || !f->FindGlyphNoFallback(0x2713) || f == ui.mono_font()) continue;
-    if (!best || std::fabs(f->FontSize - want) < std::fabs(best->FontSize - want)) best = f;
-  }
-  return best;
-}
+// Ui pushes its sans font (with ✓ ✗ and presenter sizes) only inside Ui::frame(); this
+// panel is drawn after it, so it pushes that font itself.
+ImFont* panel_font(const Ui& ui) { return ui_font(ui.presenter ? FontRole::SansBig : FontRole::Sans); }
 
 void mode_switch(Ui& ui, RealView& rv) {
   ViewMode m = rv.mode;

@@ -8,53 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/run.h"
-#include "real/builtin_recordings.h"
 #include "ui/real_view.h"
 #include "ui/ui.h"
 
 namespace pp::ui {
-
-std::shared_ptr<const Trace> model_as_kernel(const std::string& file, const std::string& text, RunOptions ro,
-                                             const Trace& model, bool kernel_zero_page) {
-  if (model.meta.machine.os != OsKind::Linux || model.meta.machine.zero_page == kernel_zero_page) return nullptr;
-  ro.os = OsKind::Linux;
-  ro.ram_bytes = model.meta.machine.ram_bytes;
-  ro.swap_bytes = model.meta.machine.swap_bytes;
-  ro.zero_page = kernel_zero_page;
-  return std::make_shared<const Trace>(run_lesson(file, text, ro));
-}
-
-RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace& model, const std::string& key) {
-  RealRun out;
-  out.key = key;
-  auto t = std::make_shared<Trace>(r->kernel);
-  t->meta = model.meta;  // the windows read the lesson's title, figures and machine from here
-  out.lab_ok = !t->steps.empty();
-  out.model = model_as_kernel(model.meta.file, r->source, RunOptions{}, model, r->machine.zero_page);
-  out.compare = real::compare_traces(out.model ? *out.model : model, *t);
-  out.cap_ipc_lock = r->machine.cap_ipc_lock;
-  out.rlim_cur = r->machine.rlim_memlock_cur;
-  out.rlim_max = r->machine.rlim_memlock_max;
-  out.trace = t;
-  out.recording = std::move(r);
-  return out;
-}
-
-std::shared_ptr<const rec::Recording> builtin_recording_for(const std::string& source) {
-  // Parsed once each (a few hundred kB of JSON); failures are remembered as null.
-  static std::map<std::string, std::shared_ptr<const rec::Recording>> parsed;
-  for (const rec::BuiltinRecording& b : rec::builtin_recordings()) {
-    // Cheap test first: the lesson source is inside the document as a JSON string.
-    auto it = parsed.find(b.name);
-    if (it == parsed.end()) {
-      auto r = std::make_shared<rec::Recording>();
-      std::string err;
-      it = parsed.emplace(b.name, rec::parse_recording(b.json, r.get(), &err) ? r : nullptr).first;
-    }
-    if (it->second && it->second->source == source) return it->second;
-  }
-  return nullptr;
-}
 
 std::string RealView::attach_recording(std::shared_ptr<const rec::Recording> r) {
   if (!r) return "no recording";
@@ -127,8 +84,7 @@ std::string RealView::state_field(const Ui& ui) {
     k["lesson"] = run_->recording->lesson_id;
     k["machine"] = {{"kernel_release", m.kernel_release}, {"cpu_model", m.cpu_model}, {"hypervisor", m.hypervisor},
                     {"glibc", m.glibc}, {"privilege", m.privilege}, {"page_size", m.page_size}, {"ram_kb", m.ram_kb},
-                    {"swap_kb", m.swap_kb}, {"rlimit_memlock_cur", m.rlim_memlock_cur}, {"zero_page", m.zero_page},
-                    {"recorded_at", m.recorded_at}};
+                    {"swap_kb", m.swap_kb}, {"rlimit_memlock_cur", m.rlim_memlock_cur}, {"recorded_at", m.recorded_at}};
   }
   if (ui.latency) {
     json ser = json::array();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "imgui.h"
 
@@ -30,16 +31,14 @@ std::shared_ptr<void>& Ui::slot_raw(const char* name) {
   return cache_->slots[name];
 }
 
-void Ui::setup_fonts() {
-  ImGuiIO& io = ImGui::GetIO();
-  ImFontAtlas* at = io.Fonts;
-  // The backend uploads the atlas on its first NewFrame; after that, adding fonts would
-  // need a texture re-upload we cannot request, so presenter mode falls back to
-  // SetWindowFontScale (blurrier, still usable).
-  if (at->TexID != nullptr || at->Locked || at->Fonts.Size == 0) return;
-  // Raster size of the platform's font (already × devicePixelRatio); FontSize is only
-  // known after a build, the config has it before.
-  float base = at->ConfigData.Size > 0 ? at->ConfigData[0].SizePixels : 16.0f;
+namespace {
+// Fonts are found by the name they are loaded under, not by their place in the atlas
+// (a platform or a test may add its own before them).
+constexpr const char* kFontNames[] = {"pp-sans", "pp-mono", "pp-sans-big", "pp-mono-big"};
+}  // namespace
+
+bool load_fonts(float base_px) {
+  ImFontAtlas* at = ImGui::GetIO().Fonts;
   static const ImWchar ranges[] = {
       0x0020, 0x00FF,  // Latin-1
       0x2010, 0x2027,  // dashes, quotes, bullet, ellipsis
@@ -54,22 +53,46 @@ void Ui::setup_fonts() {
   };
 #if defined(PP_FONT_SANS) && defined(PP_FONT_MONO)
   const char* files[2] = {PP_FONT_SANS, PP_FONT_MONO};
+  bool all = true;
   for (int i = 0; i < 4; ++i) {
     const char* f = files[i & 1];
-    if (FILE* probe = std::fopen(f, "rb")) std::fclose(probe); else continue;
+    if (FILE* probe = std::fopen(f, "rb")) std::fclose(probe);
+    else { all = false; continue; }
     ImFontConfig cfg;
     cfg.OversampleH = 2;
-    float px = base * (i < 2 ? 1.0f : 1.75f);
-    fonts_[i] = at->AddFontFromFileTTF(f, px, &cfg, ranges);
+    std::snprintf(cfg.Name, sizeof cfg.Name, "%s", kFontNames[i]);
+    at->AddFontFromFileTTF(f, base_px * (i < 2 ? 1.0f : 1.75f), &cfg, ranges);
   }
+  return all;
 #else
   (void)ranges;
+  (void)at;
+  (void)base_px;
+  return false;
 #endif
 }
 
+ImFont* ui_font(FontRole r) {
+  if (!ImGui::GetCurrentContext()) return nullptr;
+  const char* want = kFontNames[static_cast<int>(r)];
+  for (ImFont* f : ImGui::GetIO().Fonts->Fonts)
+    if (f->ConfigData && std::strcmp(f->ConfigData->Name, want) == 0) return f;
+  return nullptr;
+}
+
+void Ui::setup_fonts() {
+  ImFontAtlas* at = ImGui::GetIO().Fonts;
+  // The backend uploads the atlas on its first NewFrame; after that, adding fonts would
+  // need a texture re-upload we cannot request, so presenter mode falls back to
+  // SetWindowFontScale (blurrier, still usable).
+  if (ui_font(FontRole::Sans) || at->TexID != nullptr || at->Locked || at->Fonts.Size == 0) return;
+  // At the raster size of the font already there (× devicePixelRatio): FontSize is only
+  // known after a build, the config has it before.
+  load_fonts(at->ConfigData.Size > 0 ? at->ConfigData[0].SizePixels : 16.0f);
+}
+
 ImFont* Ui::mono_font() const {
-  ImFont* f = fonts_[presenter ? 3 : 1];
-  if (f) return f;
+  if (ImFont* f = ui_font(presenter ? FontRole::MonoBig : FontRole::Mono)) return f;
   ImGuiIO& io = ImGui::GetIO();
   return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
 }
@@ -246,7 +269,7 @@ void Ui::frame(const FrameInfo& fi) {
   // press look held: in focus mode keys do not repeat (20 controls are a few presses).
   io.KeyRepeatDelay = keyboard_nav ? 1e6f : 0.275f;
 
-  ImFont* font = fonts_[presenter ? 2 : 0];
+  ImFont* font = ui_font(presenter ? FontRole::SansBig : FontRole::Sans);
   if (font) ImGui::PushFont(font);
   keyboard();
 
@@ -283,31 +306,10 @@ void Ui::frame(const FrameInfo& fi) {
 }
 
 // ------------------------------------------------------------------ text helpers
-std::string human_bytes(u64 b) {
-  char buf[64];
-  if (b < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  else if (b < (1ull << 20)) std::snprintf(buf, sizeof buf, "%.4g KiB", b / 1024.0);
-  else if (b < (1ull << 30)) std::snprintf(buf, sizeof buf, "%.4g MiB", b / 1048576.0);
-  else if (b < (1ull << 40)) std::snprintf(buf, sizeof buf, "%.4g GiB", b / 1073741824.0);
-  else std::snprintf(buf, sizeof buf, "%.4g TiB", b / 1099511627776.0);
-  return buf;
-}
-
-std::string human_kb(u64 kb) { return human_bytes(kb * 1024); }
-
 std::string hex_addr(u64 a) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
   return buf;
-}
-
-std::string grouped(u64 n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
 }
 
 std::string count_of(u64 n, const char* one, const char* many) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/text.h"
 #include "engine/trace.h"
 #include "real/latency_record.h"
 #include "ui/app_ui.h"
@@ -70,12 +71,21 @@ struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
   std::function<void()> edit_program;  // opens/closes the desktop's editor (the page has its own)
 };
 
+// The UI's fonts, loaded in one place: DejaVu Sans and Sans Mono with the glyphs the
+// windows draw (✓ ✗ ▶ ≤ …), at base_px and at 1.75× for presenter mode. The platform
+// loads them at its raster scale before ImGui uploads the atlas; the windows find them
+// by role. False when a font file is missing (ImGui's own font is used then).
+enum class FontRole { Sans, Mono, SansBig, MonoBig };
+bool load_fonts(float base_px);
+ImFont* ui_font(FontRole r);  // null when not loaded
+
 class Ui {
  public:
   Ui();
   ~Ui();
 
-  // Adds the presenter-size fonts to the atlas (before the backend uploads it).
+  // Loads the fonts (load_fonts) if the platform has not, at the size of the font in the
+  // atlas (headless tests add one), before the backend uploads it.
   void setup_fonts();
   void set_trace(std::shared_ptr<const Trace> t, const std::string& lesson_id);
   void frame(const FrameInfo& info);  // all windows + keyboard
@@ -182,7 +192,6 @@ class Ui {
  private:
   struct Cache;
   std::unique_ptr<Cache> cache_;
-  ImFont* fonts_[4] = {nullptr, nullptr, nullptr, nullptr};  // sans, mono, sans big, mono big
   void keyboard();
   void layout_and_draw();
   friend struct UiAccess;
@@ -205,12 +214,10 @@ void draw_keys_overlay(Ui& ui);  // the `?` list of keys
 void draw_sandbox(Ui& ui);
 
 // Text helpers shared by windows.
-std::string human_bytes(u64 bytes);   // "4 KiB", "489 MiB"
-std::string human_kb(u64 kb);
+// human_bytes, human_kb, grouped: engine/text.h.
 std::string hex_addr(u64 a);          // "0x7f3a…" without leading zero padding
 std::string what_changed(const Step& s, const Step* prev);  // "+125,000 pages locked, 0 faults"
 std::string call_result(const Step& s);                     // "= 0" / "= -1 ENOMEM (…)"
-std::string grouped(u64 n);                                  // "125,000": thousands separated
 std::string count_of(u64 n, const char* one, const char* many);  // "1 page", "3 pages"
 // Which thread ran a step (threads.cpp): index 0 is the main thread, k the k-th one
 // pthread_create made; `threaded` when the program has threads at all.

@@ -1,7 +1,7 @@
 // Differential test: every Linux lesson runs through the model (run_lesson) and
-// through the kernel (run_lesson_on(RealOs)); per step they must agree on ret,
+// through the kernel (runner::run_on_kernel); per step they must agree on ret,
 // errno and, for every lesson object, locked / resident / swapped page counts.
-// Tolerances are those of real/compare.h (addresses & pids by kind, resident ±1).
+// Tolerances are those of runner/compare.h (addresses & pids by kind, resident ±1).
 // Lessons that need model-only actions (memory pressure) or QNX are reported and
 // skipped: this kernel cannot do them.
 #include <gtest/gtest.h>
@@ -13,10 +13,11 @@
 #include <sstream>
 
 #include "engine/run.h"
-#include "real/compare.h"
 #include "real/explain.h"
 #include "real/machine_info.h"
 #include "real/real_os.h"
+#include "runner/compare.h"
+#include "runner/real_runner.h"
 
 namespace fs = std::filesystem;
 using namespace pp;
@@ -50,14 +51,9 @@ TEST(RealDifferential, EveryLinuxLessonAgreesWithTheKernel) {
     opt.zero_page = zero_page_probe().zero_page;  // the model as this kernel behaves
     Trace model = run_lesson(f.string(), text, opt);
     if (!model.meta.allows_linux) { table += "  " + f.filename().string() + ": skipped (QNX lesson)\n"; continue; }
-    Trace real;
-    int model_only = 0;
-    {
-      RealOs os;
-      real = run_lesson_on(os, f.string(), text, opt);
-      model_only = os.model_only_calls();
-    }
-    if (model_only) {
+    runner::KernelRun k = runner::run_on_kernel(f.string(), text, opt, RealOptions{});
+    const Trace& real = k.trace;
+    if (k.model_only_calls) {
       table += "  " + f.filename().string() + ": skipped (uses model-only actions, e.g. memory pressure)\n";
       continue;
     }

@@ -110,7 +110,7 @@ TEST(RealNoLeak, KilledCommandLineMidLessonLeavesNothingLocked) {
   if (cli == 0) {
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
-    execl(PP_REAL_CLI, "pinpages-real-cli", PP_LESSONS_DIR "/01-mlockall.c", "--no-compare", nullptr);
+    execl(PP_PINPAGES, "pinpages", "real", PP_LESSONS_DIR "/01-mlockall.c", "--no-compare", nullptr);
     _exit(127);
   }
   int lab = 0;

@@ -4,7 +4,7 @@
 // page counts of every named object. This needs no interpreter, so it checks the
 // lab against the model even before lessons can run for real.
 //
-// Tolerances (same as real/compare.h): addresses and pids by kind only;
+// Tolerances (same as runner/compare.h): addresses and pids by kind only;
 // resident pages within 1 (glibc's chunk header page, start-up stack pages).
 // "Locked" follows the lessons' definition on both sides (see Log::counts).
 #include <gtest/gtest.h>

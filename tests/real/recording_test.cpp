@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "engine/run.h"
-#include "real/builtin_recordings.h"
-#include "real/compare.h"
-#include "real/recording.h"
+#include "runner/builtin_recordings.h"
+#include "runner/compare.h"
+#include "runner/recording.h"
 
 namespace fs = std::filesystem;
 using namespace pp;

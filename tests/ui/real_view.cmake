@@ -1,6 +1,6 @@
 # Real mode in the desktop UI: the background runner on the real kernel, the
 # model-vs-kernel pairing, and the panel drawn headless (labels ui, real).
-if(NOT PP_UI_HAS_REAL)
+if(NOT TARGET pp_ui OR NOT TARGET pp_real)
   return()
 endif()
 add_executable(ui_real_view_test ${CMAKE_CURRENT_LIST_DIR}/real_view_test.cpp)

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "real/recording_read.h"
+#include "runner/recording_read.h"
 
 namespace pp::rec {
 namespace {

@@ -1,5 +1,5 @@
 // pinpages real mode — comparing a model trace with a real one.
-#include "real/compare.h"
+#include "runner/compare.h"
 
 #include <algorithm>
 #include <sstream>

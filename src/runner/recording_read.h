@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "real/recording.h"
+#include "runner/recording.h"
 
 namespace pp::rec {
 bool read_recording_text(const std::string& text, Recording* out, std::string* error);

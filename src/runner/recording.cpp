@@ -3,14 +3,14 @@
 // Reading never throws (the web build has no exception catching): the text is parsed
 // with allow_exceptions=false, and every field is type-checked before it is read, so a
 // bad document ends in one message that names the field.
-#include "real/recording.h"
+#include "runner/recording.h"
 
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/run.h"
-#include "real/recording_read.h"
+#include "runner/recording_read.h"
 
 namespace pp::rec {
 

@@ -18,6 +18,7 @@
 
 #include "engine/trace.h"
 #include "real/latency_record.h"
+#include "real/machine_info.h"
 
 namespace pp::rec {
 
@@ -28,26 +29,9 @@ constexpr const char* kFormatName = "pinpages-recording";
 // one is a few MB).
 constexpr std::size_t kMaxBytes = 32u << 20;
 
-struct MachineInfo {
-  std::string kernel_release;  // uname -r
-  std::string kernel_version;  // uname -v
-  std::string arch;            // uname -m
-  std::string cpu_model;       // /proc/cpuinfo "model name"
-  std::string hypervisor;      // "kvm", "xen", … or "none"; how it was found in hypervisor_evidence
-  std::string hypervisor_evidence;
-  std::string glibc;           // gnu_get_libc_version()
-  std::string privilege;       // "root", "sudo", "CAP_IPC_LOCK (setcap)", "none"
-  bool cap_ipc_lock = false;   // the lab had it
-  std::uint64_t page_size = 0, ram_kb = 0, swap_kb = 0;
-  std::uint64_t rlim_memlock_cur = 0, rlim_memlock_max = 0;  // bytes; ~0 = unlimited
-  // Whether reading untouched anonymous memory mapped the shared zero page (mainline) or
-  // gave a frame; the model replays the recording with the same setting. A recording
-  // without the field was made on a mainline kernel. Evidence: how it was measured, or
-  // why it could not be (then the mainline default is assumed).
-  bool zero_page = true;
-  std::string zero_page_evidence;
-  std::string recorded_at;     // UTC, ISO 8601
-};
+// What machine the run happened on (real/machine_info.h: a plain struct, filled
+// natively by machine_info()).
+using MachineInfo = real::MachineInfo;
 
 // What the recorder's model said when the recording was made: per step, did the model
 // and this kernel agree (compare.h tolerances). The shipped recordings' test holds the

@@ -1,0 +1,47 @@
+// Finding a lesson by name: a file, or a built-in lesson by id, numbered id or file name.
+#include "engine/lesson_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace pp {
+
+std::string lesson_short_id(const std::string& id) {
+  auto dash = id.find('-');
+  if (dash != std::string::npos && dash > 0 &&
+      std::all_of(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(dash), [](unsigned char c) { return std::isdigit(c); }))
+    return id.substr(dash + 1);
+  return id;
+}
+
+const BuiltinLesson* find_builtin_lesson(const std::string& name) {
+  // "01-mlockall.c" → stem "01-mlockall"; a path other than the lesson's own names a file.
+  const bool bare = name.find('/') == std::string::npos;
+  std::string stem = name.size() > 2 && name.compare(name.size() - 2, 2, ".c") == 0 ? name.substr(0, name.size() - 2) : name;
+  for (const BuiltinLesson& b : builtin_lessons()) {
+    std::string b_base = b.file.substr(b.file.rfind('/') == std::string::npos ? 0 : b.file.rfind('/') + 1);
+    if (b.file == name || (bare && !stem.empty() && (b.id == stem || b_base == stem + ".c"))) return &b;
+  }
+  return nullptr;
+}
+
+std::optional<LessonSource> resolve_lesson(const std::string& name) {
+  std::error_code ec;
+  if (!name.empty() && std::filesystem::is_regular_file(name, ec)) {
+    std::ifstream in(name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (in) {
+      std::string base = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+      if (base.size() > 2 && base.compare(base.size() - 2, 2, ".c") == 0) base.resize(base.size() - 2);
+      return LessonSource{base, name, ss.str()};
+    }
+  }
+  if (const BuiltinLesson* b = find_builtin_lesson(name)) return LessonSource{b->id, b->file, b->text};
+  return std::nullopt;
+}
+
+}  // namespace pp
