@@ -84,7 +84,8 @@ std::string RealView::state_field(const Ui& ui) {
     k["lesson"] = run_->recording->lesson_id;
     k["machine"] = {{"kernel_release", m.kernel_release}, {"cpu_model", m.cpu_model}, {"hypervisor", m.hypervisor},
                     {"glibc", m.glibc}, {"privilege", m.privilege}, {"page_size", m.page_size}, {"ram_kb", m.ram_kb},
-                    {"swap_kb", m.swap_kb}, {"rlimit_memlock_cur", m.rlim_memlock_cur}, {"recorded_at", m.recorded_at}};
+                    {"swap_kb", m.swap_kb}, {"rlimit_memlock_cur", m.rlim_memlock_cur}, {"zero_page", m.zero_page},
+                    {"recorded_at", m.recorded_at}};
   }
   if (ui.latency) {
     json ser = json::array();
