@@ -18,12 +18,11 @@ std::string lesson_short_id(const std::string& id) {
 }
 
 const BuiltinLesson* find_builtin_lesson(const std::string& name) {
-  // "01-mlockall.c" → stem "01-mlockall"; a path other than the lesson's own names a file.
-  const bool bare = name.find('/') == std::string::npos;
-  std::string stem = name.size() > 2 && name.compare(name.size() - 2, 2, ".c") == 0 ? name.substr(0, name.size() - 2) : name;
+  // A path other than the lesson's own ("lessons/01-mlockall.c") names a file.
+  const bool bare = !name.empty() && name.find('/') == std::string::npos;
   for (const BuiltinLesson& b : builtin_lessons()) {
     std::string b_base = b.file.substr(b.file.rfind('/') == std::string::npos ? 0 : b.file.rfind('/') + 1);
-    if (b.file == name || (bare && !stem.empty() && (b.id == stem || b_base == stem + ".c"))) return &b;
+    if (b.file == name || (bare && (b.id == name || b_base == name || b_base == name + ".c"))) return &b;
   }
   return nullptr;
 }

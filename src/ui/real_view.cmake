@@ -6,4 +6,3 @@ set(_pp_real_ui ${CMAKE_CURRENT_LIST_DIR}/real_view.cpp ${CMAKE_CURRENT_LIST_DIR
 target_sources(pp_ui PRIVATE ${_pp_real_ui})
 target_link_libraries(pp_ui PUBLIC pp_runner)
 target_compile_definitions(pp_ui PUBLIC PP_HAVE_REAL_UI=1)
-set(PP_UI_HAS_REAL ON PARENT_SCOPE)
