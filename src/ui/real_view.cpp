@@ -144,6 +144,9 @@ RealRun RealRunner::run_now(const RealJob& job) {
   }
   RunOptions ro = job.ro;
   ro.os = OsKind::Linux;
+  // Every call is a round trip to the lab and really populates memory: the model's 1.5 s
+  // endless-loop guard is too tight on a loaded machine (as `pinpages real`: 120 s).
+  ro.max_seconds = 120;
   real::RealOs os(job.opt);
   auto t = std::make_shared<Trace>(run_lesson_on(os, job.file, job.text, ro));
   if (t->steps.empty()) {
