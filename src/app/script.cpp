@@ -95,7 +95,8 @@ void Script::queue_text(const std::string& text) {
     const int sc = c == '\n' ? SDL_SCANCODE_RETURN : SDL_SCANCODE_TAB;
     batch.push_back({Event::Down, sc, 0, {}});
     frames_.push_back(batch);
-    batch = {Event{Event::Up, sc, 0, {}}};
+    frames_.push_back({Event{Event::Up, sc, 0, {}}});  // alone: a Down in the same frame would hide both
+    batch.clear();
   }
   if (!run.empty()) batch.push_back({Event::Text, 0, 0, run});
   frames_.push_back(batch);

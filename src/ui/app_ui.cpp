@@ -546,7 +546,7 @@ void AppUi::frame(const FrameInfo& info) {
 #ifdef PP_HAVE_REAL_UI
   FrameInfo fi = d.real.before_frame(d.ui, left);  // narrows the layout in Side mode
   d.ui.frame(fi);
-  d.real.after_frame(d.ui, info);
+  d.real.after_frame(d.ui, left);
 #else
   d.ui.frame(left);
 #endif

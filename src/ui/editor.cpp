@@ -198,7 +198,7 @@ void draw_layer(Ui& ui, const EditorState& e, const Layer& L, int step_line) {
     const int next = d.line < static_cast<int>(e.code.line_starts.size()) ? e.code.line_starts[d.line] - 1
                                                                          : static_cast<int>(e.code.text.size());
     const float x = L.origin.x + code_x(L.font, L.size, e.code, next) + gap;
-    const std::string msg = "\xE2\x86\x90 " + std::to_string(d.line) + ":" + std::to_string(d.col) + ": " + d.message;
+    const std::string msg = "\xE2\x86\x90 col " + std::to_string(d.col) + ": " + d.message;
     dl->AddText(L.font, L.size, ImVec2(x, L.origin.y + (d.line - 1) * L.lh), ui.pal().bad, msg.c_str());
   }
   if (e.text_active) {  // the field's own caret is drawn in its (transparent) text colour

@@ -28,7 +28,7 @@ def load(work, name):
         return json.load(f)
 
 
-def near(rgb, box, colour, tol=40):
+def near(rgb, box, colour, tol=50):
     """Pixels of `box` within `tol` (per channel) of `colour`."""
     region = rgb.crop(box)
     n = 0
@@ -71,7 +71,7 @@ def main(work, art):
         check(rgb.size[0] == width, f"{name} is {rgb.size[0]} px wide")
         box = (int(rgb.size[0] * 0.5), 0, rgb.size[0], rgb.size[1])
         blue, teal = near(rgb, box, (0, 70, 170)), near(rgb, box, (0, 115, 115))
-        check(blue > 30 and teal > 30, f"{name}: keywords and types drawn in colour ({blue} blue, {teal} teal px)")
+        check(blue > 15 and teal > 15, f"{name}: keywords and types drawn in colour ({blue} blue, {teal} teal px)")
     with Image.open(f"{art}/desktop-editor-error-1280.png") as im:
         rgb = im.convert("RGB")
     red = near(rgb, (640, 0, 1280, rgb.size[1]), (200, 40, 40), tol=60)
