@@ -110,10 +110,10 @@ std::string Machine::check() const {
     sused += sc[i] != 0;
   }
   if (sused + s.swap.nfree != s.swap.n) return "free + used swap slots != swap size";
-  for (std::size_t c = 0; c < s.frames.chunk_free.size(); ++c) {
+  for (std::size_t c = 0; c < s.frames.ref.nchunks(); ++c) {
     u64 fr = 0, lim = std::min<u64>(kRefChunk, s.frames.n - c * kRefChunk);
     for (u64 j = 0; j < lim; ++j) fr += s.frames.get(std::uint32_t(c * kRefChunk + j)) == 0;
-    if (fr != s.frames.chunk_free[c]) return "frame chunk free counter wrong";
+    if (fr != s.frames.chunk_free.get(c)) return "frame chunk free counter wrong";
   }
   return "";
 }
@@ -130,51 +130,59 @@ void add_chunk(std::vector<const void*>& seen, std::size_t& bytes, const void* p
 void Machine::collect_chunks(std::vector<const void*>& seen, std::size_t& bytes) const {
   const State& s = *s_;
   if (!std::is_sorted(seen.begin(), seen.end())) std::sort(seen.begin(), seen.end());
-  std::size_t top = sizeof(State) + s.frames.ref.chunks.capacity() * 16 + s.swap.ref.chunks.capacity() * 16 +
-                    (s.frames.chunk_free.capacity() + s.swap.chunk_free.capacity()) * 4 +
+  std::size_t top = sizeof(State) +
+                    (s.frames.ref.groups.capacity() + s.swap.ref.groups.capacity() +
+                     s.frames.chunk_free.groups.capacity() + s.swap.chunk_free.groups.capacity()) * 16 +
                     s.procs.capacity() * 16 + s.files.capacity() * 16;
   add_chunk(seen, bytes, &s, top);
-  for (const auto& c : s.frames.ref.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
-  for (const auto& c : s.swap.ref.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
+  auto add_arr = [&](const auto& a) { a.each_block([&](const void* id, std::size_t sz) { add_chunk(seen, bytes, id, sz); }); };
+  add_arr(s.frames.ref);
+  add_arr(s.swap.ref);
+  add_arr(s.frames.chunk_free);
+  add_arr(s.swap.chunk_free);
   if (s.hog) add_chunk(seen, bytes, s.hog.get(), s.hog->capacity() * 4 + 24);
   for (const auto& f : s.files) {
-    add_chunk(seen, bytes, f.get(), sizeof(File) + f->path.size() + f->cache.chunks.capacity() * 16);
-    for (const auto& c : f->cache.chunks) add_chunk(seen, bytes, c.get(), sizeof(*c));
+    add_chunk(seen, bytes, f.get(), sizeof(File) + f->path.size() + f->cache.groups.capacity() * 16);
+    add_arr(f->cache);
   }
   for (const auto& pp : s.procs) {
     const Proc& p = *pp;
-    std::size_t pb = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.size() * 24 +
-                     p.fds.capacity() * 4;
+    std::size_t pb = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.fds.capacity() * 4;
     for (const Vma& v : p.vmas) pb += v.name.capacity() > 15 ? v.name.capacity() : 0;
     add_chunk(seen, bytes, &p, pb);
+    auto add_vec = [&](const auto& v) {
+      if (v.list_id()) add_chunk(seen, bytes, v.list_id(), v.list_bytes());
+      v.each_chunk([&](const void* id, std::size_t sz) { add_chunk(seen, bytes, id, sz); });
+    };
+    add_vec(p.pt.leaves);
     for (const auto& [key, leaf] : p.pt.leaves) add_chunk(seen, bytes, leaf.get(), sizeof(Leaf));
-    if (p.arena)
-      add_chunk(seen, bytes, p.arena.get(),
-                sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) +
-                    p.arena->mmaps.size() * sizeof(MmapChunk));
+    if (p.arena) {
+      add_chunk(seen, bytes, p.arena.get(), sizeof(Arena));
+      add_vec(p.arena->chunks);
+      add_vec(p.arena->mmaps);
+    }
   }
 }
 
 namespace {
-template <class A>
-std::size_t chunks_beyond(const A& a, const A& b) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < a.chunks.size(); ++i)
-    if (i >= b.chunks.size() || a.chunks[i] != b.chunks[i]) n += sizeof(*a.chunks[i]);
-  return n;
-}
 std::size_t proc_beyond(const Proc& p, const Proc* q) {
   if (q == &p) return 0;
-  std::size_t b = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.pt.leaves.size() * 24 + p.fds.capacity() * 4;
+  std::size_t b = sizeof(Proc) + p.vmas.capacity() * sizeof(Vma) + p.fds.capacity() * 4;
+  static const Proc none;
+  const Proc& o = q ? *q : none;
+  b += p.pt.leaves.bytes_beyond(o.pt.leaves);
   // Leaves are sorted by key in both tables: one merge walk finds the new ones.
-  std::size_t j = 0;
+  auto qi = o.pt.leaves.begin(), qe = o.pt.leaves.end();
   for (const auto& [key, leaf] : p.pt.leaves) {
-    while (q && j < q->pt.leaves.size() && q->pt.leaves[j].first < key) ++j;
-    bool shared = q && j < q->pt.leaves.size() && q->pt.leaves[j].first == key && q->pt.leaves[j].second == leaf;
-    if (!shared) b += sizeof(Leaf);
+    while (qi != qe && qi->first < key) ++qi;
+    if (!(qi != qe && qi->first == key && qi->second == leaf)) b += sizeof(Leaf);
   }
-  if (p.arena && (!q || q->arena != p.arena))
-    b += sizeof(Arena) + p.arena->chunks.capacity() * sizeof(Chunk) + p.arena->mmaps.size() * sizeof(MmapChunk);
+  if (p.arena && (!q || q->arena != p.arena)) {
+    b += sizeof(Arena);
+    static const Arena empty;
+    const Arena& qa = q && q->arena ? *q->arena : empty;
+    b += p.arena->chunks.bytes_beyond(qa.chunks) + p.arena->mmaps.bytes_beyond(qa.mmaps);
+  }
   return b;
 }
 }  // namespace
@@ -183,14 +191,14 @@ std::size_t Machine::bytes_beyond(const Machine& prev) const {
   const State& s = *s_;
   const State& t = *prev.s_;
   if (&s == &t) return 0;
-  std::size_t b = sizeof(State) + (s.frames.ref.chunks.size() + s.swap.ref.chunks.size()) * 16 +
-                  (s.procs.size() + s.files.size()) * 16;
-  b += chunks_beyond(s.frames.ref, t.frames.ref) + chunks_beyond(s.swap.ref, t.swap.ref);
+  std::size_t b = sizeof(State) + (s.procs.size() + s.files.size()) * 16;
+  b += s.frames.ref.bytes_beyond(t.frames.ref) + s.swap.ref.bytes_beyond(t.swap.ref) +
+       s.frames.chunk_free.bytes_beyond(t.frames.chunk_free) + s.swap.chunk_free.bytes_beyond(t.swap.chunk_free);
+  static const File none;
   for (std::size_t i = 0; i < s.files.size(); ++i) {
     const File* g = i < t.files.size() ? t.files[i].get() : nullptr;
     if (g == s.files[i].get()) continue;
-    b += sizeof(File) + s.files[i]->cache.chunks.size() * 16;
-    b += g ? chunks_beyond(s.files[i]->cache, g->cache) : s.files[i]->cache.chunks.size() * 4096;
+    b += sizeof(File) + s.files[i]->cache.bytes_beyond(g ? g->cache : none.cache);
   }
   if (s.hog && s.hog != t.hog) b += s.hog->size() * 4;
   for (const auto& pp : s.procs) {

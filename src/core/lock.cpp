@@ -68,7 +68,8 @@ void Sys::qnx_lock_init(Proc& p, u64 start, u64 end) {
     if (v.kind == VmaKind::Vvar || v.kind == VmaKind::Vdso || v.prot == prot::NONE) continue;
     u64 a0 = std::max(start, v.start), a1 = std::min(end, v.end);
     // Swapped-out pages come back now (a locked page is in memory).
-    for (const auto& [key, leaf] : std::vector<std::pair<u64, std::shared_ptr<Leaf>>>(p.pt.leaves.begin(), p.pt.leaves.end())) {
+    const auto leaves = p.pt.leaves;  // a snapshot (one pointer): faults below add leaves
+    for (const auto& [key, leaf] : leaves) {
       u64 lo = std::max(a0, key << (kPageShift + kLeafBits));
       u64 hi = std::min(a1, (key + 1) << (kPageShift + kLeafBits));
       for (u64 a = lo; a < hi && p.alive; a += kPageSize)

@@ -66,7 +66,8 @@ bool Sys::heap_init(Proc& p) {
   }
   Arena& A = arena_mut(p);
   A.init = true;
-  A.chunks.assign(1, Chunk{base, kTcache, true});
+  A.chunks.clear();
+  A.chunks.push_back(Chunk{base, kTcache, true});
   A.top = base + kTcache;
   A.hwm = A.top;
   touch_range(p, base, kTcache, true);  // tcache_init() zeroes its struct
@@ -92,9 +93,7 @@ struct Mal {
       if (k.r.err == err::OK && p.alive) {
         A = &arena_mut(p);
         u64 a = u64(got);
-        auto it = std::lower_bound(A->mmaps.begin(), A->mmaps.end(), a,
-                                   [](const MmapChunk& c, u64 x) { return c.addr < x; });
-        A->mmaps.insert(it, MmapChunk{a, len});
+        A->mmaps.insert(A->mmap_at(a), MmapChunk{a, len});
         k.touch_range(p, a, 16, true);  // set_head(): only the header page is written
         return p.alive ? a + 16 : 0;
       }
@@ -103,12 +102,16 @@ struct Mal {
       A = &arena_mut(p);
     }
     // Best fit among free chunks (glibc's bins give nearly this).
-    std::size_t best = A->chunks.size();
-    for (std::size_t i = 0; A->maybe_free && i < A->chunks.size(); ++i) {
-      const Chunk& c = A->chunks[i];
-      if (!c.used && c.size >= nb && (best == A->chunks.size() || c.size < A->chunks[best].size))
-        best = i;
-    }
+    std::size_t best = A->chunks.size(), i = 0;
+    u64 best_size = 0;
+    if (A->maybe_free)
+      for (const Chunk& c : A->chunks) {
+        if (!c.used && c.size >= nb && (best == A->chunks.size() || c.size < best_size)) {
+          best = i;
+          best_size = c.size;
+        }
+        ++i;
+      }
     if (best == A->chunks.size() && A->maybe_free) {
       bool any = false;
       for (const Chunk& c : A->chunks) any |= !c.used;
@@ -116,13 +119,13 @@ struct Mal {
     }
     u64 addr;
     if (best < A->chunks.size()) {
-      Chunk& c = A->chunks[best];
+      Chunk& c = A->chunks.mut(best);
       addr = c.addr;
       c.used = true;
       if (c.size - nb >= kMinSize) {
         Chunk rest{c.addr + nb, c.size - nb, false};
         c.size = nb;
-        A->chunks.insert(A->chunks.begin() + std::ptrdiff_t(best) + 1, rest);
+        A->chunks.insert(best + 1, rest);
         A->maybe_free = true;
         k.touch_range(p, rest.addr + 8, 8, true);
       }
@@ -174,11 +177,10 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
   A.maybe_free = true;  // recounted by the next malloc that finds none
   u64 c = ptr - 16;
   // Sorted by address: a lookup, not a walk over every mmapped chunk.
-  auto mc = std::lower_bound(A.mmaps.begin(), A.mmaps.end(), c,
-                             [](const MmapChunk& m, u64 x) { return m.addr < x; });
-  if (mc != A.mmaps.end() && mc->addr == c) {
-    u64 len = mc->len;
-    A.mmaps.erase(mc);
+  std::size_t mi = A.mmap_at(c);
+  if (mi < A.mmaps.size() && A.mmaps[mi].addr == c) {
+    u64 len = A.mmaps[mi].len;
+    A.mmaps.erase(mi);
     if (!A.no_dyn_threshold && len > A.mmap_threshold && len <= kMmapThresholdMax) {
       A.mmap_threshold = len;          // dynamic threshold (malloc.c: free())
       A.trim_threshold = 2 * len;
@@ -187,30 +189,28 @@ OpResult& Sys::do_free(Proc& p, u64 ptr) {
     r.ret = 0;
     return r;
   }
-  auto it = std::lower_bound(A.chunks.begin(), A.chunks.end(), c,
-                             [](const Chunk& x, u64 a) { return x.addr < a; });
-  if (it == A.chunks.end() || it->addr != c || !it->used || it->addr == 0 ||
-      (it == A.chunks.begin() && it->size == kTcache)) {
+  std::size_t i = A.chunk_at(c);
+  if (i == A.chunks.size() || A.chunks[i].addr != c || !A.chunks[i].used || c == 0 ||
+      (i == 0 && A.chunks[0].size == kTcache)) {
     // glibc would abort ("free(): invalid pointer"); the model reports EINVAL instead.
     r.ret = -1;
     r.err = err::INVAL;
     return r;
   }
-  std::size_t i = std::size_t(it - A.chunks.begin());
-  A.chunks[i].used = false;
+  A.chunks.mut(i).used = false;
   if (i + 1 < A.chunks.size() && !A.chunks[i + 1].used) {
-    A.chunks[i].size += A.chunks[i + 1].size;
-    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
+    A.chunks.mut(i).size += A.chunks[i + 1].size;
+    A.chunks.erase(i + 1);
   }
   if (i > 0 && !A.chunks[i - 1].used) {
-    A.chunks[i - 1].size += A.chunks[i].size;
-    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i));
+    A.chunks.mut(i - 1).size += A.chunks[i].size;
+    A.chunks.erase(i);
     --i;
   }
   u64 merged = A.chunks[i].size;
   if (A.chunks[i].addr + A.chunks[i].size == A.top) {  // merge into top
     A.top = A.chunks[i].addr;
-    A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i));
+    A.chunks.erase(i);
   }
   u64 top_size = p.brk > A.top ? p.brk - A.top : 0;
   if (merged >= kConsolidate && top_size >= A.trim_threshold) systrim(p, A.top_pad);
@@ -285,11 +285,9 @@ u64 mremap_chunk(Sys& k, Proc& p, u64 addr, u64 len, u64 new_len) {
   k.r.ret = saved;
   if (k.r.err != err::OK || !p.alive) { k.r.err = err::OK; return 0; }
   Arena& A = arena_mut(p);
-  for (std::size_t i = 0; i < A.mmaps.size(); ++i)
-    if (A.mmaps[i].addr == addr) { A.mmaps.erase(A.mmaps.begin() + std::ptrdiff_t(i)); break; }
-  auto it = std::lower_bound(A.mmaps.begin(), A.mmaps.end(), dst,
-                             [](const MmapChunk& c, u64 x) { return c.addr < x; });
-  A.mmaps.insert(it, MmapChunk{dst, new_len});
+  std::size_t i = A.mmap_at(addr);
+  if (i < A.mmaps.size() && A.mmaps[i].addr == addr) A.mmaps.erase(i);
+  A.mmaps.insert(A.mmap_at(dst), MmapChunk{dst, new_len});
   return dst;
 }
 }  // namespace
@@ -303,30 +301,27 @@ OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
   const Arena& A0 = *p.arena;
   u64 c = ptr - 16, old_usable = 0;
   bool is_mmap = false;
-  for (const MmapChunk& m : A0.mmaps)
-    if (m.addr == c) { is_mmap = true; old_usable = m.len - 16; }
-  std::size_t i = A0.chunks.size();
+  std::size_t mi = A0.mmap_at(c);
+  if (mi < A0.mmaps.size() && A0.mmaps[mi].addr == c) { is_mmap = true; old_usable = A0.mmaps[mi].len - 16; }
   if (!is_mmap) {
-    auto it = std::lower_bound(A0.chunks.begin(), A0.chunks.end(), c,
-                               [](const Chunk& x, u64 a) { return x.addr < a; });
-    if (it == A0.chunks.end() || it->addr != c || !it->used) { r.ret = 0; r.err = err::INVAL; return r; }
-    i = std::size_t(it - A0.chunks.begin());
-    old_usable = it->size - kSizeSz;
+    std::size_t i = A0.chunk_at(c);
+    if (i == A0.chunks.size() || A0.chunks[i].addr != c || !A0.chunks[i].used) { r.ret = 0; r.err = err::INVAL; return r; }
+    old_usable = A0.chunks[i].size - kSizeSz;
     Arena& A = arena_mut(p);
     A.maybe_free = true;
-    Chunk& ch = A.chunks[i];
+    Chunk& ch = A.chunks.mut(i);
     if (nb <= ch.size) {  // shrink in place
       if (ch.size - nb >= kMinSize) {
         Chunk rest{ch.addr + nb, ch.size - nb, false};
         ch.size = nb;
-        A.chunks.insert(A.chunks.begin() + std::ptrdiff_t(i) + 1, rest);
+        A.chunks.insert(i + 1, rest);
         if (i + 2 < A.chunks.size() && !A.chunks[i + 2].used) {
-          A.chunks[i + 1].size += A.chunks[i + 2].size;
-          A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 2);
+          A.chunks.mut(i + 1).size += A.chunks[i + 2].size;
+          A.chunks.erase(i + 2);
         }
         if (A.chunks[i + 1].addr + A.chunks[i + 1].size == A.top) {  // remainder joins top
           A.top = A.chunks[i + 1].addr;
-          A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
+          A.chunks.erase(i + 1);
         }
       }
       r.ret = i64(ptr);
@@ -343,12 +338,12 @@ OpResult& Sys::do_realloc(Proc& p, u64 ptr, u64 n) {
     }
     if (i + 1 < A.chunks.size() && !A.chunks[i + 1].used && ch.size + A.chunks[i + 1].size >= nb) {
       ch.size += A.chunks[i + 1].size;
-      A.chunks.erase(A.chunks.begin() + std::ptrdiff_t(i) + 1);
-      Chunk& c2 = A.chunks[i];
+      A.chunks.erase(i + 1);
+      Chunk& c2 = A.chunks.mut(i);  // erase may have moved the chunk
       if (c2.size - nb >= kMinSize) {
         Chunk rest{c2.addr + nb, c2.size - nb, false};
         c2.size = nb;
-        A.chunks.insert(A.chunks.begin() + std::ptrdiff_t(i) + 1, rest);
+        A.chunks.insert(i + 1, rest);
       }
       r.ret = i64(ptr);
       return r;

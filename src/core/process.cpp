@@ -253,7 +253,8 @@ OpResult& Sys::do_fork(Proc& parent) {
   u64 copied = 0;
   const u64 kLeafShift = kPageShift + kLeafBits;
   const std::vector<char> no_copy = file_vmas_without_anon(parent);
-  for (auto& [key, leafp] : parent.pt.leaves) {
+  for (std::size_t li = 0; li < parent.pt.leaves.size(); ++li) {
+    const u64 key = parent.pt.leaves[li].first;
     const u64 lo = key << kLeafShift, hi = (key + 1) << kLeafShift;
     bool need_wp = false, skip_some = false;
     for (std::size_t k = 0; k < parent.vmas.size(); ++k) {
@@ -262,7 +263,7 @@ OpResult& Sys::do_fork(Proc& parent) {
       if (!v.shared && (v.prot & prot::WRITE)) need_wp = true;
       if (no_copy[k]) skip_some = true;
     }
-    Leaf* pl = need_wp ? parent.pt.mut(key, false) : leafp.get();
+    Leaf* pl = need_wp ? parent.pt.mut(key, false) : parent.pt.leaves[li].second.get();
     if (need_wp) {
       for (const Vma& v : parent.vmas) {
         if (v.end <= lo || v.start >= hi || v.shared || !(v.prot & prot::WRITE)) continue;
@@ -275,7 +276,7 @@ OpResult& Sys::do_fork(Proc& parent) {
     }
     std::shared_ptr<Leaf> cl;
     if (!skip_some) {
-      cl = parent.pt.leaves[parent.pt.lower(key)].second;  // shared: identical entries
+      cl = parent.pt.leaves[li].second;  // shared: identical entries
     } else {
       cl = std::make_shared<Leaf>(*pl);
       for (std::size_t k = 0; k < parent.vmas.size(); ++k) {

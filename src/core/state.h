@@ -4,15 +4,14 @@
 //          ├─ swap:   refcount per slot  (CowArray<u16>)  + free counter + next-fit hand
 //          ├─ files:  path, size, page cache (file page → frame+1 | dirty bit)
 //          ├─ hog:    frames held by the outside memory hog (pressure())
-//          └─ procs ─┬─ VMAs (sorted), page table (CowArray-like leaves)
-//                    ├─ brk, glibc arena (chunk lists), fds, rlimit, capability
+//          └─ procs ─┬─ VMAs (sorted), page table (leaves in a CowVec)
+//                    ├─ brk, glibc arena (chunk lists, chunked COW), fds, rlimit, capability
 //                    └─ mlockall state (def_flags), QNX ability / superlock
 //
 // Every big piece sits behind a shared_ptr and is cloned on first write, so copying a
 // State (a Machine snapshot) copies only vectors of pointers.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -30,7 +29,7 @@ constexpr u64 kStackTop = 0x7ffffffff000ull;
 constexpr u64 kStackMax = 8ull << 20;          // RLIMIT_STACK 8 MiB
 constexpr u64 kTextBase = 0x555555554000ull;
 constexpr u64 kMmapBase = 0x7ffff7fff000ull;
-constexpr unsigned kRefChunk = 4096;
+constexpr unsigned kRefChunk = 1024;  // 2 KiB of refcounts: what a step that takes a frame copies
 // The model refuses to populate (lock, MAP_POPULATE) more than this many pages in one
 // call: 64 GiB. The kernel would try and run out of page-table memory.
 constexpr u64 kPopulateCap = u64(1) << 24;
@@ -41,27 +40,30 @@ inline u64 page_up(u64 a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
 // Reference-counted pool of indices (frames or swap slots), allocated next-fit.
 struct Pool {
   CowArray<std::uint16_t, kRefChunk> ref;
-  std::vector<std::uint32_t> chunk_free;  // free entries per chunk: skip full chunks fast
+  // Free entries per chunk of `ref`: skip full chunks fast. Shared copy-on-write too, so
+  // a snapshot does not copy a counter per 16 MiB of RAM.
+  CowArray<std::uint32_t, 256> chunk_free;
   std::uint32_t n = 0, nfree = 0, hand = 0;
 
   void init(std::uint32_t count) {
     n = count; nfree = count; hand = 0;
     ref.resize(count);
-    chunk_free.assign(ref.nchunks(), kRefChunk);
-    if (count % kRefChunk && !chunk_free.empty()) chunk_free.back() = count % kRefChunk;
+    chunk_free.resize(ref.nchunks());
+    for (std::size_t ci = 0; ci < ref.nchunks(); ++ci) chunk_free.at(ci) = kRefChunk;
+    if (count % kRefChunk && ref.nchunks()) chunk_free.at(ref.nchunks() - 1) = count % kRefChunk;
   }
   std::uint32_t alloc() {
     if (nfree == 0) return kNoIdx;
-    std::uint32_t nc = std::uint32_t(chunk_free.size());
+    std::uint32_t nc = std::uint32_t(ref.nchunks());
     std::uint32_t ci = hand / kRefChunk, off = hand % kRefChunk;
     for (std::uint32_t k = 0; k <= nc; ++k, ci = (ci + 1) % nc, off = 0) {
-      if (chunk_free[ci] == 0) continue;
+      if (chunk_free.get(ci) == 0) continue;
       std::uint32_t lim = std::min<std::uint32_t>(kRefChunk, n - ci * kRefChunk);
       const std::uint16_t* c = ref.chunk(ci);
       for (std::uint32_t j = off; j < lim; ++j)
         if (c[j] == 0) {
           ref.chunk_mut(ci)[j] = 1;
-          --chunk_free[ci]; --nfree;
+          --chunk_free.at(ci); --nfree;
           hand = ci * kRefChunk + j + 1;
           if (hand >= n) hand = 0;
           return ci * kRefChunk + j;
@@ -73,10 +75,10 @@ struct Pool {
   // pass over each chunk: populating 125,000 pages costs a few ns per frame.
   std::uint32_t alloc_many(std::uint32_t* out, std::uint32_t want) {
     std::uint32_t got = 0;
-    std::uint32_t nc = std::uint32_t(chunk_free.size());
+    std::uint32_t nc = std::uint32_t(ref.nchunks());
     for (std::uint32_t k = 0; k <= nc && got < want && nfree; ++k) {
       std::uint32_t ci = hand / kRefChunk;
-      if (chunk_free[ci] == 0) {
+      if (chunk_free.get(ci) == 0) {
         hand = (ci + 1) * kRefChunk;
         if (hand >= n) hand = 0;
         continue;
@@ -90,7 +92,7 @@ struct Pool {
           out[got++] = ci * kRefChunk + j;
           ++taken;
         }
-      chunk_free[ci] -= taken;
+      chunk_free.at(ci) -= taken;
       nfree -= taken;
       hand = ci * kRefChunk + j;
       if (hand >= n || j >= lim) hand = (j >= lim) ? ((ci + 1) * kRefChunk >= n ? 0 : (ci + 1) * kRefChunk) : hand;
@@ -103,7 +105,7 @@ struct Pool {
   bool dec(std::uint32_t i) {
     std::uint16_t& r = ref.at(i);
     if (r == 0) return false;  // defensive: never underflow
-    if (--r == 0) { ++nfree; ++chunk_free[i / kRefChunk]; return true; }
+    if (--r == 0) { ++nfree; ++chunk_free.at(i / kRefChunk); return true; }
     return false;
   }
 };
@@ -131,8 +133,10 @@ struct Arena {
   bool init_failed = false;           // the first heap could not be made (see heap_init)
   u64 top = 0;                        // start of the top chunk; it ends at the break
   u64 hwm = 0;                        // highest heap address ever handed out (calloc)
-  std::vector<Chunk> chunks;          // sorted by addr, below top
-  std::deque<MmapChunk> mmaps;        // sorted by addr (top-down: inserts at the front)
+  // Both sorted by addr and shared copy-on-write in chunks (core/cow_vec.h): a step that
+  // mallocs 16 bytes in a process holding 100,000 chunks copies one chunk of the list.
+  CowVec<Chunk, 64> chunks;           // below top
+  CowVec<MmapChunk, 64> mmaps;        // mmap hands out addresses top-down: inserts near the front
   u64 mmap_threshold = 128 * 1024;    // M_MMAP_THRESHOLD (dynamic)
   u64 trim_threshold = 128 * 1024;    // M_TRIM_THRESHOLD (dynamic: 2 × mmap threshold)
   u64 top_pad = 128 * 1024;           // M_TOP_PAD default
@@ -141,6 +145,10 @@ struct Arena {
   bool maybe_free = false;
   u64 mmap_max = 65536;               // M_MMAP_MAX: how many mmapped chunks at once
   bool no_dyn_threshold = false;      // set by any mallopt of the four above
+
+  // Index of the (mmapped) chunk starting at a, or of the first one above a.
+  std::size_t chunk_at(u64 a) const { return chunks.lower_bound(a, [](const Chunk& c, u64 x) { return c.addr < x; }); }
+  std::size_t mmap_at(u64 a) const { return mmaps.lower_bound(a, [](const MmapChunk& c, u64 x) { return c.addr < x; }); }
 };
 
 struct Proc {

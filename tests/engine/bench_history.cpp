@@ -12,12 +12,16 @@
 //          touch (51,200 steps) runs to its end under the default limits.
 //   row 5  first frame of the served page: with --web, tests/web/bench.mjs is run and its
 //          start-up lines printed (needs node, Chromium and build/web).
+//   step   bytes of history a malloc(16) step adds (its snapshot beyond the one before) in
+//          a process that holds little, 20,000 heap chunks, 2,000 mmapped chunks, or
+//          1 GiB of touched pages: a step costs what it changed, so all four are alike.
 // Plus bytes of history per step for small and large steps, and growth ×1 → ×10 → ×100
 // in steps, records and RAM. Each measurement runs in a child process (fork), so the
 // max RSS printed is that measurement's own.
 //
-// Usage: bench_history [--quick] [--web]   (--quick: small scales only, for the CTest
-// smoke run; --web: also row 5, from the browser benchmark)
+// Usage: bench_history [--quick] [--web] [--step]   (--quick: small scales only, for the
+// CTest smoke run; --web: also row 5, from the browser benchmark; --step: only the
+// bytes-per-step rows)
 // Exit status 0 unless a measurement failed to run; OVER is reported, not failed.
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -116,7 +120,8 @@ std::string touch_lesson(int mib) {
   return o.str();
 }
 
-// Row 5: the browser benchmark's start-up lines (the whole report goes to its own file).
+// Row 5: the browser benchmark's start-up and runaway lines (the whole report goes to its
+// own file).
 bool web_row() {
   FILE* f = popen("node " PP_SOURCE_DIR "/tests/web/bench.mjs --runs 5 --frames 5 2>&1", "r");
   if (!f) return false;
@@ -124,7 +129,7 @@ bool web_row() {
   bool seen = false, in_startup = false;
   while (std::fgets(line, sizeof line, f)) {
     std::string l(line);
-    if (l.rfind("start-up", 0) == 0) in_startup = true;
+    if (l.rfind("start-up", 0) == 0 || l.rfind("runaway", 0) == 0) in_startup = true;
     else if (l == "\n") in_startup = false;
     if (in_startup || l.find("benchmark failed") != std::string::npos) {
       std::printf("       %s", line);
@@ -150,6 +155,58 @@ std::string records_lesson(int n) {
   return o.str();
 }
 
+// A program that first comes to hold something (`hold`), then mallocs 16 bytes forever.
+std::string hold_then_malloc(const std::string& hold) {
+  return "//@ machine ram=4G swap=1G os=linux\n#include <stdlib.h>\n#include <string.h>\n"
+         "char *keep[20000];\nint main(void) {\n  int i;\n  char *p;\n" +
+         hold + "  for (;;) {\n    p = malloc(16);\n    p[0] = 1;\n  }\n}\n";
+}
+
+// Runs `text` to `steps` steps and returns the mean bytes the last 100 steps' snapshots
+// hold beyond the step before (Machine::bytes_beyond, what the history pays per step).
+Res step_bytes(const std::string& text, int steps) {
+  Res r;
+  pp::RunOptions o;
+  o.max_steps = steps;
+  o.max_seconds = 0;
+  auto t0 = Clock::now();
+  pp::Trace t = pp::run_lesson("hold.c", text, o);
+  r.steps = int(t.steps.size());
+  r.errors = int(t.errors.size()) - (r.steps == steps);  // the step limit's own note
+  std::size_t sum = 0;
+  int n = 0;
+  for (int i = r.steps - 100; i < r.steps; ++i, ++n) {
+    pp::Machine before = *t.at(i - 1).machine;
+    sum += t.at(i).machine->bytes_beyond(before);
+  }
+  r.full_per_step = n ? double(sum) / n : 0;
+  r.secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  return r;
+}
+
+bool step_rows(bool quick) {
+  const int heap = quick ? 2000 : 20000, mapped = quick ? 200 : 2000;
+  const std::string nh = std::to_string(heap), nm = std::to_string(mapped);
+  struct { std::string what, hold; int setup; } c[4] = {
+      {"nothing yet", "", 0},
+      {nh + " heap chunks", "  for (i = 0; i < " + nh + "; i++)\n    keep[i] = malloc(16);\n", heap},
+      {nm + " mmapped chunks", "  for (i = 0; i < " + nm + "; i++)\n    keep[i] = malloc(256 * 1024);\n", mapped},
+      {"1 GiB of touched pages", "  p = malloc(1L << 30);\n  memset(p, 1, 1L << 30);\n", 2},
+  };
+  bool failed = false;
+  double first = 0;
+  for (int k = 0; k < 4; ++k) {
+    Measured m = in_child([&] { return step_bytes(hold_then_malloc(c[k].hold), c[k].setup + 300); });
+    failed |= !m.ok || m.r.errors > 0;
+    if (k == 0) first = m.r.full_per_step;
+    bool ok = m.r.full_per_step <= 16384 && m.r.full_per_step <= 4 * first + 4096;
+    std::printf("%s malloc(16) in a process holding %-22s %7.0f B of history per step (run %.2f s, max RSS %.1f MB)   budget <= 16 KB, like a fresh process: %s\n",
+                k ? "      " : "step  ", (c[k].what + ":").c_str(), m.r.full_per_step, m.r.secs, m.rss_mb,
+                verdict(ok));
+  }
+  return !failed;
+}
+
 std::string slurp(const std::string& p) {
   std::ifstream in(p);
   std::stringstream ss;
@@ -166,14 +223,16 @@ void load() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false, web = false;
+  bool quick = false, web = false, step_only = false;
   for (int i = 1; i < argc; ++i) {
     quick |= !std::strcmp(argv[i], "--quick");
     web |= !std::strcmp(argv[i], "--web");
+    step_only |= !std::strcmp(argv[i], "--step");
   }
   bool failed = false;
   std::printf("bench_history: the engine's cost table%s\n", quick ? " (--quick: small scales)" : "");
   load();
+  if (step_only) return step_rows(quick) ? 0 : 1;
 
   // ---- row 1 and growth in steps
   {
@@ -270,6 +329,8 @@ int main(int argc, char** argv) {
     std::printf("       history bytes per step: %.0f B of record (every step), %.0f B while kept in full\n",
                 m.r.record_per_step, m.r.full_per_step);
   }
+
+  failed |= !step_rows(quick);
 
   if (web) {
     std::printf("row 5  first frame of the served page (tests/web/bench.mjs, median of 5 loads; budget <= 500 ms):\n");

@@ -20,6 +20,10 @@
 //                 --frames new frames: mean, p95, max. Budget: 4 ms. If the hook has no
 //                 frame time, the time between requestAnimationFrame callbacks is
 //                 reported instead, and labelled as such.
+//   4. runaways   window.pinpages.load(program) of `for (;;) {}`, endless recursion and
+//                 endless malloc(16), as the editor's Run does: wall time from the call
+//                 to the run's end, and the diagnostic that stopped it (file:line:col).
+//                 Budget: 2 s each.
 //
 // Same browser as the tests (tests/web/browser.mjs: Debian's chromium, software WebGL):
 // frame *intervals* reflect swiftshader, the UI's CPU time does not.
@@ -39,7 +43,12 @@ const nFrames = Math.max(5, Number(opt('frames', '60')));
 const lesson = opt('lesson', 'mlockall');
 const LOAD_TIMEOUT = 90_000;  // swiftshader on a busy 2-core machine is slow
 
-const BUDGET = { transferKB: 600, interactiveMs: 1000, firstFrameMs: 500, frameMs: 4 };
+const BUDGET = { transferKB: 600, interactiveMs: 1000, firstFrameMs: 500, frameMs: 4, runawayMs: 2000 };
+const RUNAWAYS = [
+  ['for (;;) {}', 'int main(void) {\n  for (;;) {}\n  return 0;\n}\n'],
+  ['endless recursion', 'int f(int n) {\n  return f(n + 1) + 1;\n}\nint main(void) {\n  return f(0);\n}\n'],
+  ['endless malloc(16)', '#include <stdlib.h>\nint main(void) {\n  for (;;) {\n    char *p = malloc(16);\n    p[0] = 1;\n  }\n}\n'],
+];
 const lines = [];
 const say = (s = '') => { lines.push(s); console.log(s); };
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -267,6 +276,26 @@ try {
   }
   if (con.errors.length) say(`  console errors: ${con.errors.slice(0, 3).join(' | ')}`);
   await page.close();
+  say();
+
+  // ---- 4: runaway programs, stopped by the page's limits
+  const rpage = await ctx.newPage();
+  const rcon = watchConsole(rpage);
+  await loadPage(rpage, base);
+  say('runaway programs (window.pinpages.load, as the editor\'s Run; wall time from the call to the run\'s end)');
+  for (const [what, src] of RUNAWAYS) {
+    const r = await rpage.evaluate(async (text) => {
+      const t0 = performance.now();
+      const res = await window.pinpages.load(text);
+      return { ms: performance.now() - t0, steps: res.steps, errors: res.errors || [] };
+    }, src);
+    const why = r.errors[0] || '(no diagnostic)';
+    const ok = r.ms <= BUDGET.runawayMs && /^[^:\s]+:\d+:\d+: /.test(why);
+    say(`  ${what.padEnd(20)} ${ms(r.ms).padStart(8)}, ${String(r.steps).padStart(6)} steps: ${why} — ` +
+        `budget ${BUDGET.runawayMs} ms with file:line:col: ${verdict(ok)}`);
+  }
+  if (rcon.errors.length) say(`  console errors: ${rcon.errors.slice(0, 3).join(' | ')}`);
+  await rpage.close();
 } catch (e) {
   say(`benchmark failed: the page did not load: ${e.message}`);
   exitCode = 1;
