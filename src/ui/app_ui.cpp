@@ -205,6 +205,14 @@ struct AppUi::Impl final : bridge::Target {
     return h;
   }
 
+  // The desktop's "link": the command line that opens the same lesson, step and OS.
+  std::string desktop_command() const {
+    char z[32];
+    std::snprintf(z, sizeof z, "%.3g", std::clamp(ui.zoom, 0.25f, 4.0f));
+    return "pinpages --lesson " + short_id(ui.lesson_id) + " --step " + std::to_string(ui.step) +
+           " --os " + (ui.os == OsKind::Qnx ? "qnx" : "linux") + (ui.fit ? "" : std::string(" --zoom ") + z);
+  }
+
   // What a link must carry to show the same program: the sandbox's lines, or the text.
   std::string share_text() const {
     if (ui.lesson_id == "sandbox") {
@@ -388,7 +396,7 @@ struct AppUi::Impl final : bridge::Target {
     };
     ui.hooks.copy_link = [this]() {
       std::string base = bridge::page_url_without_hash();
-      bridge::copy_text((base.empty() ? "pinpages --lesson " + short_id(ui.lesson_id) + " #" : base + "#") + hash());
+      bridge::copy_text(base.empty() ? desktop_command() : base + "#" + hash());
       ui.status_line = "link copied";
     };
   }

@@ -36,6 +36,9 @@ export async function launch(extraArgs = [], contextOptions = {}) {
     viewport: { width: 1280, height: 800 },
     ...contextOptions,
   });
+  // Loading the page (2 MB of wasm, compiled while it streams) on a busy 2-core machine can
+  // take longer than Playwright's default 30 s; the suites' own waits say what they expect.
+  ctx.setDefaultNavigationTimeout(120_000);
   const close = async () => {
     await ctx.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
