@@ -101,7 +101,8 @@ export async function pixelStats(ctx, png) {
 }
 
 // A suite's command line (node:util parseArgs; an unknown option is an error):
-//   --web DIR  --single FILE  --artifacts DIR (created)  --only TEXT (cases whose name has it)
+//   --web DIR  --single FILE  --artifacts DIR (created)  --only TEXT (cases whose name has
+//   it; may be repeated)
 // plus the suite's own `options` ({name: {type, default}}). Paths come back absolute.
 export function suiteArgs(options = {}) {
   const { values } = parseArgs({
@@ -109,7 +110,7 @@ export function suiteArgs(options = {}) {
       web: { type: 'string', default: join(ROOT, 'build/web') },
       single: { type: 'string', default: join(ROOT, 'build/web-single/pinpages.html') },
       artifacts: { type: 'string', default: join(ROOT, 'build/artifacts') },
-      only: { type: 'string', default: '' },
+      only: { type: 'string', multiple: true, default: [] },
       ...options,
     },
   });
@@ -122,10 +123,10 @@ export function suiteArgs(options = {}) {
 // prints the line a person reads ("PASS name (s) — note" / "FAIL name" and why); the
 // reporter (TAP under scripts/test: "# pass N", "# fail M") counts them, and a failure
 // sets the exit code. `done` runs after the last case (servers, temporary files).
-export function suite({ only = '', done = () => {} } = {}) {
+export function suite({ only = [], done = () => {} } = {}) {
   after(done);
   return (name, fn) => {
-    if (only && !name.includes(only)) return;
+    if (only.length && !only.some((o) => name.includes(o))) return;
     nodeTest(name, async () => {
       const t0 = Date.now();
       const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
