@@ -4,14 +4,14 @@
 // and paste, screen readers a real text box, and every keyboard its usual keys.
 //
 //   window.pinpages.source()              the program on screen (lesson, sandbox or own)
-//   window.pinpages.load(text, {args, os, stdin, step})
+//   window.pinpages.load(text, {args, os, stdin, ram, swap, step})
 //        → Promise {ok, steps, errors: [{line, col, message}], notes}   (runs in slices)
 //   window.pinpages.program(text)         a sandbox program, in slices too: the same Promise
 //   window.pinpages.pack(text) / unpack(code)   deflate-raw + base64url (links)
 //   window.pinpages.editor.open() / close() / text()
 //
-// Links: #lesson=program&step=N&os=linux&code=<packed text>[&args=<a\nb>] (the C side
-// writes the address bar); sandbox links carry their lines the same way.
+// Links: #lesson=program&step=N&os=linux&code=<packed text>[&args=<a\nb>][&stdin=…][&ram=256M][&swap=0]
+// (the C side writes the address bar); sandbox links carry their lines the same way.
 'use strict';
 
 (function () {
@@ -41,14 +41,7 @@
   api.pack = async (text) => b64url(await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')));
   api.unpack = async (code) => new TextDecoder().decode(await pipe(unb64url(code), new DecompressionStream('deflate-raw')));
 
-  const hashParams = () => {
-    const p = {};
-    for (const part of location.hash.slice(1).split('&')) {
-      const eq = part.indexOf('=');
-      if (part) p[decodeURIComponent(eq < 0 ? part : part.slice(0, eq))] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
-    }
-    return p;
-  };
+  const hashParams = () => Object.fromEntries(api.linkParams());
 
   // ---------------------------------------------------------------- running
   api.source = () => call('pp_ui_source', 'string') || '';
@@ -72,8 +65,9 @@
     opts = opts || {};
     await api.ready;
     const args = Array.isArray(opts.args) ? opts.args.map(String) : [];
-    const id = call('pp_ui_load', 'number', ['string', 'string', 'string', 'string', 'number'],
-                    [String(text), args.join('\n'), opts.os ? String(opts.os) : '', opts.stdin ? String(opts.stdin) : '',
+    const str = (v) => (v === undefined || v === null ? '' : String(v));
+    const id = call('pp_ui_load', 'number', ['string', 'string', 'string', 'string', 'string', 'string', 'number'],
+                    [String(text), args.join('\n'), str(opts.os), str(opts.stdin), str(opts.ram), str(opts.swap),
                      opts.step | 0]);
     ui.running(true);
     api.lastResult = { pending: true };  // what the last run gave (a Run click has no caller)
@@ -141,6 +135,12 @@ int main(int argc, char *argv[])
       </div>
       <label class="pp-ed-row">argv <input id="pp-ed-args" type="text" spellcheck="false" autocapitalize="off"
              placeholder="arguments, separated by spaces" aria-label="program arguments (argv[1] …)"></label>
+      <div class="pp-ed-row pp-ed-machine">
+        <label>RAM <input id="pp-ed-ram" type="text" size="6" spellcheck="false" autocapitalize="off"
+               placeholder="1G" aria-label="RAM size of the machine (e.g. 256M; empty: the program's //@ machine or 1G)"></label>
+        <label>swap <input id="pp-ed-swap" type="text" size="6" spellcheck="false" autocapitalize="off"
+               placeholder="512M" aria-label="swap size of the machine (e.g. 0 or 1G; empty: the program's //@ machine or 512M)"></label>
+      </div>
       <details class="pp-ed-row"><summary>standard input</summary>
         <textarea id="pp-ed-stdin" rows="3" spellcheck="false" aria-label="standard input"
                   placeholder="empty: getchar() returns EOF"></textarea></details>
@@ -255,7 +255,16 @@ int main(int argc, char *argv[])
       $('pp-edit-toggle').focus();
     }
     const args = () => $('pp-ed-args').value.split(/\s+/).filter(Boolean);
-    const run = () => api.load(ta.value, { args: args(), stdin: $('pp-ed-stdin').value });
+    const run = () => api.load(ta.value, { args: args(), stdin: $('pp-ed-stdin').value,
+                                           ram: $('pp-ed-ram').value.trim(), swap: $('pp-ed-swap').value.trim() });
+    // Shows a link's run options in the fields, so the next Run keeps them.
+    function setOptions(o) {
+      $('pp-ed-args').value = (o.args || []).join(' ');
+      $('pp-ed-stdin').value = o.stdin || '';
+      if (o.stdin) $('pp-ed-stdin').closest('details').open = true;
+      $('pp-ed-ram').value = o.ram || '';
+      $('pp-ed-swap').value = o.swap || '';
+    }
     async function copyLink() {
       let st = api.state();
       // The address bar gets the packed text a frame or two after a run: wait for it.
@@ -332,7 +341,7 @@ int main(int argc, char *argv[])
       if (line !== curLine) { curLine = line; paint(); }
     }, 250);
 
-    api.editor = { open, close, text: () => ta.value, copyLink, run };
+    api.editor = { open, close, text: () => ta.value, copyLink, run, setOptions };
   }
 
   // A link with a program: unpack it, run it, show its step (the C side waits for it).
@@ -351,8 +360,10 @@ int main(int argc, char *argv[])
     await api.ready;
     const step = parseInt(p.step, 10) || 0;
     if (p.lesson === 'sandbox') { api.sandbox(text); call('pp_ui_go', null, ['number'], [step]); return; }
+    const o = { args: p.args ? p.args.split('\n') : [], os: p.os, stdin: p.stdin || '', ram: p.ram || '', swap: p.swap || '', step };
     api.editor.open(text);
-    await api.load(text, { args: p.args ? p.args.split('\n') : [], os: p.os, step });
+    api.editor.setOptions(o);
+    await api.load(text, o);
   }
 
   function boot() {

@@ -25,6 +25,15 @@
     frameCount: () => frameCountFn(),
     // Milliseconds after navigation start (performance.now()), for tests/web/bench.mjs.
     timing: { wasmDownloaded: null, firstFrame: null, ready: null, marks: {} },
+    // The link's options (?lesson=…#step=…), decoded by the browser: the query, then the
+    // hash, whose keys win. The C side reads them from here (src/app/main_web.cpp).
+    linkParams() {
+      const p = new URLSearchParams(location.search);
+      for (const [k, v] of new URLSearchParams(location.hash.slice(1))) p.set(k, v);
+      return p;
+    },
+    // The same as a JSON object of strings (what main_web.cpp parses).
+    linkParamsJson() { return JSON.stringify(Object.fromEntries(api.linkParams())); },
     // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
     narrate(text) {
       const n = $('narration');

@@ -9,7 +9,8 @@
 //   window.pinpages.lesson(id)      open a built-in lesson ("mlockall", "01-mlockall"); true if found
 //   window.pinpages.os('linux'|'qnx'), .zoom(factor), .key('next'|'prev'|'presenter'|'figure'|'palette')
 //   window.pinpages.frameMs()       CPU time of the last UI frame (ms)
-//   window.pinpages.figurePng()     the address-space figure as a PNG data: URL
+//   window.pinpages.figurePng()     the address-space figure as a PNG: a blob: object URL
+//                                   (valid until the next call, which revokes it)
 //   window.pinpages.program(text)   (web/editor.js) runs a C program as the sandbox does, in
 //                                   slices; a Promise like load(); state().errors says why a
 //                                   run stopped early ("file:line:col: message")
@@ -33,10 +34,7 @@
   api.zoom = function (factor) { call('pp_ui_zoom', null, ['number'], [Number(factor)]); };
   api.key = function (name) { call('pp_ui_key', null, ['string'], [String(name)]); };
   api.frameMs = function () { const s = api.state(); return s ? s.frame_ms : null; };
-  api.figurePng = function () {
-    const b64 = call('pp_ui_figure_png', 'string');
-    return b64 ? 'data:image/png;base64,' + b64 : null;
-  };
+  api.figurePng = function () { return call('pp_ui_figure_png', 'string') || null; };
 
   // Pinch to zoom the figure (SDL turns one finger into mouse events: tap steps, drag pans).
   function installPinch() {

@@ -8,8 +8,11 @@
 //   Module.onMark(name)    start-up milestones (window.pinpages.timing.marks, bench.mjs)
 #include <emscripten.h>
 
+#include <map>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "app/platform.h"
 #include "app/start_options.h"
@@ -24,10 +27,21 @@ void mark(const char* what) {
   EM_ASM({ if (Module['onMark']) Module['onMark'](UTF8ToString($0)); }, what);
 }
 
-pp::ui::StartOptions read_location() {
+// The link's keys and values, decoded by the page (window.pinpages.linkParams()).
+std::map<std::string, std::string> link_params() {
   const char* s = emscripten_run_script_string(
-      "(location.search.slice(1) + '&' + location.hash.slice(1))");
-  auto opt = pp::app::parse_start_options(s ? s : "");
+      "window.pinpages && window.pinpages.linkParamsJson ? window.pinpages.linkParamsJson() : '{}'");
+  std::map<std::string, std::string> out;
+  // Parsed without exceptions (this build has none): a malformed text gives no keys.
+  nlohmann::json j = nlohmann::json::parse(s ? s : "{}", nullptr, false);
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
+pp::ui::StartOptions read_location() {
+  auto opt = pp::app::start_options(link_params());
   // A key press is a user gesture, so the browser allows full screen from the next frame.
   opt.fullscreen = [](bool on) {
     EM_ASM({

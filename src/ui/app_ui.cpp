@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <map>
 
+#include "engine/annotations.h"
 #include "engine/lesson_source.h"
 #include "engine/run.h"
 #include "imgui.h"
+#include "ui/app_state_json.h"
 #include "ui/editor.h"
 #include "ui/ui.h"
 #include "ui/user_program.h"
@@ -24,23 +26,6 @@ namespace pp::ui {
 
 namespace {
 
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-        else o += c;
-    }
-  }
-  return o + "\"";
-}
-
 std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string o;
@@ -50,6 +35,11 @@ std::string url_encode(const std::string& s) {
   }
   return o;
 }
+
+// The RAM and swap sizes a page's program may ask for: the model keeps every frame of
+// RAM, so a size far beyond the lessons' (≤ 1G) would only make the tab run out of memory.
+constexpr u64 kMinRamBytes = 1ull << 20;
+constexpr u64 kMaxMachineBytes = 4ull << 30;
 
 }  // namespace
 
@@ -70,7 +60,7 @@ struct AppUi::Impl final : bridge::Target {
   UserProgram prog;
   EditorState editor;  // the desktop's editor window (web: web/editor.js)
   std::vector<std::string> prog_args;
-  std::string prog_stdin;
+  std::string prog_stdin, prog_ram, prog_swap;  // as given, so a link repeats them
   bool awaiting_program = false;  // a link's program is being unpacked by the page
   int pack_id = 0;
   std::string pack_pending, packed_text, packed_code;
@@ -181,8 +171,19 @@ struct AppUi::Impl final : bridge::Target {
       std::string a;
       for (size_t i = 0; i < prog_args.size(); ++i) a += (i ? "\n" : "") + prog_args[i];
       if (!a.empty()) h += "&args=" + url_encode(a);
+      if (!prog_stdin.empty()) h += "&stdin=" + url_encode(prog_stdin);
+      if (!prog_ram.empty()) h += "&ram=" + url_encode(prog_ram);
+      if (!prog_swap.empty()) h += "&swap=" + url_encode(prog_swap);
     }
     return h;
+  }
+
+  // The desktop's "link": the command line that opens the same lesson, step and OS.
+  std::string desktop_command() const {
+    char z[32];
+    std::snprintf(z, sizeof z, "%.3g", std::clamp(ui.zoom, 0.25f, 4.0f));
+    return "pinpages --lesson " + lesson_short_id(ui.lesson_id) + " --step " + std::to_string(ui.step) +
+           " --os " + (ui.os == OsKind::Qnx ? "qnx" : "linux") + (ui.fit ? "" : std::string(" --zoom ") + z);
   }
 
   // What a link must carry to show the same program: the sandbox's lines, or the text.
@@ -196,22 +197,35 @@ struct AppUi::Impl final : bridge::Target {
   }
 
   // --- the person's own program
-  int load(const std::string& text, const std::string& args, const std::string& os, const std::string& in,
-           int step) override {
+  int load(const bridge::LoadRequest& q) override {
     ProgramRequest r;
-    r.text = text;
-    r.go_step = std::max(step, 0);
+    r.text = q.text;
+    r.go_step = std::max(q.step, 0);
     r.options.fold_loops = true;  // as `pinpages run`: plain programs get readable steps
     size_t a = 0;
-    while (a < args.size()) {
-      size_t b = args.find('\n', a);
-      if (b == std::string::npos) b = args.size();
-      if (b > a) r.options.args.push_back(args.substr(a, b - a));
+    while (a < q.args.size()) {
+      size_t b = q.args.find('\n', a);
+      if (b == std::string::npos) b = q.args.size();
+      if (b > a) r.options.args.push_back(q.args.substr(a, b - a));
       a = b + 1;
     }
-    if (os == "qnx" || os == "linux") os_pref = os == "qnx" ? OsKind::Qnx : OsKind::Linux;
+    if (q.os == "qnx" || q.os == "linux") os_pref = q.os == "qnx" ? OsKind::Qnx : OsKind::Linux;
     r.options.os = os_pref;
-    r.options.stdin_text = in;
+    r.options.stdin_text = q.stdin_text;
+    // RAM and swap as `//@ machine ram= swap=` reads them (empty: the program's own or the default).
+    const std::pair<const std::string*, std::optional<u64>*> sizes[] = {{&q.ram, &r.options.ram_bytes},
+                                                                       {&q.swap, &r.options.swap_bytes}};
+    for (const auto& [text, out] : sizes) {
+      if (text->empty()) continue;
+      std::optional<u64> v = parse_size(*text);
+      const bool ram = text == &q.ram;
+      if (!v || *v > kMaxMachineBytes || (ram && *v < kMinRamBytes))
+        return prog.reject(std::move(r), std::string(ram ? "RAM" : "swap") + " size \"" + *text +
+                                             "\" is not a size from " + (ram ? "1M" : "0") + " to 4G (write e.g. 256M or 1G)");
+      *out = v;
+    }
+    r.ram = q.ram;
+    r.swap = q.swap;
     return prog.start(std::move(r));
   }
 
@@ -227,6 +241,8 @@ struct AppUi::Impl final : bridge::Target {
     cur_file = r.file;
     prog_args = r.options.args;
     prog_stdin = r.options.stdin_text;
+    prog_ram = r.ram;
+    prog_swap = r.swap;
     ui.set_trace(t, "program");
     ui.go(r.go_step);
     ui.notice.clear();
@@ -254,148 +270,25 @@ struct AppUi::Impl final : bridge::Target {
 
   // --- bridge::Target (window.pinpages)
   std::string state_json() override {
-    const Step* s = ui.cur();
-    char buf0[160];
-    std::string j = "{";
-    j += "\"lesson\":" + json_str(lesson_short_id(ui.lesson_id));
-    j += ",\"lesson_id\":" + json_str(ui.lesson_id);
-    j += ",\"title\":" + json_str(ui.trace ? ui.trace->meta.title : "");
-    j += ",\"step\":" + std::to_string(ui.step);
-    j += ",\"steps\":" + std::to_string(ui.steps());
-    j += ",\"line\":" + std::to_string(s ? s->line : 0);
-    if (s) {  // which thread ran the step (index 0: the main thread)
-      const ThreadShown th = thread_shown(ui.trace.get(), *s);
-      std::snprintf(buf0, sizeof buf0, ",\"thread\":{\"tid\":%d,\"index\":%d,\"pid\":%d,\"stack_top\":\"0x%llx\"}", th.tid, th.index, s->pid,
-                    static_cast<unsigned long long>(s->thread_stack));
-      j += buf0;
-    } else {
-      j += ",\"thread\":null";
-    }
-    j += ",\"figure\":" + (s && s->figure ? json_str(std::string(1, *s->figure)) : std::string("null"));
-    j += ",\"os\":" + json_str(ui.os == OsKind::Qnx ? "qnx" : "linux");
-    char buf[256];
-    std::snprintf(buf, sizeof buf, ",\"zoom\":%.4g,\"presenter\":%s,\"palette\":%d,\"frame_ms\":%.4f,\"frame_ms_avg\":%.4f,\"frame_ms_max\":%.4f",
-                  std::isfinite(ui.zoom) ? ui.zoom : 1.0f, ui.presenter ? "true" : "false", static_cast<int>(ui.palette), ui.frame_ms, ui.frame_ms_avg,
-                  ui.frame_ms_max);
-    j += buf;
-    std::snprintf(buf, sizeof buf, ",\"figure_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.fig_x, ui.fig_y,
-                  ui.fig_w, ui.fig_h);
-    j += buf;
-    j += std::string(",\"quiz\":") + (s && s->quiz ? "true" : "false") + ",\"quiz_pending\":" + (ui.quiz_pending() ? "true" : "false");
-    std::snprintf(buf, sizeof buf, ",\"fit\":%s,\"embed\":%s,\"figure_only\":%s,\"playing\":%s,\"speed\":%.3g",
-                  ui.fit ? "true" : "false", ui.embed ? "true" : "false", ui.figure_only ? "true" : "false",
-                  ui.playing ? "true" : "false", ui.speed);
-    j += buf;
-    std::snprintf(buf, sizeof buf, ",\"figure_window\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", ui.figwin_x,
-                  ui.figwin_y, ui.figwin_w, ui.figwin_h);
-    j += buf;
-    std::snprintf(buf, sizeof buf, ",\"quiz_rect\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"quiz_fits\":%s",
-                  ui.quiz_x, ui.quiz_y, ui.quiz_w, ui.quiz_h, ui.quiz_fits ? "true" : "false");
-    j += buf;
-    j += ",\"legend_rect\":" + rect_json(ui.legend_rect) + ",\"toolbar_rect\":" + rect_json(ui.toolbar_rect);
-    j += ",\"figure_labels\":" + labels_json();
-    j += ",\"quiz_text\":" + quiz_json(s);
-    j += ",\"answered\":" + std::to_string(ui.quiz_revealed.size());
-    j += ",\"notice\":" + json_str(ui.notice);
-    j += ",\"figure_title\":" + json_str(ui.figure_title);
-    j += std::string(",\"controls_fit\":") + (ui.controls_fit ? "true" : "false");
-    j += ",\"nav_focus\":" + std::to_string(ui.nav_focus) + ",\"nav_controls\":" + std::to_string(ui.tab_ids.size());
-    j += std::string(",\"keyboard_nav\":") + (ui.keyboard_nav ? "true" : "false") +
-         ",\"keys_overlay\":" + (ui.show_keys ? "true" : "false") +
-         ",\"annotations_shown\":" + (ui.show_annotations ? "true" : "false");
-    j += ",\"changed\":" + changed_json();
-    j += ",\"hash\":" + json_str(hash());
-    j += ",\"program_hash\":" + json_str(program_hash());
-    j += std::string(",\"running\":") + (prog.running() ? "true" : "false");
-    // A run that stopped early (time, steps, history) still shows its steps: marked so.
-    j += std::string(",\"incomplete\":") + (ui.trace && !ui.trace->errors.empty() && ui.steps() ? "true" : "false");
-    j += ",\"error_list\":" + (ui.trace ? errors_json(ui.trace->errors) : std::string("[]"));
-    j += ",\"narration\":" + json_str(ui.narration_text());
-    // Locked pages per lesson object, straight from the step's reports (the model).
-    j += ",\"objects\":[";
-    bool first = true;
-    if (s)
-      for (const ProcReport& pr : s->procs)
-        for (const ObjectReport& o : pr.objects) {
-          std::snprintf(buf, sizeof buf,
-                        "{\"pid\":%d,\"name\":%s,\"addr\":\"0x%llx\",\"bytes\":%llu,\"pages\":%llu,\"resident_pages\":%llu,"
-                        "\"locked_pages\":%llu,\"swapped_pages\":%llu}",
-                        pr.status.pid, json_str(o.name).c_str(), static_cast<unsigned long long>(o.addr),
-                        static_cast<unsigned long long>(o.bytes), static_cast<unsigned long long>(o.pages),
-                        static_cast<unsigned long long>(o.resident_pages), static_cast<unsigned long long>(o.locked_pages),
-                        static_cast<unsigned long long>(o.swapped_pages));
-          j += (first ? "" : ",") + std::string(buf);
-          first = false;
-        }
-    j += "]";
-    j += ",\"step_json\":" + (s && ui.trace ? step_json(*ui.trace, *s) : std::string("null"));
+    nlohmann::json j = ui_state_json(ui);
+    j["lesson"] = lesson_short_id(ui.lesson_id);
+    j["hash"] = hash();
+    j["program_hash"] = program_hash();
+    j["running"] = prog.running();
+    j["program"] = program_json();
 #ifdef PP_HAVE_REAL_UI
-    j += "," + real.state_field(ui);  // the kernel's step and the verdicts (real_view.h)
+    // The kernel's step and the verdicts (real_view.h), written as a `"kernel":…` member.
+    nlohmann::json k = parse_own_json("{" + real.state_field(ui) + "}");
+    j["kernel"] = k.is_object() && k.contains("kernel") ? k["kernel"] : nlohmann::json();
 #else
-    j += ",\"kernel\":null";
+    j["kernel"] = nullptr;
 #endif
-    // Why the run stopped early (file:line:col: message), if it did.
-    j += ",\"errors\":[";
-    if (ui.trace)
-      for (std::size_t i = 0; i < ui.trace->errors.size(); ++i) {
-        const Diagnostic& d = ui.trace->errors[i];
-        j += (i ? "," : "") + json_str(d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.col) + ": " + d.message);
-      }
-    j += "]";
-    j += "}";
-    return j;
+    return dump_json(j);
   }
-  static std::string rect_json(const Rect& r) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", r.x, r.y, r.w, r.h);
-    return buf;
-  }
-  // Every text the figure drew last frame, with its box (CSS pixels).
-  std::string labels_json() {
-    std::string j = "[";
-    for (std::size_t i = 0; i < ui.figure_labels.size(); ++i) {
-      const FigureLabel& l = ui.figure_labels[i];
-      char buf[128];
-      std::snprintf(buf, sizeof buf, ",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", l.x, l.y, l.w, l.h);
-      j += (i ? ",{\"text\":" : "{\"text\":") + json_str(l.text) + buf;
-    }
-    return j + "]";
-  }
-  // The quiz as the student sees it (question, choices) and what they did with it.
-  std::string quiz_json(const Step* s) {
-    if (!s || !s->quiz) return "null";
-    const Quiz& q = *s->quiz;
-    auto it = ui.quiz_choice.find(ui.step);
-    bool revealed = ui.quiz_revealed.count(ui.step) > 0;
-    std::string j = "{\"question\":" + json_str(q.question) + ",\"choices\":[";
-    for (size_t i = 0; i < q.choices.size(); ++i) j += (i ? "," : "") + json_str(q.choices[i]);
-    j += "],\"choice\":" + std::to_string(it == ui.quiz_choice.end() ? -1 : it->second);
-    j += std::string(",\"revealed\":") + (revealed ? "true" : "false");
-    if (revealed) j += ",\"answer\":" + std::to_string(q.answer);  // not before: no spoilers through the hook
-    return j + "}";
-  }
-
-  // The ranges the figure outlines as "changed this step", with how many of their pages
-  // are pinned (from the model, for the tests and for anyone scripting the page).
-  std::string changed_json() {
-    const Step* s = ui.shown();
-    if (!s || ui.quiz_pending()) return "[]";  // the figure marks nothing while a quiz waits
-    const StepView* sv = ui.view();
-    std::string j = "[";
-    bool first = true;
-    for (const ChangedRange& r : changed_ranges(*s)) {
-      u64 pinned = 0;
-      if (const ProcessView* pv = sv ? sv->proc(r.pid) : nullptr) pinned = pv->summarize_range(r.addr, r.pages << kPageShift).pinned;
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "{\"pid\":%d,\"addr\":\"0x%llx\",\"pages\":%llu,\"pinned_pages\":%llu,\"what\":[", r.pid,
-                    static_cast<unsigned long long>(r.addr), static_cast<unsigned long long>(r.pages),
-                    static_cast<unsigned long long>(pinned));
-      j += (first ? "" : ",") + std::string(buf);
-      for (size_t i = 0; i < r.what.size(); ++i) j += (i ? "," : "") + json_str(r.what[i]);
-      j += "]}";
-      first = false;
-    }
-    return j + "]";
+  // The own program's run options, as a link restores them (null for lessons).
+  nlohmann::json program_json() const {
+    if (ui.lesson_id != "program") return nullptr;
+    return {{"args", prog_args}, {"stdin", prog_stdin}, {"ram", prog_ram}, {"swap", prog_swap}};
   }
 
   void go(int step) override { ui.playing = false; ui.go(step); }
@@ -449,9 +342,9 @@ struct AppUi::Impl final : bridge::Target {
     ui.go(keep);
   }
   void load_again(int step) {
-    std::string a;
-    for (const std::string& x : prog_args) a += x + "\n";
-    load(cur_text, a, "", prog_stdin, step);
+    bridge::LoadRequest q{cur_text, "", "", prog_stdin, prog_ram, prog_swap, step};
+    for (const std::string& x : prog_args) q.args += x + "\n";
+    load(q);
   }
   void zoom_by(float f) override {
     // NaN, infinities, zero and negative factors (a bad hook call) change nothing.
@@ -467,10 +360,10 @@ struct AppUi::Impl final : bridge::Target {
     else if (k == "reveal") { ui.quiz_choice.try_emplace(ui.step, 0); ui.quiz_revealed.insert(ui.step); }
     else if (k == "palette") { ui.palette = static_cast<PaletteKind>((static_cast<int>(ui.palette) + 1) % 3); apply_style(ui.palette); }
   }
-  std::string figure_png_base64() override {
+  std::string figure_png_url() override {
     std::vector<unsigned char> png;
     if (!figure_png(ui, png)) return "";
-    return bridge::to_base64(png);
+    return bridge::object_url("image/png", png);
   }
 
   void install_hooks() {
@@ -485,7 +378,7 @@ struct AppUi::Impl final : bridge::Target {
     };
     ui.hooks.copy_link = [this]() {
       std::string base = bridge::page_url_without_hash();
-      bridge::copy_text((base.empty() ? "pinpages --lesson " + lesson_short_id(ui.lesson_id) + " #" : base + "#") + hash());
+      bridge::copy_text(base.empty() ? desktop_command() : base + "#" + hash());
       ui.status_line = "link copied";
     };
   }
@@ -579,7 +472,7 @@ void AppUi::frame(const FrameInfo& info) {
     draw_editor(d.ui, d.editor, info, d.prog.running(), d.prog.steps_so_far(), d.cur_text);
     if (d.editor.want_run) {
       d.editor.want_run = false;
-      d.load(d.editor.text, editor_args(d.editor), "", d.editor.stdin_text, 0);
+      d.load(bridge::LoadRequest{d.editor.text, editor_args(d.editor), "", d.editor.stdin_text, "", "", 0});
     }
   }
 }

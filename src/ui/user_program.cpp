@@ -3,36 +3,18 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 namespace pp::ui {
 
-std::string json_quote(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-        else o += c;
-    }
-  }
-  return o + "\"";
-}
-
-std::string errors_json(const std::vector<Diagnostic>& errors) {
-  std::string j = "[";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    const Diagnostic& d = errors[i];
-    j += (i ? "," : "") + std::string("{\"line\":") + std::to_string(d.line) + ",\"col\":" + std::to_string(d.col) +
-         ",\"message\":" + json_quote(d.message) + "}";
-  }
-  return j + "]";
+nlohmann::json errors_json(const std::vector<Diagnostic>& errors) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const Diagnostic& d : errors) a.push_back({{"line", d.line}, {"col", d.col}, {"message", d.message}});
+  return a;
 }
 
 int UserProgram::start(ProgramRequest req) {
+  rejected_ = false;
   req_ = std::move(req);
   session_ = std::make_unique<RunSession>(req_.file, req_.text, req_.options);
   seen_steps_ = 0;
@@ -40,7 +22,25 @@ int UserProgram::start(ProgramRequest req) {
   return ++id_;
 }
 
+int UserProgram::reject(ProgramRequest req, const std::string& why) {
+  session_.reset();
+  Trace t;
+  Diagnostic d;
+  d.file = req.file;
+  d.message = why;
+  t.errors.push_back(std::move(d));
+  done_ = std::make_shared<const Trace>(std::move(t));
+  req_ = done_req_ = std::move(req);
+  done_id_ = ++id_;
+  rejected_ = true;
+  return id_;
+}
+
 std::shared_ptr<const Trace> UserProgram::tick() {
+  if (rejected_) {
+    rejected_ = false;
+    return done_;
+  }
   if (!session_) return nullptr;
   if (!session_->advance(kSliceSeconds)) {
     if (session_->steps() != seen_steps_) {
@@ -63,19 +63,17 @@ std::shared_ptr<const Trace> UserProgram::tick() {
 }
 
 std::string UserProgram::status_json() const {
-  std::string j = "{\"id\":" + std::to_string(id_) + ",\"running\":" + (session_ ? "true" : "false");
+  nlohmann::json j = {{"id", id_}, {"running", session_ != nullptr}};
   bool done = !session_ && done_ && done_id_ == id_;
-  j += std::string(",\"done\":") + (done ? "true" : "false");
-  if (session_) j += ",\"steps\":" + std::to_string(session_->steps());
+  j["done"] = done;
+  if (session_) j["steps"] = session_->steps();
   if (done) {
-    j += std::string(",\"ok\":") + (done_->errors.empty() ? "true" : "false");
-    j += ",\"steps\":" + std::to_string(done_->steps.size());
-    j += ",\"errors\":" + errors_json(done_->errors);
-    j += ",\"notes\":[";
-    for (std::size_t i = 0; i < done_->notes.size(); ++i) j += (i ? "," : "") + json_quote(done_->notes[i]);
-    j += "]";
+    j["ok"] = done_->errors.empty();
+    j["steps"] = done_->steps.size();
+    j["errors"] = errors_json(done_->errors);
+    j["notes"] = done_->notes;
   }
-  return j + "}";
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace pp::ui

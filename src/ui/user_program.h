@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "engine/run.h"
 
 namespace pp::ui {
@@ -19,6 +21,7 @@ struct ProgramRequest {
   std::string text;
   std::string file = "program.c";
   RunOptions options;
+  std::string ram, swap;  // RAM and swap sizes as given ("256M"; options has them in bytes)
   int go_step = 0;  // the step to show once it has run (a shared link's step)
   bool sandbox = false;  // a sandbox program (window.pinpages.program): shown as the sandbox
 };
@@ -34,6 +37,9 @@ class UserProgram {
 
   // Starts a run, replacing an unfinished one. Returns its id (for the JS hook).
   int start(ProgramRequest req);
+  // A request that cannot run (a bad option): finished at once with `why` as its only
+  // error and no steps, as a program that does not compile. Returns its id.
+  int reject(ProgramRequest req, const std::string& why);
   // Runs one slice; returns the finished trace once (null while running or idle).
   std::shared_ptr<const Trace> tick();
   bool running() const { return session_ != nullptr; }
@@ -50,10 +56,10 @@ class UserProgram {
   int seen_steps_ = 0;         // steps recorded at the last tick
   double progress_at_ = 0;     // session seconds when a new step last appeared
   std::shared_ptr<const Trace> done_;
+  bool rejected_ = false;  // reject()'s run, not yet returned by tick()
 };
 
 // Errors of a run as the hook returns them: [{line, col, message}].
-std::string errors_json(const std::vector<Diagnostic>& errors);
-std::string json_quote(const std::string& s);
+nlohmann::json errors_json(const std::vector<Diagnostic>& errors);
 
 }  // namespace pp::ui

@@ -14,27 +14,7 @@ namespace {
 Target* g_target = nullptr;
 std::string g_ret;  // storage for strings returned to JS (valid until the next call)
 
-std::string base64(const std::vector<unsigned char>& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += t[(v >> 6) & 63]; out += t[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = in[i] << 16;
-    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (in[i] << 16) | (in[i + 1] << 8);
-    out += t[v >> 18]; out += t[(v >> 12) & 63]; out += t[(v >> 6) & 63]; out += '=';
-  }
-  return out;
-}
 }  // namespace
-
-std::string to_base64(const std::vector<unsigned char>& in) { return base64(in); }
 
 void install(Target* t) { g_target = t; }
 
@@ -50,15 +30,22 @@ EM_JS(void, pp_js_narrate, (const char* t), {
   var n = document.getElementById('narration');
   if (n && n.textContent !== s) n.textContent = s;
 });
+// The bytes are copied out of the wasm heap (a view of it would change as memory grows).
 EM_JS(void, pp_js_download, (const char* name, const char* mime, const unsigned char* data, int len), {
-  var bytes = HEAPU8.slice(data, data + len);
-  var blob = new Blob([bytes], {type: UTF8ToString(mime)});
+  var blob = new Blob([HEAPU8.slice(data, data + len)], {type: UTF8ToString(mime)});
   var a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = UTF8ToString(name);
   document.body.appendChild(a);
   a.click();
   setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+});
+// One URL at a time: the previous one is revoked, so repeated calls do not pile up blobs.
+EM_JS(void, pp_js_object_url, (const char* mime, const unsigned char* data, int len, char* out, int cap), {
+  var blob = new Blob([HEAPU8.slice(data, data + len)], {type: UTF8ToString(mime)});
+  if (Module.ppObjectUrl) URL.revokeObjectURL(Module.ppObjectUrl);
+  Module.ppObjectUrl = URL.createObjectURL(blob);
+  stringToUTF8(Module.ppObjectUrl, out, cap);
 });
 EM_JS(void, pp_js_copy, (const char* t), {
   var s = UTF8ToString(t);
@@ -84,6 +71,11 @@ std::string save(const std::string& name, const std::string& mime, const std::ve
   return "downloaded " + name;
 }
 void copy_text(const std::string& t) { pp_js_copy(t.c_str()); }
+std::string object_url(const std::string& mime, const std::vector<unsigned char>& b) {
+  char url[512] = "";  // "blob:<origin>/<uuid>"
+  pp_js_object_url(mime.c_str(), b.data(), static_cast<int>(b.size()), url, sizeof url);
+  return url;
+}
 std::string page_url_without_hash() {
   const char* s = emscripten_run_script_string("location.origin + location.pathname + location.search");
   return s ? s : "";
@@ -103,6 +95,7 @@ std::string save(const std::string& name, const std::string&, const std::vector<
 }
 void copy_text(const std::string& t) { std::printf("%s\n", t.c_str()); std::fflush(stdout); }
 std::string page_url_without_hash() { return ""; }
+std::string object_url(const std::string&, const std::vector<unsigned char>&) { return ""; }
 
 #endif
 
@@ -130,8 +123,11 @@ PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(o
 PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
 PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
 PP_EXPORT int pp_ui_program(const char* t) { return g_target && t ? g_target->program(t) : 0; }
-PP_EXPORT int pp_ui_load(const char* text, const char* args, const char* os, const char* in, int step) {
-  return g_target && text ? g_target->load(text, args ? args : "", os ? os : "", in ? in : "", step) : 0;
+PP_EXPORT int pp_ui_load(const char* text, const char* args, const char* os, const char* in, const char* ram,
+                         const char* swap, int step) {
+  if (!g_target || !text) return 0;
+  auto str = [](const char* s) { return std::string(s ? s : ""); };
+  return g_target->load({text, str(args), str(os), str(in), str(ram), str(swap), step});
 }
 PP_EXPORT const char* pp_ui_run_status() {
   g_ret = g_target ? g_target->run_status() : "null";
@@ -157,7 +153,7 @@ PP_EXPORT const char* pp_ui_load_recording(const char* expect) {
   return g_ret.c_str();
 }
 PP_EXPORT const char* pp_ui_figure_png() {
-  g_ret = g_target ? g_target->figure_png_base64() : "";
+  g_ret = g_target ? g_target->figure_png_url() : "";
   return g_ret.c_str();
 }
 }

@@ -8,6 +8,14 @@
 
 namespace pp::ui::bridge {
 
+// A run of the person's own program as the page asks for it: `args` are argv[1..] one per
+// line; empty `os` keeps the current one; `ram`/`swap` are sizes as `//@ machine` writes
+// them ("256M"), empty for the program's own.
+struct LoadRequest {
+  std::string text, args, os, stdin_text, ram, swap;
+  int step = 0;  // shown once it has run (a link's step)
+};
+
 // What web_bridge.cpp's exported C functions call into (implemented in app_ui.cpp).
 struct Target {
   virtual ~Target() = default;
@@ -17,13 +25,11 @@ struct Target {
   virtual void set_os(const std::string& os) = 0;
   virtual void zoom_by(float factor) = 0;
   virtual void key(const std::string& name) = 0;  // "next", "prev", "presenter", …
-  virtual std::string figure_png_base64() = 0;
+  virtual std::string figure_png_url() = 0;  // a blob: URL of the figure as a PNG
   // Runs a C text as the sandbox does, in slices like load(); returns the run's id.
   virtual int program(const std::string& text) = 0;
   // The person's own program (web/editor.js): runs it in slices; returns the run's id.
-  // `args` are argv[1..] one per line; empty `os` keeps the current one.
-  virtual int load(const std::string& text, const std::string& args, const std::string& os,
-                   const std::string& stdin_text, int step) = 0;
+  virtual int load(const LoadRequest& request) = 0;
   virtual std::string run_status() = 0;    // UserProgram::status_json()
   virtual std::string source() = 0;        // the program shown now (lesson, sandbox or own)
   virtual void sandbox(const std::string& lines) = 0;  // opens the sandbox with these lines
@@ -41,6 +47,8 @@ std::string page_url_without_hash();          // "" natively
 // Compresses `text` for a link (deflate-raw + base64url, in the browser); the answer
 // arrives later through Target::packed(id, code). Natively: nothing.
 void pack(int id, const std::string& text);
-std::string to_base64(const std::vector<unsigned char>& bytes);
+// An object URL of `bytes` (a Blob made from a copy of them); valid until the next call.
+// Natively "".
+std::string object_url(const std::string& mime, const std::vector<unsigned char>& bytes);
 
 }  // namespace pp::ui::bridge

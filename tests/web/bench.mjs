@@ -31,16 +31,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { launch, watchConsole } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const outFile = resolve(opt('out', join(root, 'build/artifacts/bench-web.txt')));
-const runs = Math.max(1, Number(opt('runs', '5')));
-const nFrames = Math.max(5, Number(opt('frames', '60')));
-const lesson = opt('lesson', 'mlockall');
+const { values: opt } = parseArgs({
+  options: {
+    web: { type: 'string', default: join(root, 'build/web') },
+    out: { type: 'string', default: join(root, 'build/artifacts/bench-web.txt') },
+    runs: { type: 'string', default: '5' },
+    frames: { type: 'string', default: '60' },
+    lesson: { type: 'string', default: 'mlockall' },
+  },
+});
+const webDir = resolve(opt.web);
+const outFile = resolve(opt.out);
+const runs = Math.max(1, Number(opt.runs));
+const nFrames = Math.max(5, Number(opt.frames));
+const lesson = opt.lesson;
 const LOAD_TIMEOUT = 90_000;  // swiftshader on a busy 2-core machine is slow
 
 const BUDGET = { transferKB: 600, interactiveMs: 1000, firstFrameMs: 500, frameMs: 4, runawayMs: 2000 };

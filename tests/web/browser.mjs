@@ -1,10 +1,14 @@
 // Headless Debian chromium driven by playwright-core (no browser download), with
 // software WebGL so the tests run on machines without a GPU.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { after, test as nodeTest } from 'node:test';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const CHROMIUM = process.env.PP_CHROMIUM || '/usr/bin/chromium';
 
@@ -32,6 +36,9 @@ export async function launch(extraArgs = [], contextOptions = {}) {
     viewport: { width: 1280, height: 800 },
     ...contextOptions,
   });
+  // Loading the page (2 MB of wasm, compiled while it streams) on a busy 2-core machine can
+  // take longer than Playwright's default 30 s; the suites' own waits say what they expect.
+  ctx.setDefaultNavigationTimeout(120_000);
   const close = async () => {
     await ctx.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
@@ -49,6 +56,18 @@ export function watchConsole(page) {
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   return { errors, all };
+}
+
+// window.pinpages.figurePng() as the page's own download would get it: the blob: URL it
+// returns, that blob's type and its bytes (a Buffer).
+export async function figurePng(page) {
+  const r = await page.evaluate(async () => {
+    const url = window.pinpages.figurePng();
+    if (!url) return { url };
+    const blob = await (await fetch(url)).blob();
+    return { url, type: blob.type, bytes: Array.from(new Uint8Array(await blob.arrayBuffer())) };
+  });
+  return { url: r.url, type: r.type, png: r.bytes ? Buffer.from(r.bytes) : null };
 }
 
 // Statistics of a PNG, decoded by the browser itself (no PNG library needed):
@@ -81,32 +100,51 @@ export async function pixelStats(ctx, png) {
   }
 }
 
-// Runs test cases in order, one line each, then the suite's summary line
-// "<label>: N passed, M failed" that scripts/test reads. Returns the exit code.
-export async function runCases(label, cases, { only = '', artifacts = '', after = () => {} } = {}) {
-  let passed = 0, failed = 0;
-  for (const c of cases) {
-    if (only && !c.name.includes(only)) continue;
-    const t0 = Date.now();
-    const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
-    try {
-      const note = await c.fn();
-      passed++;
-      console.log(`PASS  ${c.name} (${secs()} s)${note ? ` — ${note}` : ''}`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL  ${c.name} (${secs()} s)\n      ${String(e.message || e).split('\n').join('\n      ')}`);
-    }
-  }
-  after();
-  console.log(`${label}: ${passed} passed, ${failed} failed (screenshots in ${artifacts})`);
-  return failed ? 1 : 0;
+// A suite's command line (node:util parseArgs; an unknown option is an error):
+//   --web DIR  --single FILE  --artifacts DIR (created)  --only TEXT (cases whose name has
+//   it; may be repeated)
+// plus the suite's own `options` ({name: {type, default}}). Paths come back absolute.
+export function suiteArgs(options = {}) {
+  const { values } = parseArgs({
+    options: {
+      web: { type: 'string', default: join(ROOT, 'build/web') },
+      single: { type: 'string', default: join(ROOT, 'build/web-single/pinpages.html') },
+      artifacts: { type: 'string', default: join(ROOT, 'build/artifacts') },
+      only: { type: 'string', multiple: true, default: [] },
+      ...options,
+    },
+  });
+  for (const k of ['web', 'single', 'artifacts']) values[k] = resolve(values[k]);
+  mkdirSync(values.artifacts, { recursive: true });
+  return values;
+}
+
+// The suite's cases as node:test tests, run one after another in the order written. Each
+// prints the line a person reads ("PASS name (s) — note" / "FAIL name" and why); the
+// reporter (TAP under scripts/test: "# pass N", "# fail M") counts them, and a failure
+// sets the exit code. `done` runs after the last case (servers, temporary files).
+export function suite({ only = [], done = () => {} } = {}) {
+  after(done);
+  return (name, fn) => {
+    if (only.length && !only.some((o) => name.includes(o))) return;
+    nodeTest(name, async () => {
+      const t0 = Date.now();
+      const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+      try {
+        const note = await fn();
+        console.log(`PASS  ${name} (${secs()} s)${note ? ` — ${note}` : ''}`);
+      } catch (e) {
+        console.log(`FAIL  ${name} (${secs()} s)\n      ${String((e && e.message) || e).split('\n').join('\n      ')}`);
+        throw e;
+      }
+    });
+  };
 }
 
 // The served page and the moves every suite makes on it through window.pinpages. One
 // server per suite, started on first use on a free port; close() stops it.
 export function pageKit(webDir, { firstFrameMs = 90_000 } = {}) {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const root = ROOT;
   let server, base;
   const fail = (msg) => { throw new Error(msg); };
   async function served() {

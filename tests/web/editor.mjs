@@ -6,25 +6,22 @@
 //
 //   node tests/web/editor.mjs [--web build/web] [--single build/web-single/pinpages.html]
 //                             [--artifacts build/artifacts] [--only name]
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, pageKit, runCases, watchConsole } from './browser.mjs';
+import { launch, pageKit, watchConsole, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const single = resolve(opt('single', join(root, 'build/web-single/pinpages.html')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs();
+const webDir = args.web;
+const single = args.single;
+const artifacts = args.artifacts;
+const only = args.only;
 
 const kit = pageKit(webDir, { firstFrameMs: 90_000 });
 const { frames, open, state } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const test = suite({ only, done: kit.close });
 
 // Typed as a student would (no tabs: Tab indents in the editor, spaces are what we type).
 const BROKEN = `#include <stdio.h>
@@ -156,6 +153,100 @@ test('Copy link → a fresh page restores the program and the step (one-file pag
     await page.waitForFunction(() => window.pinpages && window.pinpages.started, null, { timeout: 90_000 });
     return page;
   }, 'file://');
+});
+
+// A program that reads its standard input, run on a machine of the person's choosing.
+const READER = `#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+int main(void)
+{
+    int n = 0;
+    while (getchar() != EOF)
+        n++;
+    char *p = malloc(4096);
+    mlock(p, 4096);
+    printf("read %d bytes\\n", n);
+    munlock(p, 4096);
+    return 0;
+}
+`;
+const INPUT = 'two lines\nof input & more\n';
+
+// Everything the program printed in its run, step by step (state().step_json.output).
+const printed = (page) => page.evaluate(() => {
+  const p = window.pinpages, n = p.state().steps, at = p.state().step;
+  let out = '';
+  for (let i = 0; i < n; i++) out += p.go(i).step_json.output || '';
+  p.go(at);
+  return out;
+});
+
+test('a link carries stdin and the machine (RAM, swap, OS) with the text, args and step', async () => {
+  const first = await launch();
+  let url, step;
+  try {
+    const { page } = await open(first.ctx, 'lesson=mlockall');
+    await page.click('#pp-edit-toggle');
+    await page.fill('#pp-ed-text', READER);
+    await page.fill('#pp-ed-args', 'alpha beta');
+    await page.click('#pp-ed-ram');
+    await page.keyboard.type('256M');
+    await page.click('#pp-ed-swap');
+    await page.keyboard.type('0');
+    await page.click('.pp-ed-row summary');
+    await page.fill('#pp-ed-stdin', INPUT);
+    await page.click('#pp-ed-run');
+    const r = await editorRun(page);
+    assert(r.ok && r.steps >= 3, `the program did not run: ${JSON.stringify(r)}`);
+    const s = await state(page);
+    assert.equal(s.machine.ram_bytes, 256 * 1048576, 'the RAM field did not reach the run');
+    assert.equal(s.machine.swap_bytes, 0, 'the swap field did not reach the run');
+    assert.deepEqual(s.program, { args: ['alpha', 'beta'], stdin: INPUT, ram: '256M', swap: '0' });
+    assert((await printed(page)).includes(`read ${INPUT.length} bytes`), 'the program did not read the stdin field');
+    step = r.steps - 2;
+    await page.evaluate((n) => window.pinpages.go(n), step);
+    await frames(page, 2);
+    await page.click('#pp-ed-link');
+    await page.waitForFunction(() => !document.getElementById('pp-ed-linkout').hidden, null, { timeout: 10_000 });
+    url = await page.inputValue('#pp-ed-linkout');
+    for (const part of ['lesson=program', `step=${step}`, 'os=linux', 'ram=256M', 'swap=0', 'stdin=', 'args=alpha%0Abeta'])
+      assert(url.includes(part), `the link lacks ${part}: ${url}`);
+    // A size that is not one: said so, and the run on screen stays.
+    const bad = await page.evaluate((t) => window.pinpages.load(t, { ram: 'lots' }), READER);
+    assert(!bad.ok && bad.steps === 0 && /RAM size "lots" is not a size/.test(bad.errors[0].message),
+      `a bad RAM size: ${JSON.stringify(bad)}`);
+    assert.equal((await state(page)).machine.ram_bytes, 256 * 1048576, 'a bad size replaced the shown run');
+  } finally {
+    await first.close();
+  }
+  const second = await launch();
+  try {
+    const page = await second.ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(url);
+    await page.waitForFunction((t) => window.pinpages && window.pinpages.started && window.pinpages.source &&
+      window.pinpages.source() === t && window.pinpages.state().lesson === 'program', READER, { timeout: 90_000 });
+    await frames(page, 3);
+    const s = await state(page);
+    assert.equal(s.step, step, 'the link opened another step');
+    assert.equal(s.os, 'linux');
+    assert.equal(s.machine.ram_bytes, 256 * 1048576, 'the link lost the RAM size');
+    assert.equal(s.machine.swap_bytes, 0, 'the link lost the swap size');
+    assert.deepEqual(s.program, { args: ['alpha', 'beta'], stdin: INPUT, ram: '256M', swap: '0' });
+    // The editor shows what the link restored, so the next Run keeps it.
+    assert.equal(await page.inputValue('#pp-ed-text'), READER);
+    assert.equal(await page.inputValue('#pp-ed-stdin'), INPUT);
+    assert.equal(await page.inputValue('#pp-ed-ram'), '256M');
+    assert.equal(await page.inputValue('#pp-ed-swap'), '0');
+    assert.equal(await page.inputValue('#pp-ed-args'), 'alpha beta');
+    assert((await printed(page)).includes(`read ${INPUT.length} bytes`), 'the restored run did not read the linked stdin');
+    assert(con.errors.length === 0, `console errors: ${con.errors.join(' | ')}`);
+    return `${url.length} characters, step ${step}, RAM 256M, swap 0, ${INPUT.length} bytes of stdin`;
+  } finally {
+    await second.close();
+  }
 });
 
 test('a 3 KB program fits a link under 2,000 characters', async () => {
@@ -341,5 +432,3 @@ test('sandbox hook: program(text) runs an endless loop in slices, a Promise like
     await close();
   }
 });
-
-process.exitCode = await runCases('editor tests', cases, { only, artifacts, after: kit.close });

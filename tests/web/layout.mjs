@@ -6,23 +6,19 @@
 // A screenshot of each size goes to the artifacts directory.
 //
 //   node tests/web/layout.mjs [--web build/web] [--artifacts build/artifacts] [--only name]
-import { mkdirSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, pageKit, runCases } from './browser.mjs';
+import { launch, pageKit, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs();
+const webDir = args.web;
+const artifacts = args.artifacts;
+const only = args.only;
 
 const kit = pageKit(webDir);
 const { frames, open, state, press } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
+const test = suite({ only, done: kit.close });
 
 const LESSONS = ['mlockall', 'mlock', 'fork-exec', 'qnx'];
 const SIZES = [
@@ -122,4 +118,3 @@ async function checkSize(size) {
 
 for (const size of SIZES) test(`labels, quiz, toolbar and legend inside at ${size.name}`, () => checkSize(size));
 
-process.exit(await runCases('layout tests', cases, { only, artifacts, after: kit.close }));

@@ -12,28 +12,25 @@
 // (scripts/record-lessons into a temporary folder) and `pinpages real --all` gives the
 // expected agreement; otherwise the shipped recordings (assets/recordings) are loaded
 // and each one's own "agreement" (written by `pinpages real --record`) is expected.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, pageKit, runCases, watchConsole } from './browser.mjs';
+import { launch, pageKit, watchConsole, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const single = resolve(opt('single', join(root, 'build/web-single/pinpages.html')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const pinpages = resolve(opt('pinpages', join(root, 'build/native/pinpages')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs({ pinpages: { type: 'string', default: join(root, 'build/native/pinpages') } });
+const webDir = args.web;
+const single = args.single;
+const artifacts = args.artifacts;
+const pinpages = resolve(args.pinpages);
+const only = args.only;
 
 const kit = pageKit(webDir);
 const { frames, open, state } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const test = suite({ only, done: () => { kit.close(); if (tmpRec) rmSync(tmpRec, { recursive: true, force: true }); } });
 
 // ------------------------------------------------------------------ the recordings
 const asRoot = process.getuid && process.getuid() === 0 && existsSync(pinpages);
@@ -234,7 +231,3 @@ test('screenshots: side by side and the latency chart at three sizes', async () 
   return `recording-side-*.png, recording-latency-*.png in ${artifacts}`;
 });
 
-const code = await runCases('recording tests', cases, {
-  only, artifacts, after: () => { kit.close(); if (tmpRec) rmSync(tmpRec, { recursive: true, force: true }); },
-});
-process.exit(code);

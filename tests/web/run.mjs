@@ -1,29 +1,26 @@
-// Headless-browser tests of the web page. Prints one line per case and a summary;
-// exits 1 if any case failed.
+// Headless-browser tests of the web page (node:test: one PASS/FAIL line per case, the
+// reporter's summary; exits 1 if any case failed).
 //
 //   node tests/web/run.mjs [--web build/web] [--single build/web-single/pinpages.html]
 //                          [--artifacts build/artifacts] [--only name]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, pageKit, pixelStats, runCases, watchConsole } from './browser.mjs';
+import { launch, pageKit, pixelStats, watchConsole, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const single = resolve(opt('single', join(root, 'build/web-single/pinpages.html')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs();
+const webDir = args.web;
+const single = args.single;
+const artifacts = args.artifacts;
+const only = args.only;
 
 const FIRST_FRAME_MS = 90_000;  // swiftshader on a busy 2-core machine is slow
 const kit = pageKit(webDir, { firstFrameMs: FIRST_FRAME_MS });
 const { served } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
+const test = suite({ only, done: kit.close });
 
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 // Waits for window.pinpages.ready and a few more frames (ImGui settles its layout in
 // the first frames), failing with the page's own error text if start-up failed.
@@ -243,4 +240,3 @@ test('no WebGL2 (?simulate=no-webgl2): readable error', async () =>
 test('no WebAssembly (window.WebAssembly deleted): readable error', async () =>
   expectError(await served(), [], () => { delete window.WebAssembly; }, /WebAssembly/, 'web-no-wasm.png'));
 
-process.exit(await runCases('web tests', cases, { only, artifacts, after: kit.close }));

@@ -5,25 +5,22 @@
 // to the artifacts directory (look at them).
 //
 //   node tests/web/teaching.mjs [--web build/web] [--artifacts build/artifacts] [--only name]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, pageKit, runCases, watchConsole } from './browser.mjs';
+import { figurePng, launch, pageKit, watchConsole, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs();
+const webDir = args.web;
+const artifacts = args.artifacts;
+const only = args.only;
 
 const FIRST_FRAME_MS = 90_000;
 const kit = pageKit(webDir, { firstFrameMs: FIRST_FRAME_MS });
 const { served, frames, open, state, press } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const test = suite({ only, done: kit.close });
 
 
 // The raw string behind state(), so a test can tell "valid JSON" from "threw".
@@ -536,9 +533,8 @@ test('exported PNG carries the lesson title, the step, the caption and the legen
     const s = await state(page);
     assert(s.figure_title.includes(s.title) && s.figure_title.includes(`step ${c} of ${s.steps - 1}`),
       `figure title "${s.figure_title}" lacks the lesson title or the step`);
-    const url = await page.evaluate(() => window.pinpages.figurePng());
-    assert(url && url.startsWith('data:image/png;base64,'), 'no PNG');
-    const buf = Buffer.from(url.split(',')[1], 'base64');
+    const { url, type, png: buf } = await figurePng(page);
+    assert(url && url.startsWith('blob:') && type === 'image/png' && buf, `no PNG (${url}, ${type})`);
     writeFileSync(join(artifacts, 'teach-export-C.png'), buf);
     // The PNG is the whole figure window: title bar above the caption, legend below the
     // columns, so it is taller than the figure's drawing area by at least both.
@@ -622,4 +618,3 @@ test('screenshots: figures A, B, C, the fork step, a QNX superlocked step', asyn
   }
 });
 
-process.exit(await runCases('teaching tests', cases, { only, artifacts, after: kit.close }));

@@ -7,25 +7,22 @@
 //
 //   node tests/web/ui-figures.mjs [--web build/web] [--artifacts build/artifacts] [--only name]
 // Screenshots: build/artifacts/fig-mlockall-{A,B,C}.png, fig-mlock-{A,B}.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { resolve, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, pageKit, runCases, watchConsole } from './browser.mjs';
+import { figurePng, launch, pageKit, watchConsole, suite, suiteArgs } from './browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (n, d) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : d; };
-const webDir = resolve(opt('web', join(root, 'build/web')));
-const artifacts = resolve(opt('artifacts', join(root, 'build/artifacts')));
-const only = opt('only', '');
-mkdirSync(artifacts, { recursive: true });
+const args = suiteArgs();
+const webDir = args.web;
+const artifacts = args.artifacts;
+const only = args.only;
 
 const FIRST_FRAME_MS = 90_000;
 const kit = pageKit(webDir, { firstFrameMs: FIRST_FRAME_MS });
 const { served, frames, open, state, press } = kit;
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const test = suite({ only, done: kit.close });
 
 // Steps with the keyboard until the step carries `fig` (right first; back left if a key
 // overshoot ever happens); returns its state.
@@ -100,9 +97,11 @@ async function figureCase(lesson, figs, minPinned) {
       assert(/step=\d+/.test(await page.evaluate(() => location.hash)), 'hash does not hold the step');
       await page.screenshot({ path: join(artifacts, `fig-${lesson}-${fig}.png`) });
       // The PNG export (software-rasterized figure) through the hook.
-      const url = await page.evaluate(() => window.pinpages.figurePng());
-      assert(url && url.startsWith('data:image/png;base64,') && url.length > 20_000, 'figurePng() returned no PNG');
-      writeFileSync(join(artifacts, `fig-${lesson}-${fig}-export.png`), Buffer.from(url.split(',')[1], 'base64'));
+      const { url, type, png } = await figurePng(page);
+      assert(url && url.startsWith('blob:') && type === 'image/png' && png && png.length > 15_000,
+        `figurePng() returned no PNG (${url}, ${type}, ${png && png.length} bytes)`);
+      assert(png.subarray(1, 4).toString() === 'PNG', 'figurePng() bytes are not a PNG');
+      writeFileSync(join(artifacts, `fig-${lesson}-${fig}-export.png`), png);
       notes.push(`${fig}@${s.step} pinned ${(frac * 100).toFixed(1)}%`);
     }
     assert(con.errors.length === 0, `console errors: ${con.errors.join(' | ')}`);
@@ -240,4 +239,3 @@ test('benchmark: UI frame CPU time at full tutorial scale (prints, not timed)', 
   }
 });
 
-process.exit(await runCases('ui figure tests', cases, { only, artifacts, after: kit.close }));
