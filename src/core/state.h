@@ -41,7 +41,7 @@ inline u64 page_up(u64 a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
 struct Pool {
   CowArray<std::uint16_t, kRefChunk> ref;
   // Free entries per chunk of `ref`: skip full chunks fast. Shared copy-on-write too, so
-  // a snapshot does not copy a counter per 16 MiB of RAM.
+  // a snapshot does not copy a counter per 4 MiB of RAM.
   CowArray<std::uint32_t, 256> chunk_free;
   std::uint32_t n = 0, nfree = 0, hand = 0;
 
