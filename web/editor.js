@@ -160,6 +160,9 @@ int main(int argc, char *argv[])
     const toggle = document.createElement('button');
     toggle.id = 'pp-edit-toggle';
     toggle.textContent = '✎ Your program';
+    // Shown only while it has the keyboard focus (Tab from the page): mouse and touch use
+    // the same button drawn among the canvas's controls, which covers nothing.
+    toggle.className = 'pp-focus-only';
     toggle.title = 'Write, paste, open or drop a C program and run it here';
     document.body.appendChild(toggle);
     return root;
@@ -252,7 +255,8 @@ int main(int argc, char *argv[])
       root.hidden = true;
       document.body.classList.remove('pp-editing');
       window.dispatchEvent(new Event('resize'));
-      $('pp-edit-toggle').focus();
+      const canvas = $('canvas');
+      if (canvas) canvas.focus();  // the page's own "Your program" button is on the canvas
     }
     const args = () => $('pp-ed-args').value.split(/\s+/).filter(Boolean);
     const run = () => api.load(ta.value, { args: args(), stdin: $('pp-ed-stdin').value,
@@ -301,7 +305,10 @@ int main(int argc, char *argv[])
       run();
     }
 
-    $('pp-edit-toggle').addEventListener('click', () => (root.hidden ? open() : close()));
+    const toggleEditor = () => (root.hidden ? open() : close());
+    $('pp-edit-toggle').addEventListener('click', toggleEditor);
+    // The "Your program" button in the canvas's controls (src/ui/controls.cpp) calls this.
+    (api.actions || (api.actions = {})).editor = toggleEditor;
     $('pp-ed-close').addEventListener('click', close);
     $('pp-ed-run').addEventListener('click', run);
     $('pp-ed-new').addEventListener('click', () => { open(TEMPLATE); showErrors([]); ta.focus(); });

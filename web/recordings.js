@@ -82,7 +82,7 @@
   function install() {
     const bar = document.createElement('div');
     bar.id = 'recording-bar';
-    bar.innerHTML = '<label class="rec-open" title="Open a recording of a real kernel run (pinpages real LESSON --record FILE.json)">' +
+    bar.innerHTML = '<label class="rec-open pp-focus-only" title="Open a recording of a real kernel run (pinpages real LESSON --record FILE.json)">' +
       'Open recording<input type="file" id="recording-file" accept=".json,application/json"></label>' +
       '<div id="recording-msg" role="status" hidden></div>';
     document.body.appendChild(bar);
@@ -90,6 +90,9 @@
       loadFile(e.target.files && e.target.files[0]);
       e.target.value = '';
     });
+    // The "Open recording..." button in the canvas's controls (src/ui/controls.cpp) calls
+    // this: still inside the click's user activation, so the browser shows the picker.
+    (api.actions || (api.actions = {})).recording = () => document.getElementById('recording-file').click();
     window.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dropping'); });
     window.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
     window.addEventListener('drop', (e) => {

@@ -150,6 +150,8 @@ json ui_state_json(Ui& ui) {
   j["quiz_fits"] = ui.quiz_fits;
   j["legend_rect"] = rect(ui.legend_rect);
   j["toolbar_rect"] = rect(ui.toolbar_rect);
+  j["edit_button_rect"] = rect(ui.edit_button_rect);
+  j["recording_button_rect"] = rect(ui.recording_button_rect);
   j["figure_labels"] = labels(ui);
   j["quiz_text"] = quiz(ui, s);
   j["answered"] = ui.quiz_revealed.size();

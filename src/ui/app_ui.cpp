@@ -376,6 +376,13 @@ struct AppUi::Impl final : bridge::Target {
     ui.hooks.save_file = [](const std::string& n, const std::string& m, const std::vector<unsigned char>& b) {
       return bridge::save(n, m, b);
     };
+#ifdef __EMSCRIPTEN__
+    // The page's editor panel and recording picker (web/editor.js, web/recordings.js),
+    // opened from buttons in the controls' flow rather than buttons floating over them.
+    ui.hooks.edit_program = [] { bridge::page_action("editor"); };
+    ui.hooks.edit_program_label = "Your program";
+    ui.hooks.open_recording = [] { bridge::page_action("recording"); };
+#endif
     ui.hooks.copy_link = [this]() {
       std::string base = bridge::page_url_without_hash();
       bridge::copy_text(base.empty() ? desktop_command() : base + "#" + hash());

@@ -120,6 +120,20 @@ void palette_combo(Ui& ui, float w) {
   }
 }
 
+Rect last_item_rect() {
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  return Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+// The program editor's button: in the controls' flow, so nothing floats over the windows.
+void edit_program_button(Ui& ui, const char* tip) {
+  ui.edit_button_rect = Rect{};
+  if (!ui.hooks.edit_program) return;
+  bool pressed = button(ui.hooks.edit_program_label.c_str(), tip);
+  ui.edit_button_rect = last_item_rect();
+  if (pressed) ui.hooks.edit_program();
+}
+
 void exports(Ui& ui) {
   if (button("Copy link") && ui.hooks.copy_link) ui.hooks.copy_link();
   if (button("PNG", "export the figure as PNG, with title, step, caption and legend")) ui.export_png_requested = true;
@@ -128,6 +142,12 @@ void exports(Ui& ui) {
     char name[160];
     std::snprintf(name, sizeof name, "pinpages-%s-step%d.json", ui.lesson_id.c_str(), ui.step);
     ui.last_export = ui.hooks.save_file(name, "application/json", std::vector<unsigned char>(j.begin(), j.end()));
+  }
+  ui.recording_button_rect = Rect{};
+  if (ui.hooks.open_recording) {
+    bool pressed = button("Open recording...", "open a recording of a real kernel run (pinpages real LESSON --record FILE.json)");
+    ui.recording_button_rect = last_item_rect();
+    if (pressed) ui.hooks.open_recording();
   }
 }
 
@@ -167,7 +187,7 @@ void draw_controls(Ui& ui, bool compact) {
       if (ImGui::GetWindowWidth() > 600 * sc) next_item(160 * sc);
       lesson_picker(ui, avail_x());
     }
-    if (ui.hooks.edit_program && button("Edit program (Ctrl+E)")) ui.hooks.edit_program();
+    if (!ui.embed) edit_program_button(ui, nullptr);
     if (!ui.status_line.empty()) ImGui::TextDisabled("%s", ui.status_line.c_str());
     return;
   }
@@ -192,8 +212,7 @@ void draw_controls(Ui& ui, bool compact) {
   if (!full) next_item(std::min(picker_want(ui), ImGui::GetWindowWidth() * 0.6f));  // else: a row of its own
   lesson_picker(ui, std::max(120 * sc, std::min({picker_want(ui), avail_x() - 10 * sc,
                                                   std::max(260 * sc, avail_x() * 0.5f)})));
-  if (ui.hooks.edit_program && button("Edit program (Ctrl+E)", "write, paste or change a C program and run it"))
-    ui.hooks.edit_program();
+  edit_program_button(ui, "write, paste or change a C program and run it");
   const LessonMeta* meta = ui.trace ? &ui.trace->meta : nullptr;
   bool can_linux = meta && meta->allows_linux, can_qnx = meta && meta->allows_qnx;
   next_item(button_w("Linux") + ImGui::GetFrameHeight());

@@ -22,6 +22,7 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "imgui_stdlib.h"
+#include "ui/app_state_json.h"
 #include "ui/user_program.h"
 #include "ui/ui.h"
 
@@ -353,9 +354,9 @@ void draw_editor(Ui& ui, EditorState& e, const FrameInfo& info, bool running, in
 std::string editor_args(const EditorState& e) { return args_lines(e.args); }
 
 std::string editor_json(const EditorState& e) {
-  return std::string("{\"open\":") + (e.open ? "true" : "false") + ",\"text\":" + json_quote(e.text) +
-         ",\"cursor\":" + std::to_string(e.cursor) + ",\"text_active\":" + (e.text_active ? "true" : "false") +
-         ",\"message\":" + json_quote(e.message) + ",\"errors\":" + errors_json(e.errors) + "}";
+  nlohmann::json j = {{"open", e.open},           {"text", e.text},       {"cursor", e.cursor},
+                      {"text_active", e.text_active}, {"message", e.message}, {"errors", errors_json(e.errors)}};
+  return dump_json(j);
 }
 
 }  // namespace pp::ui

@@ -68,7 +68,10 @@ struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
   std::function<std::string(const std::string& name, const std::string& mime,
                              const std::vector<unsigned char>& bytes)> save_file;
   std::function<void()> copy_link;  // permalink to the clipboard (web) / stdout (desktop)
-  std::function<void()> edit_program;  // opens/closes the desktop's editor (the page has its own)
+  // Opens/closes the program editor: the desktop's window, or the page's panel (web/editor.js).
+  std::function<void()> edit_program;
+  std::string edit_program_label = "Edit program (Ctrl+E)";
+  std::function<void()> open_recording;  // the page's file picker for a recording (web/recordings.js)
 };
 
 // The UI's fonts, loaded in one place: DejaVu Sans and Sans Mono with the glyphs the
@@ -157,6 +160,7 @@ class Ui {
   float figwin_x = 0, figwin_y = 0, figwin_w = 0, figwin_h = 0;  // the figure's window (title, legend)
   std::vector<FigureLabel> figure_labels;  // every text drawn on the figure this frame
   Rect legend_rect, toolbar_rect;           // the figure's legend, the controls window
+  Rect edit_button_rect, recording_button_rect;  // where those buttons were drawn (empty if not)
   // A window floating over the controls' top-right corner (desktop: the Model / Kernel /
   // Side-by-side switch), in screen pixels: rows of controls beside it end before it.
   float reserve_w = 0, reserve_bottom = 0;

@@ -57,6 +57,13 @@ EM_JS(void, pp_js_copy, (const char* t), {
   if (window.pinpages) window.pinpages.lastCopied = s;
 });
 
+EM_JS(int, pp_js_page_action, (const char* name), {
+  var a = window.pinpages && window.pinpages.actions && window.pinpages.actions[UTF8ToString(name)];
+  if (typeof a !== 'function') return 0;
+  a();
+  return 1;
+});
+
 EM_JS(void, pp_js_pack, (int id, const char* t), {
   var s = UTF8ToString(t);
   if (window.pinpages && window.pinpages.pack)
@@ -71,6 +78,7 @@ std::string save(const std::string& name, const std::string& mime, const std::ve
   return "downloaded " + name;
 }
 void copy_text(const std::string& t) { pp_js_copy(t.c_str()); }
+bool page_action(const std::string& name) { return pp_js_page_action(name.c_str()) != 0; }
 std::string object_url(const std::string& mime, const std::vector<unsigned char>& b) {
   char url[512] = "";  // "blob:<origin>/<uuid>"
   pp_js_object_url(mime.c_str(), b.data(), static_cast<int>(b.size()), url, sizeof url);
@@ -94,6 +102,7 @@ std::string save(const std::string& name, const std::string&, const std::vector<
   return "saved " + name;
 }
 void copy_text(const std::string& t) { std::printf("%s\n", t.c_str()); std::fflush(stdout); }
+bool page_action(const std::string&) { return false; }
 std::string page_url_without_hash() { return ""; }
 std::string object_url(const std::string&, const std::vector<unsigned char>&) { return ""; }
 

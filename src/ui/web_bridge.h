@@ -44,6 +44,9 @@ void narrate(const std::string& text);        // #narration (aria-live)
 std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes);
 void copy_text(const std::string& text);      // clipboard (web) / stdout (desktop)
 std::string page_url_without_hash();          // "" natively
+// Runs window.pinpages.actions[name]() (the page's add-ons register them: "editor",
+// "recording"); false when the page has no such action, natively always.
+bool page_action(const std::string& name);
 // Compresses `text` for a link (deflate-raw + base64url, in the browser); the answer
 // arrives later through Target::packed(id, code). Natively: nothing.
 void pack(int id, const std::string& text);

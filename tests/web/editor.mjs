@@ -45,6 +45,17 @@ async function editorRun(page) {
   return page.evaluate(() => window.pinpages.lastResult);
 }
 
+// Clicks "Your program" where the canvas drew it (state().edit_button_rect, canvas CSS
+// pixels), as a person does; the page's own button is for keyboard users only.
+async function clickYourProgram(page) {
+  const s = await state(page);
+  const r = s.edit_button_rect;
+  assert(r && r.w > 0 && r.h > 0, `no "Your program" button among the controls: ${JSON.stringify(r)}`);
+  const c = await page.evaluate(() => { const b = document.getElementById('canvas').getBoundingClientRect(); return [b.left, b.top]; });
+  await page.mouse.click(c[0] + r.x + r.w / 2, c[1] + r.y + r.h / 2);
+  await page.waitForFunction(() => !document.getElementById('pp-editor').hidden, null, { timeout: 30_000 });
+}
+
 async function typeProgram(page, text) {
   await page.click('#pp-ed-text');
   await page.keyboard.press('Control+A');
@@ -58,7 +69,7 @@ test('typed program: error at line:col in the gutter and the hook, last good run
   try {
     const { page, con } = await open(ctx, 'lesson=mlockall&step=2');
     const before = await state(page);
-    await page.click('#pp-edit-toggle');
+    await clickYourProgram(page);
     assert(await page.isVisible('#pp-editor'), 'the editor did not open');
     await typeProgram(page, BROKEN);
     const typed = await page.inputValue('#pp-ed-text');
@@ -188,7 +199,7 @@ test('a link carries stdin and the machine (RAM, swap, OS) with the text, args a
   let url, step;
   try {
     const { page } = await open(first.ctx, 'lesson=mlockall');
-    await page.click('#pp-edit-toggle');
+    await clickYourProgram(page);
     await page.fill('#pp-ed-text', READER);
     await page.fill('#pp-ed-args', 'alpha beta');
     await page.click('#pp-ed-ram');
