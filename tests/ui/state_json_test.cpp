@@ -58,7 +58,8 @@ TEST(StateJson, MlockFixtureStepByStep) {
   EXPECT_TRUE(seen);
   EXPECT_EQ(j["step_json"]["step"], 1);
   ui.go(2);  // munlock: nothing of buffer stays locked
-  for (const json& o : ui_state_json(ui)["objects"])
+  const json after = ui_state_json(ui);  // a named value: a range-for over a temporary's member would dangle
+  for (const json& o : after["objects"])
     if (o["name"] == "buffer") EXPECT_EQ(o["locked_pages"], 0);
 }
 
