@@ -297,8 +297,10 @@ try {
       const res = await window.pinpages.load(text);
       return { ms: performance.now() - t0, steps: res.steps, errors: res.errors || [] };
     }, src);
-    const why = r.errors[0] || '(no diagnostic)';
-    const ok = r.ms <= BUDGET.runawayMs && /^[^:\s]+:\d+:\d+: /.test(why);
+    // load() reports errors as {line, col, message} (the file is the editor's program).
+    const e = r.errors[0];
+    const why = e ? `program.c:${e.line}:${e.col}: ${e.message}` : '(no diagnostic)';
+    const ok = r.ms <= BUDGET.runawayMs && !!e && e.line > 0 && e.col > 0;
     say(`  ${what.padEnd(20)} ${ms(r.ms).padStart(8)}, ${String(r.steps).padStart(6)} steps: ${why} — ` +
         `budget ${BUDGET.runawayMs} ms with file:line:col: ${verdict(ok)}`);
   }
