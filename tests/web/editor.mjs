@@ -56,6 +56,24 @@ async function clickYourProgram(page) {
   await page.waitForFunction(() => !document.getElementById('pp-editor').hidden, null, { timeout: 30_000 });
 }
 
+// Opens a link in a fresh browser, as the friend it was sent to would, and waits until
+// the page shows `text` as the person's own program.
+async function openLinkFresh(url, text) {
+  const browser = await launch();
+  try {
+    const page = await browser.ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(url);
+    await page.waitForFunction((t) => window.pinpages && window.pinpages.started && window.pinpages.source &&
+      window.pinpages.source() === t && window.pinpages.state().lesson === 'program', text, { timeout: 90_000 });
+    await frames(page, 3);
+    return { browser, page, con };
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
 async function typeProgram(page, text) {
   await page.click('#pp-ed-text');
   await page.keyboard.press('Control+A');
@@ -130,14 +148,9 @@ async function linkRoundTrip(openPage, name) {
   } finally {
     await first.close();
   }
-  const second = await launch();
+  const second = await openLinkFresh(url, text);
   try {
-    const page = await second.ctx.newPage();
-    const con = watchConsole(page);
-    await page.goto(url);
-    await page.waitForFunction((t) => window.pinpages && window.pinpages.started && window.pinpages.source &&
-      window.pinpages.source() === t && window.pinpages.state().lesson === 'program', text, { timeout: 90_000 });
-    await frames(page, 3);
+    const { page, con } = second;
     const s = await state(page);
     assert(s.step === step, `${name}: the link opened step ${s.step}, not ${step}`);
     assert(await page.inputValue('#pp-ed-text') === text, `${name}: the editor does not show the linked program`);
@@ -149,7 +162,7 @@ async function linkRoundTrip(openPage, name) {
     assert(con.errors.length === 0, `console errors: ${con.errors.join(' | ')}`);
     return `${url.length} characters, step ${step}`;
   } finally {
-    await second.close();
+    await second.browser.close();
   }
 }
 
@@ -232,14 +245,9 @@ test('a link carries stdin and the machine (RAM, swap, OS) with the text, args a
   } finally {
     await first.close();
   }
-  const second = await launch();
+  const second = await openLinkFresh(url, READER);
   try {
-    const page = await second.ctx.newPage();
-    const con = watchConsole(page);
-    await page.goto(url);
-    await page.waitForFunction((t) => window.pinpages && window.pinpages.started && window.pinpages.source &&
-      window.pinpages.source() === t && window.pinpages.state().lesson === 'program', READER, { timeout: 90_000 });
-    await frames(page, 3);
+    const { page, con } = second;
     const s = await state(page);
     assert.equal(s.step, step, 'the link opened another step');
     assert.equal(s.os, 'linux');
@@ -256,7 +264,7 @@ test('a link carries stdin and the machine (RAM, swap, OS) with the text, args a
     assert(con.errors.length === 0, `console errors: ${con.errors.join(' | ')}`);
     return `${url.length} characters, step ${step}, RAM 256M, swap 0, ${INPUT.length} bytes of stdin`;
   } finally {
-    await second.close();
+    await second.browser.close();
   }
 });
 
