@@ -122,7 +122,11 @@ else()
     INTERFACE_INCLUDE_DIRECTORIES "${PP_SDL2_WASM}/include;${PP_SDL2_WASM}/include/SDL2")
 
   add_library(pp::gl INTERFACE IMPORTED GLOBAL)
-  target_link_options(pp::gl INTERFACE -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2)
+  # The page's WebGL 2 check creates the canvas's context (web/loader.js) and hands it over
+  # as Module.preinitializedWebGLContext: software GL takes 100+ ms to make one. No WebGL
+  # extension is turned on unasked (ImGui needs none; each costs a round trip at start).
+  target_link_options(pp::gl INTERFACE -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2
+                      -sGL_PREINITIALIZED_CONTEXT=1 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0)
 
   # Debian unpacks to imgui-<version>+ds; the newest one wins if several were fetched.
   file(GLOB _im_dirs LIST_DIRECTORIES true "${PP_CACHE}/src/imgui-*")
@@ -153,8 +157,9 @@ else()
   # -O2. Measured with tests/web/bench.mjs at mlockall figure C (busy 2-core machine, so
   # roughly): wasm gzipped / UI frame CPU mean — all -Oz 485 KB / 1.7-2.0 ms, this mix
   # 491 KB / 1.6-1.7 ms, all -O2 583 KB / 1.1-1.4 ms (too big for the budget).
+  # stb_truetype rasterizes the font atlas before the first frame can show.
   # The UI targets are defined later (src/ui), so this runs when the top level is done.
-  set(PP_WEB_SPEED_TARGETS pp_imgui_web pp_ui pp_ui_views pp_core pp_app)
+  set(PP_WEB_SPEED_TARGETS pp_imgui_web pp_stb_impl pp_ui pp_ui_views pp_core pp_app)
   function(_pp_web_speed_targets)
     foreach(_t IN LISTS PP_WEB_SPEED_TARGETS)
       if(TARGET ${_t})

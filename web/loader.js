@@ -1,9 +1,13 @@
 // pinpages page loader: checks the browser can run the app, downloads the wasm with a
 // progress bar, starts the Emscripten module and exposes window.pinpages (see README.md).
 //
-//   check WebAssembly + WebGL2 ──► fetch + compile pinpages.wasm while it streams (progress)
+//   fetch + compile pinpages.wasm while it streams (progress), load pinpages.js
+//   check WebAssembly + WebGL2 (the canvas's context, handed to the module)
 //        └─ missing: readable error  ──► createPinpages(Module) instantiates the compiled module
 //                                         └─ single-file build: wasm is already inline
+//
+// It runs as soon as it is parsed (the canvas is above it): the downloads start at once,
+// and only the module's start waits for the rest of the page (the add-ons, deferred).
 'use strict';
 
 (function () {
@@ -49,6 +53,8 @@
     else p.value = fraction;
   }
 
+  const NO_WEBGL2 = 'This browser cannot draw with WebGL 2, so pinpages cannot show its pages here.';
+
   function fail(message) {
     if (api.error) return;
     api.error = String(message);
@@ -64,17 +70,18 @@
     return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
   }
 
-  function hasWebGL2() {
-    if (simulate.includes('no-webgl2')) return false;
+  // The check makes the canvas's own context, which the module then uses
+  // (Module.preinitializedWebGLContext): making one costs 100+ ms with software GL, so it
+  // is made once. The attributes are those SDL asks for (src/app/platform.cpp): no alpha,
+  // no depth, an 8-bit stencil, no multisampling.
+  function webGL2Context(canvas) {
     try {
-      const c = document.createElement('canvas');
-      const gl = c.getContext('webgl2');
-      if (!gl) return false;
-      const lose = gl.getExtension('WEBGL_lose_context');
-      if (lose) lose.loseContext();  // give the real canvas the GPU's attention
-      return true;
+      return canvas.getContext('webgl2', {
+        alpha: false, depth: false, stencil: true, antialias: false,
+        premultipliedAlpha: true, preserveDrawingBuffer: false,
+      });
     } catch (e) {
-      return false;
+      return null;
     }
   }
 
@@ -90,8 +97,8 @@
   // (compressed when the server gzips): the expected size is the server's
   // X-Decoded-Length when it sends one, Content-Length only for uncompressed responses,
   // otherwise unknown (the bar then only counts megabytes).
-  async function openWasm(url, signal) {
-    const resp = await fetch(url, signal ? { signal } : undefined);
+  async function openWasm(url) {
+    const resp = await fetch(url);
     if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
     const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
     const total = Number(resp.headers.get('X-Decoded-Length')) ||
@@ -105,8 +112,8 @@
     else setStatus(`Downloading pinpages… ${mb(got)} MB`);
   }
 
-  async function fetchWasm(url, signal) {
-    const { resp, total } = await openWasm(url, signal);
+  async function fetchWasm(url) {
+    const { resp, total } = await openWasm(url);
     if (!resp.body) {
       setStatus('Downloading pinpages…');
       return resp.arrayBuffer();
@@ -129,28 +136,28 @@
     return buf.buffer.slice(0, got);
   }
 
-  // Streaming compilation: the wasm compiles while it downloads. The body passes
-  // through a counting stream (the progress bar) on its way to the compiler.
-  async function compileWasm(url, signal) {
-    const { resp, total } = await openWasm(url, signal);
-    let got = 0;
-    const reader = resp.body.getReader();
-    const counted = new ReadableStream({
-      async pull(ctl) {
+  // Streaming compilation: the wasm compiles while it downloads, straight from the
+  // response (application/wasm), so a busy main thread never holds the compiler up; the
+  // progress bar counts a copy of the body.
+  async function compileWasm(url) {
+    const { resp, total } = await openWasm(url);
+    const copy = resp.clone();
+    // A server that does not know .wasm: the compiler insists on the type.
+    const typed = /^application\/wasm\b/i.test(resp.headers.get('Content-Type') || '') ? resp
+      : new Response(resp.body, { headers: { 'Content-Type': 'application/wasm' } });
+    const compiled = WebAssembly.compileStreaming(typed);
+    (async () => {
+      const reader = copy.body.getReader();
+      let got = 0;
+      for (;;) {
         const { done, value } = await reader.read();
-        if (done) {
-          api.timing.wasmDownloaded = performance.now();
-          ctl.close();
-          return;
-        }
+        if (done) break;
         got += value.length;
         showProgress(got, total);
-        ctl.enqueue(value);
-      },
-      cancel(why) { reader.cancel(why); },
-    });
-    const mod = await WebAssembly.compileStreaming(
-      new Response(counted, { headers: { 'Content-Type': 'application/wasm' } }));
+      }
+      api.timing.wasmDownloaded = performance.now();
+    })().catch(() => {});
+    const mod = await compiled;
     api.timing.marks.compiled = performance.now();
     return mod;
   }
@@ -160,32 +167,38 @@
       fail('This browser does not support WebAssembly, so pinpages cannot run here.');
       return;
     }
-    // The served build starts downloading the wasm before the WebGL 2 check: creating a
-    // test context can take 100+ ms (software GL), the download runs meanwhile and is
-    // cancelled if the check fails.
+    // WebGL 2 is checked twice: its API now, before anything is downloaded, and the
+    // canvas's context once the wasm is compiled. Making the context costs 100+ ms of CPU
+    // with software GL, which the compiler (on the same CPUs) would otherwise wait for.
+    if (simulate.includes('no-webgl2') || typeof WebGL2RenderingContext !== 'function') {
+      fail(NO_WEBGL2);
+      return;
+    }
     const served = typeof createPinpages !== 'function';
-    const abort = typeof AbortController === 'function' ? new AbortController() : null;
     const streaming = typeof WebAssembly.compileStreaming === 'function' && typeof ReadableStream === 'function' &&
-                      typeof Response === 'function';
-    let download = null, compiled = null;
+                      typeof Response === 'function' && typeof Response.prototype.clone === 'function';
+    let download = null, compiled = null, script = null;
     if (served) {
       setStatus('Downloading pinpages…', 0);
       if (streaming) {
-        compiled = compileWasm('pinpages.wasm', abort ? abort.signal : undefined);
+        compiled = compileWasm('pinpages.wasm');
         compiled.catch(() => {});  // awaited below; a failure is reported there
       } else {
-        download = fetchWasm('pinpages.wasm', abort ? abort.signal : undefined);
+        download = fetchWasm('pinpages.wasm');
         download.catch(() => {});
       }
+      script = loadScript('pinpages.js');
+      script.catch(() => {});
+      await (compiled || download);
     }
-    if (!hasWebGL2()) {
-      if (abort) abort.abort();
-      fail('This browser cannot draw with WebGL 2, so pinpages cannot show its pages here.');
+    const canvas = $('canvas');
+    sizeCanvas();  // before the context: resizing one reallocates its buffers
+    const gl = webGL2Context(canvas);
+    if (!gl) {
+      fail(NO_WEBGL2);
       return;
     }
-    sizeCanvas();
 
-    const canvas = $('canvas');
     canvas.addEventListener('webglcontextlost', (e) => {
       e.preventDefault();
       fail('The graphics context was lost (WebGL 2). Reload the page to start again.');
@@ -194,12 +207,13 @@
 
     const Module = {
       canvas,
+      preinitializedWebGLContext: gl,
       print: (t) => console.log(t),
       printErr: (t) => console.warn(t),
       onAbort: (what) => fail(`pinpages stopped: ${what}`),
       onFatal: (msg) => fail(msg),
-      // Start-up milestones ("compiled", "instantiated", "main", "platform", "ui",
-      // "first frame", "lesson", "ready"): ms after navigation start.
+      // Start-up milestones ("compiled", "instantiated", "main", "platform", "ui", "fonts",
+      // "gl", "first frame", "lesson", "ready"): ms after navigation start.
       onMark: (name) => { api.timing.marks[name] = performance.now(); },
       // The first frame shows the page running the lesson; ready once a frame of it is drawn.
       onFirstFrame: () => {
@@ -217,7 +231,7 @@
 
     if (served && compiled) {
       // The module compiled while downloading; Emscripten only instantiates it.
-      await loadScript('pinpages.js');
+      await script;
       const mod = await compiled;
       Module.instantiateWasm = (imports, receive) => {
         WebAssembly.instantiate(mod, imports).then((inst) => {
@@ -228,11 +242,13 @@
       };
     } else if (served) {
       // Served build: pinpages.js + pinpages.wasm next to this page.
-      const [wasm] = await Promise.all([download, loadScript('pinpages.js')]);
+      const [wasm] = await Promise.all([download, script]);
       Module.wasmBinary = wasm;
       api.timing.wasmDownloaded = performance.now();
     }
     // Single-file build: createPinpages and the wasm are already inline.
+    // The add-ons (deferred scripts) extend window.pinpages before the module starts.
+    await domReady;
     setStatus('Starting…');
     const mod = await createPinpages(Module);
     api.module = mod;
@@ -255,9 +271,9 @@
     if (!api.started) fail((e.reason && e.reason.message) || String(e.reason));
   });
 
-  function boot() {
-    start().catch((e) => fail(e && e.message ? e.message : String(e)));
-  }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
-  else boot();
+  const domReady = new Promise((res) => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', res);
+    else res();
+  });
+  start().catch((e) => fail(e && e.message ? e.message : String(e)));
 })();

@@ -6,7 +6,9 @@
 //                  and the add-ons inlined: it opens from file:// with no server.
 //
 // Add-ons: every web/*.js other than loader.js (e.g. a JS API other modules provide)
-// is loaded right after loader.js, in name order, replacing <!-- pinpages:addons -->.
+// is loaded right after loader.js, in name order, replacing <!-- pinpages:addons -->
+// (deferred in the served page: they run in order once the page is parsed, before the
+// module starts).
 // Before them come the npm packages they use (package.json; node_modules from `npm ci`):
 // Prism's core, clike and c grammars for the editor's colours.
 //
@@ -78,14 +80,20 @@ for (const t of [linkTag, loaderTag, addonMark]) {
   if (!html.includes(t)) die(`web/index.html no longer contains ${t}`);
 }
 
+const preloads = ['<link rel="preload" href="pinpages.wasm" as="fetch" type="application/wasm" crossorigin>',
+  '<link rel="preload" href="pinpages.js" as="script">'];
+
 if (args.mode === 'dir') {
   const outDir = dirname(args.out);
   for (const f of ['style.css', 'loader.js', ...styles, ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
   for (const f of npmScripts) copyFileSync(f, join(outDir, basename(f)));
-  html = html.replace(linkTag, () => [linkTag, ...styles.map((f) => `<link rel="stylesheet" href="${f}">`)].join('\n'));
+  // The wasm and the module's JS are what the first frame waits for: the browser starts
+  // fetching them while it reads the head (loader.js's own fetch of the wasm then gets the
+  // preloaded response), and nothing else holds the page up (the add-ons are deferred).
+  html = html.replace(linkTag, () => [...preloads, linkTag, ...styles.map((f) => `<link rel="stylesheet" href="${f}">`)].join('\n'));
   html = html.replace(addonMark, () => [`<script>${prismSetup}</script>`,
-    ...npmScripts.map((f) => `<script src="${basename(f)}"></script>`),
-    ...addons.map((f) => `<script src="${f}"></script>`)].join('\n'));
+    ...npmScripts.map((f) => `<script src="${basename(f)}" defer></script>`),
+    ...addons.map((f) => `<script src="${f}" defer></script>`)].join('\n'));
   writeFileSync(args.out, html);
   const wasm = args.js.replace(/\.js$/, '.wasm');
   precompress([basename(args.out), 'style.css', 'loader.js', ...styles, ...addons, ...npmScripts.map((f) => basename(f))]

@@ -54,9 +54,9 @@ pp::ui::StartOptions read_location() {
   return opt;
 }
 
-// The first frame shows the page's chrome with "Running the lesson…"; the default lesson
-// runs in the next animation frame, after the browser has put that frame on screen, and
-// the page counts as ready once a frame of the lesson is drawn.
+// The first frame shows the page's windows, empty, with "Running the lesson…" where the
+// figure will be; the default lesson runs in the next animation frame, after the browser
+// has put that frame on screen, and the page counts as ready once a frame of it is drawn.
 void tick() {
   static bool lesson_ran = false;
   const bool run_lesson = !lesson_ran && g_platform.frames >= 1;
@@ -87,6 +87,7 @@ EMSCRIPTEN_KEEPALIVE void pp_reload_location() {
 
 int main() {
   mark("main");
+  g_platform.mark = mark;
   std::string err;
   if (!pp::app::init(g_platform, pp::app::PlatformOptions{}, err)) {
     EM_ASM({ if (Module['onFatal']) Module['onFatal'](UTF8ToString($0)); }, err.c_str());

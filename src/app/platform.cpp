@@ -139,7 +139,18 @@ void frame(Platform& p) {
         ev.window.windowID == SDL_GetWindowID(p.window))
       p.quit = true;
   }
+  // Fonts the UI needs from now on (presenter mode's): the atlas may change only between
+  // frames, and once the backend holds its texture, that must be uploaded again.
+  if (p.ui && p.ui->add_wanted_fonts() && ImGui::GetIO().Fonts->TexID) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  if (p.frames == 0 && p.mark) {  // split the first frame's set-up for the breakdown
+    ImGui::GetIO().Fonts->Build();
+    p.mark("fonts");
+  }
   ImGui_ImplOpenGL3_NewFrame();
+  if (p.frames == 0 && p.mark) p.mark("gl");
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
 

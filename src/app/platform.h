@@ -8,6 +8,7 @@
 // Only this folder touches SDL, GL and the ImGui backends; src/ui sees ImGui alone.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "ui/app_ui.h"
@@ -33,6 +34,9 @@ struct Platform {
   pp::ui::AppUi* ui = nullptr;
   std::string screenshot_path;  // when set, the next frame is saved as PNG before swapping
   std::string screenshot_error; // empty when the last screenshot succeeded
+  // Start-up milestones inside the first frame ("fonts": atlas rasterized, "gl": shaders
+  // compiled and atlas uploaded), for the page's timing breakdown; empty = not reported.
+  std::function<void(const char*)> mark;
 };
 
 // Opens the window, creates the GL context (3.3 core / WebGL2), initializes ImGui with

@@ -408,6 +408,8 @@ void AppUi::setup() {
   d.started = true;
 }
 
+bool AppUi::add_wanted_fonts() { return impl_->ui.wants_big_fonts() && load_big_fonts(); }
+
 void AppUi::start(const StartOptions& opt) {
   Impl& d = *impl_;
   setup();

@@ -45,6 +45,10 @@ class AppUi {
   void start(const StartOptions& opt);
   // Call between ImGui::NewFrame() and ImGui::Render().
   void frame(const FrameInfo& info);
+  // Call between frames, before ImGui::NewFrame(): adds the fonts the UI now needs and the
+  // first frame did without (presenter mode's). True when the atlas changed: the renderer
+  // must then upload its texture again before the next frame.
+  bool add_wanted_fonts();
   bool wants_quit() const;
   // For the desktop tests (PINPAGES_SCRIPT): a program run is under way, and
   // {"state": window.pinpages.state()'s object, "editor": the editor window's text and errors}.

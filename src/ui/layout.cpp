@@ -165,6 +165,37 @@ void inspect_tile(Ui& ui, float x, float y, float w, float h) {
   ImGui::End();
 }
 
+// No lesson yet (the page's first frame, drawn while the default lesson runs) or none
+// could be opened: the windows stand where the lesson's will, empty, and the figure's
+// place says what is going on.
+void waiting_tiles(Ui& ui, float W, float H, bool compact) {
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  const float ctl_h = std::min(line * (compact ? 2.3f : 2.6f), H * 0.3f);
+  if (tile("Controls", 0, 0, W, ctl_h, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
+    ImGui::TextDisabled("pinpages \xE2\x80\x94 memory locking, page by page");
+  ImGui::End();
+  const float y = ctl_h, rest = H - ctl_h;
+  const float lw = compact ? W : std::floor(W * 0.5f), rw = W - lw;
+  const float fh = compact ? std::floor(rest * 0.7f) : rest;
+  if (tile("pinpages###Address space", 0, y, lw, fh, kFigure)) {
+    draw_notice(ui);
+    ImGui::TextWrapped("%s", ui.status_line.empty() ? "No lesson loaded." : ui.status_line.c_str());
+  }
+  ImGui::End();
+  if (compact) {
+    tile("Narration", 0, y + fh, W, rest - fh);
+    ImGui::End();
+    return;
+  }
+  const float nh = std::floor(rest * 0.27f), ch = std::floor(rest * 0.33f);
+  tile("Narration", lw, y, rw, nh);
+  ImGui::End();
+  tile("Code", lw, y + nh, rw, ch);
+  ImGui::End();
+  tile("Inspect", lw, y + nh + ch, rw, rest - nh - ch, ImGuiWindowFlags_NoTitleBar);
+  ImGui::End();
+}
+
 }  // namespace
 
 void Ui::layout_and_draw() {
@@ -182,10 +213,7 @@ void Ui::layout_and_draw() {
   toolbar_rect = legend_rect = Rect{};
 
   if (!trace) {
-    tile("pinpages", 0, 0, W, H);
-    draw_notice(*this);
-    ImGui::TextWrapped("%s", status_line.empty() ? "No lesson loaded." : status_line.c_str());
-    ImGui::End();
+    waiting_tiles(*this, W, H, compact);
     return;
   }
   const bool quiz = cur() && cur()->quiz;

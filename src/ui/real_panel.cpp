@@ -23,7 +23,10 @@ ImVec4 col4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 // Ui pushes its sans font (with ✓ ✗ and presenter sizes) only inside Ui::frame(); this
 // panel is drawn after it, so it pushes that font itself.
-ImFont* panel_font(const Ui& ui) { return ui_font(ui.presenter ? FontRole::SansBig : FontRole::Sans); }
+ImFont* panel_font(const Ui& ui) {
+  ImFont* big = ui.presenter ? ui_font(FontRole::SansBig) : nullptr;
+  return big ? big : ui_font(FontRole::Sans);
+}
 
 void mode_switch(Ui& ui, RealView& rv) {
   ViewMode m = rv.mode;

@@ -35,9 +35,11 @@ namespace {
 // Fonts are found by the name they are loaded under, not by their place in the atlas
 // (a platform or a test may add its own before them).
 constexpr const char* kFontNames[] = {"pp-sans", "pp-mono", "pp-sans-big", "pp-mono-big"};
-}  // namespace
 
-bool load_fonts(float base_px) {
+constexpr float kBigFontScale = 1.75f;
+
+// Sans and Mono (kFontNames[first], [first + 1]) at px.
+bool add_font_pair(int first, float px) {
   ImFontAtlas* at = ImGui::GetIO().Fonts;
   static const ImWchar ranges[] = {
       0x0020, 0x00FF,  // Latin-1
@@ -54,45 +56,65 @@ bool load_fonts(float base_px) {
 #if defined(PP_FONT_SANS) && defined(PP_FONT_MONO)
   const char* files[2] = {PP_FONT_SANS, PP_FONT_MONO};
   bool all = true;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = first; i < first + 2; ++i) {
     const char* f = files[i & 1];
     if (FILE* probe = std::fopen(f, "rb")) std::fclose(probe);
     else { all = false; continue; }
     ImFontConfig cfg;
     cfg.OversampleH = 2;
     std::snprintf(cfg.Name, sizeof cfg.Name, "%s", kFontNames[i]);
-    at->AddFontFromFileTTF(f, base_px * (i < 2 ? 1.0f : 1.75f), &cfg, ranges);
+    at->AddFontFromFileTTF(f, px, &cfg, ranges);
   }
   return all;
 #else
   (void)ranges;
   (void)at;
-  (void)base_px;
+  (void)px;
+  (void)first;
   return false;
 #endif
 }
 
-ImFont* ui_font(FontRole r) {
+// The atlas's own list of configs: ImFont::ConfigData is only set when the atlas is
+// built, and a font added since then must be found too (or it would be added twice).
+const ImFontConfig* font_config(FontRole r) {
   if (!ImGui::GetCurrentContext()) return nullptr;
   const char* want = kFontNames[static_cast<int>(r)];
-  for (ImFont* f : ImGui::GetIO().Fonts->Fonts)
-    if (f->ConfigData && std::strcmp(f->ConfigData->Name, want) == 0) return f;
+  for (const ImFontConfig& c : ImGui::GetIO().Fonts->ConfigData)
+    if (!c.MergeMode && std::strcmp(c.Name, want) == 0) return &c;
   return nullptr;
+}
+}  // namespace
+
+bool load_fonts(float base_px) { return add_font_pair(0, base_px); }
+
+bool load_big_fonts() {
+  const ImFontConfig* sans = font_config(FontRole::Sans);
+  if (!sans || font_config(FontRole::SansBig)) return false;
+  return add_font_pair(2, sans->SizePixels * kBigFontScale);
+}
+
+ImFont* ui_font(FontRole r) {
+  const ImFontConfig* c = font_config(r);
+  return c ? c->DstFont : nullptr;
 }
 
 void Ui::setup_fonts() {
   ImFontAtlas* at = ImGui::GetIO().Fonts;
-  // The backend uploads the atlas on its first NewFrame; after that, adding fonts would
-  // need a texture re-upload we cannot request, so presenter mode falls back to
-  // SetWindowFontScale (blurrier, still usable).
+  // Once the backend has uploaded the atlas, only the platform may change it (between
+  // frames, with a new upload: AppUi::add_wanted_fonts).
   if (ui_font(FontRole::Sans) || at->TexID != nullptr || at->Locked || at->Fonts.Size == 0) return;
   // At the raster size of the font already there (× devicePixelRatio): FontSize is only
   // known after a build, the config has it before.
   load_fonts(at->ConfigData.Size > 0 ? at->ConfigData[0].SizePixels : 16.0f);
+  load_big_fonts();
 }
 
+bool Ui::wants_big_fonts() const { return presenter && ui_font(FontRole::Sans) && !ui_font(FontRole::SansBig); }
+
 ImFont* Ui::mono_font() const {
-  if (ImFont* f = ui_font(presenter ? FontRole::MonoBig : FontRole::Mono)) return f;
+  if (ImFont* f = presenter ? ui_font(FontRole::MonoBig) : nullptr) return f;
+  if (ImFont* f = ui_font(FontRole::Mono)) return f;
   ImGuiIO& io = ImGui::GetIO();
   return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
 }
@@ -269,7 +291,9 @@ void Ui::frame(const FrameInfo& fi) {
   // press look held: in focus mode keys do not repeat (20 controls are a few presses).
   io.KeyRepeatDelay = keyboard_nav ? 1e6f : 0.275f;
 
-  ImFont* font = ui_font(presenter ? FontRole::SansBig : FontRole::Sans);
+  // Presenter mode's font is missing only in the frame that turned it on (the platform
+  // adds it before the next one).
+  ImFont* font = presenter && ui_font(FontRole::SansBig) ? ui_font(FontRole::SansBig) : ui_font(FontRole::Sans);
   if (font) ImGui::PushFont(font);
   keyboard();
 

@@ -76,10 +76,14 @@ struct Hooks {  // filled by AppUi; empty in tests that draw a hand-made trace
 
 // The UI's fonts, loaded in one place: DejaVu Sans and Sans Mono with the glyphs the
 // windows draw (✓ ✗ ▶ ≤ …), at base_px and at 1.75× for presenter mode. The platform
-// loads them at its raster scale before ImGui uploads the atlas; the windows find them
-// by role. False when a font file is missing (ImGui's own font is used then).
+// loads the base ones at its raster scale before ImGui builds the atlas; the windows find
+// them by role. False when a font file is missing (ImGui's own font is used then).
+// Presenter mode's larger pair doubles the atlas (rasterized and uploaded before the first
+// frame can show), so it is added when presenter mode is first used: load_big_fonts(),
+// between two frames (AppUi::add_wanted_fonts); until then ui_font(SansBig) is null.
 enum class FontRole { Sans, Mono, SansBig, MonoBig };
 bool load_fonts(float base_px);
+bool load_big_fonts();        // at 1.75× the loaded Sans; false when added already or no Sans
 ImFont* ui_font(FontRole r);  // null when not loaded
 
 class Ui {
@@ -87,9 +91,11 @@ class Ui {
   Ui();
   ~Ui();
 
-  // Loads the fonts (load_fonts) if the platform has not, at the size of the font in the
-  // atlas (headless tests add one), before the backend uploads it.
+  // Loads the fonts (load_fonts, load_big_fonts) if the platform has not, at the size of
+  // the font in the atlas (headless tests add one), before the backend uploads it.
   void setup_fonts();
+  // Presenter mode is on and its fonts are not in the atlas yet.
+  bool wants_big_fonts() const;
   void set_trace(std::shared_ptr<const Trace> t, const std::string& lesson_id);
   void frame(const FrameInfo& info);  // all windows + keyboard
 
