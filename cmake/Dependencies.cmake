@@ -122,9 +122,9 @@ else()
     INTERFACE_INCLUDE_DIRECTORIES "${PP_SDL2_WASM}/include;${PP_SDL2_WASM}/include/SDL2")
 
   add_library(pp::gl INTERFACE IMPORTED GLOBAL)
-  # The page's WebGL 2 check creates the canvas's context (web/loader.js) and hands it over
-  # as Module.preinitializedWebGLContext: software GL takes 100+ ms to make one. No WebGL
-  # extension is turned on unasked (ImGui needs none; each costs a round trip at start).
+  # The page makes the canvas's context (web/loader.js: Module.preinitializedWebGLContext),
+  # so a browser without WebGL 2 gets its message. No WebGL extension is turned on
+  # unasked (ImGui needs none; each costs a round trip at start).
   target_link_options(pp::gl INTERFACE -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2
                       -sGL_PREINITIALIZED_CONTEXT=1 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0)
 

@@ -72,8 +72,9 @@
 
   // The check makes the canvas's own context, which the module then uses
   // (Module.preinitializedWebGLContext): making one costs 100+ ms with software GL, so it
-  // is made once. The attributes are those SDL asks for (src/app/platform.cpp): no alpha,
-  // no depth, an 8-bit stencil, no multisampling.
+  // is made once, and a browser without it gets this page's message rather than SDL's.
+  // The attributes are those SDL asks for (src/app/platform.cpp): no alpha, no depth, an
+  // 8-bit stencil, no multisampling.
   function webGL2Context(canvas) {
     try {
       return canvas.getContext('webgl2', {
@@ -168,8 +169,8 @@
       return;
     }
     // WebGL 2 is checked twice: its API now, before anything is downloaded, and the
-    // canvas's context once the wasm is compiled. Making the context costs 100+ ms of CPU
-    // with software GL, which the compiler (on the same CPUs) would otherwise wait for.
+    // canvas's context when the module starts (below). Making the context costs 100+ ms
+    // of CPU with software GL, which the compiler (on the same CPUs) needs until then.
     if (simulate.includes('no-webgl2') || typeof WebGL2RenderingContext !== 'function') {
       fail(NO_WEBGL2);
       return;
@@ -192,12 +193,7 @@
       await (compiled || download);
     }
     const canvas = $('canvas');
-    sizeCanvas();  // before the context: resizing one reallocates its buffers
-    const gl = webGL2Context(canvas);
-    if (!gl) {
-      fail(NO_WEBGL2);
-      return;
-    }
+    sizeCanvas();
 
     canvas.addEventListener('webglcontextlost', (e) => {
       e.preventDefault();
@@ -207,7 +203,6 @@
 
     const Module = {
       canvas,
-      preinitializedWebGLContext: gl,
       print: (t) => console.log(t),
       printErr: (t) => console.warn(t),
       onAbort: (what) => fail(`pinpages stopped: ${what}`),
@@ -228,6 +223,19 @@
       },
       locateFile: (path) => path,
     };
+    // The canvas's context, made when the module asks for it: by then SDL has sized the
+    // canvas (twice: it probes the CSS size with a 1×1 canvas), which costs nothing
+    // before a context exists and reallocates its buffers after.
+    let gl = null;
+    Object.defineProperty(Module, 'preinitializedWebGLContext', {
+      get() {
+        if (!gl && !api.error) {
+          gl = webGL2Context(canvas);
+          if (!gl) fail(NO_WEBGL2);
+        }
+        return gl;
+      },
+    });
 
     if (served && compiled) {
       // The module compiled while downloading; Emscripten only instantiates it.
