@@ -1,8 +1,7 @@
 // Headless Debian chromium driven by playwright-core (no browser download), with
 // software WebGL so the tests run on machines without a GPU.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,24 +25,46 @@ const BASE_ARGS = [
   // file:// pages must still run their inline script; nothing more is relaxed.
 ];
 
-// A fresh profile per launch: an old one could cache a previous build.
+// One browser per suite process; every launch() gets a context of its own, which shares no
+// cache, storage or code cache with any other (an old one could hold a previous build).
+// Starting Chromium costs seconds on a busy 2-core machine, a context a few milliseconds.
+// A launch with extra command-line flags (no WebGL, file access) gets a browser of its own.
+let shared = null;
+const ownBrowsers = new Set();
+
+async function startBrowser(extraArgs) {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_ARGS, ...extraArgs] });
+}
+
 export async function launch(extraArgs = [], contextOptions = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'pinpages-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...BASE_ARGS, ...extraArgs],
-    viewport: { width: 1280, height: 800 },
-    ...contextOptions,
-  });
+  let browser;
+  if (extraArgs.length) {
+    browser = await startBrowser(extraArgs);
+    ownBrowsers.add(browser);
+  } else {
+    if (!shared || !shared.isConnected()) shared = await startBrowser([]);
+    browser = shared;
+  }
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
   // Loading the page (2 MB of wasm, compiled while it streams) on a busy 2-core machine can
   // take longer than Playwright's default 30 s; the suites' own waits say what they expect.
   ctx.setDefaultNavigationTimeout(120_000);
   const close = async () => {
     await ctx.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    if (browser !== shared) {
+      ownBrowsers.delete(browser);
+      await browser.close().catch(() => {});
+    }
   };
   return { ctx, close };
+}
+
+// Ends every browser this process started (the suite's last step; bench.mjs's end).
+export async function closeBrowsers() {
+  const all = [...ownBrowsers, ...(shared ? [shared] : [])];
+  shared = null;
+  ownBrowsers.clear();
+  await Promise.all(all.map((b) => b.close().catch(() => {})));
 }
 
 // Collects what a developer would see in the console: errors and uncaught exceptions.
@@ -124,7 +145,10 @@ export function suiteArgs(options = {}) {
 // reporter (TAP under scripts/test: "# pass N", "# fail M") counts them, and a failure
 // sets the exit code. `done` runs after the last case (servers, temporary files).
 export function suite({ only = [], done = () => {} } = {}) {
-  after(done);
+  after(async () => {
+    await done();
+    await closeBrowsers();
+  });
   return (name, fn) => {
     if (only.length && !only.some((o) => name.includes(o))) return;
     nodeTest(name, async () => {
