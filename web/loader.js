@@ -113,28 +113,26 @@
     else setStatus(`Downloading pinpages… ${mb(got)} MB`);
   }
 
-  async function fetchWasm(url) {
-    const { resp, total } = await openWasm(url);
-    if (!resp.body) {
-      setStatus('Downloading pinpages…');
-      return resp.arrayBuffer();
-    }
-    const reader = resp.body.getReader();
-    let buf = new Uint8Array(total || 4 << 20);
+  // Reads a copy of the response's body for the progress bar; resolves when it has ended.
+  async function countBody(copy, total) {
+    const reader = copy.body.getReader();
     let got = 0;
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      if (got + value.length > buf.length) {  // size unknown or announced wrongly: grow
-        const bigger = new Uint8Array(Math.max(buf.length * 2, got + value.length));
-        bigger.set(buf.subarray(0, got));
-        buf = bigger;
-      }
-      buf.set(value, got);
+      if (done) return;
       got += value.length;
       showProgress(got, total);
     }
-    return buf.buffer.slice(0, got);
+  }
+
+  async function fetchWasm(url) {
+    const { resp, total } = await openWasm(url);
+    if (!resp.body || typeof resp.clone !== 'function') {
+      setStatus('Downloading pinpages…');
+      return resp.arrayBuffer();
+    }
+    countBody(resp.clone(), total).catch(() => {});
+    return resp.arrayBuffer();
   }
 
   // Streaming compilation: the wasm compiles while it downloads, straight from the
@@ -147,17 +145,7 @@
     const typed = /^application\/wasm\b/i.test(resp.headers.get('Content-Type') || '') ? resp
       : new Response(resp.body, { headers: { 'Content-Type': 'application/wasm' } });
     const compiled = WebAssembly.compileStreaming(typed);
-    (async () => {
-      const reader = copy.body.getReader();
-      let got = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        got += value.length;
-        showProgress(got, total);
-      }
-      api.timing.wasmDownloaded = performance.now();
-    })().catch(() => {});
+    countBody(copy, total).then(() => { api.timing.wasmDownloaded = performance.now(); }).catch(() => {});
     const mod = await compiled;
     api.timing.marks.compiled = performance.now();
     return mod;

@@ -23,10 +23,7 @@ ImVec4 col4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 // Ui pushes its sans font (with ✓ ✗ and presenter sizes) only inside Ui::frame(); this
 // panel is drawn after it, so it pushes that font itself.
-ImFont* panel_font(const Ui& ui) {
-  ImFont* big = ui.presenter ? ui_font(FontRole::SansBig) : nullptr;
-  return big ? big : ui_font(FontRole::Sans);
-}
+ImFont* panel_font(const Ui& ui) { return mode_font(FontRole::Sans, ui.presenter); }
 
 void mode_switch(Ui& ui, RealView& rv) {
   ViewMode m = rv.mode;

@@ -99,6 +99,12 @@ ImFont* ui_font(FontRole r) {
   return c ? c->DstFont : nullptr;
 }
 
+ImFont* mode_font(FontRole base, bool presenter) {
+  const FontRole big = base == FontRole::Mono ? FontRole::MonoBig : FontRole::SansBig;
+  ImFont* f = presenter ? ui_font(big) : nullptr;
+  return f ? f : ui_font(base);
+}
+
 void Ui::setup_fonts() {
   ImFontAtlas* at = ImGui::GetIO().Fonts;
   // Once the backend has uploaded the atlas, only the platform may change it (between
@@ -113,8 +119,7 @@ void Ui::setup_fonts() {
 bool Ui::wants_big_fonts() const { return presenter && ui_font(FontRole::Sans) && !ui_font(FontRole::SansBig); }
 
 ImFont* Ui::mono_font() const {
-  if (ImFont* f = presenter ? ui_font(FontRole::MonoBig) : nullptr) return f;
-  if (ImFont* f = ui_font(FontRole::Mono)) return f;
+  if (ImFont* f = mode_font(FontRole::Mono, presenter)) return f;
   ImGuiIO& io = ImGui::GetIO();
   return io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr;
 }
@@ -293,7 +298,7 @@ void Ui::frame(const FrameInfo& fi) {
 
   // Presenter mode's font is missing only in the frame that turned it on (the platform
   // adds it before the next one).
-  ImFont* font = presenter && ui_font(FontRole::SansBig) ? ui_font(FontRole::SansBig) : ui_font(FontRole::Sans);
+  ImFont* font = mode_font(FontRole::Sans, presenter);
   if (font) ImGui::PushFont(font);
   keyboard();
 

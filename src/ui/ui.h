@@ -85,6 +85,9 @@ enum class FontRole { Sans, Mono, SansBig, MonoBig };
 bool load_fonts(float base_px);
 bool load_big_fonts();        // at 1.75× the loaded Sans; false when added already or no Sans
 ImFont* ui_font(FontRole r);  // null when not loaded
+// Sans or Mono at the size the mode draws: the big one in presenter mode once it is
+// loaded, the base one until then (and otherwise). Null when neither is loaded.
+ImFont* mode_font(FontRole base, bool presenter);
 
 class Ui {
  public:
