@@ -30,10 +30,11 @@
 //
 // Same browser as the tests (tests/web/browser.mjs: Debian's chromium, software WebGL):
 // frame *intervals* reflect swiftshader, the UI's CPU time does not.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launch, watchConsole } from './browser.mjs';
 
@@ -72,9 +73,20 @@ const pct = (xs, p) => {
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => pct(xs, 50);
 
-const { startServer } = await import(pathToFileURL(join(root, 'scripts/lib/serve.mjs')).href);
-const server = await startServer({ dir: webDir, listenPort: 0, log: false });
-const base = `http://127.0.0.1:${server.address().port}/`;
+// The server runs in a process of its own, as scripts/serve's does: in this one, its
+// responses would wait behind the harness's own work (the DevTools events of every load).
+const server = spawn(process.execPath, [join(root, 'scripts/lib/serve.mjs'), '--dir', webDir, '--port', '0', '--quiet'],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise((res, rej) => {
+  let out = '';
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+    if (m) res(m[1]);
+  });
+  server.on('exit', (code) => rej(new Error(`the server stopped (exit ${code}): ${out.trim()}`)));
+});
+const base = `http://127.0.0.1:${port}/`;
 // Let the server finish compressing the page's files (it starts when it starts listening),
 // as a long-running server would have: the first load should not pay for it.
 {
@@ -120,12 +132,29 @@ async function loadPage(page, url) {
   return { ...t, interactive };
 }
 
+// Share of the CPUs' time spent busy over `ms` (/proc/stat; "n/a" elsewhere). On a virtual
+// machine the load average also counts waits that use no CPU, so both are printed.
+async function cpuBusy(ms) {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3] + (f[4] || 0), total: f.reduce((a, b) => a + b, 0) };
+    } catch { return null; }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  if (!a || !b || b.total === a.total) return 'n/a';
+  return (100 * (1 - (b.idle - a.idle) / (b.total - a.total))).toFixed(0);
+}
+
 let exitCode = 0;
 const { ctx, close } = await launch();
 try {
   say(`pinpages web benchmark — ${new Date().toISOString()}`);
   say(`page: ${base} (files from ${webDir}), chromium headless, software WebGL (swiftshader)`);
-  say(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} ` +
+  say(`machine: ${cpus().length} CPUs, ${await cpuBusy(3000)}% busy over 3 s before the first load, ` +
+      `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} ` +
       '(other builds running on these CPUs slow every number below)');
   say();
 
@@ -349,7 +378,7 @@ try {
   exitCode = 1;
 } finally {
   await close();
-  server.close();
+  server.kill();
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, lines.join('\n') + '\n');
   console.log(`(written to ${outFile})`);
