@@ -17,7 +17,10 @@
 //                 where the lesson will be (the lesson runs in the next animation frame).
 //                 Also the breakdown: download, compile, instantiate, platform
 //                 (SDL/WebGL/ImGui), font atlas, GL set-up, first frame, lesson, from the
-//                 marks loader.js, main_web.cpp and platform.cpp record.
+//                 marks loader.js, main_web.cpp and platform.cpp record. And the floor
+//                 under it: tests/web/floor.html, loaded after each of those loads, only
+//                 downloads and compiles pinpages.wasm and draws one WebGL 2 triangle, so
+//                 the difference is what pinpages itself adds on this machine.
 //   3. frame CPU  #lesson=<id>, last step (tutorial figure C, ~125,000 pages): the UI's
 //                 own CPU time per frame from window.pinpages.state().frame_ms over
 //                 --frames new frames: mean, p95, max. Budget: 4 ms. If the hook has no
@@ -148,6 +151,27 @@ async function cpuBusy(ms) {
   return (100 * (1 - (b.idle - a.idle) / (b.total - a.total))).toFixed(0);
 }
 
+// One fresh load of tests/web/floor.html, served as if it were a file of the page (the
+// same origin, so it fetches the page's pinpages.wasm).
+async function loadFloor() {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.route(`${base}floor.html`, (r) => r.fulfill({ path: join(root, 'tests/web/floor.html'), contentType: 'text/html' }));
+  try {
+    await page.goto(`${base}floor.html`);
+    await page.waitForFunction(() => window.floor && (window.floor.timing.firstFrame != null || window.floor.error),
+      null, { timeout: LOAD_TIMEOUT });
+    return await page.evaluate(() => ({ ...window.floor.timing, error: window.floor.error }));
+  } catch (e) {
+    return { firstFrame: null, marks: {}, error: e.message };
+  } finally {
+    await cdp.detach().catch(() => {});
+    await page.close();
+  }
+}
+
 let exitCode = 0;
 const { ctx, close } = await launch();
 try {
@@ -160,6 +184,7 @@ try {
 
   // ---- 1 + 2: transfer and start-up, fresh loads with the cache off
   const loads = [];
+  const floors = [];  // tests/web/floor.html, loaded after each of the page's loads
   let transfer = null;
   for (let r = 0; r < runs; ++r) {
     const page = await ctx.newPage();
@@ -194,6 +219,7 @@ try {
     }
     await cdp.detach().catch(() => {});
     await page.close();
+    floors.push(await loadFloor());
   }
 
   say('transfer (first load, cache off; wire = compressed body + HTTP headers)');
@@ -246,6 +272,17 @@ try {
       `${ff.length ? verdict(median(ff) <= BUDGET.firstFrameMs) : 'n/a'}; ` +
       `interactive ${ms(median(ia))} — budget ${BUDGET.interactiveMs} ms: ${verdict(median(ia) <= BUDGET.interactiveMs)}` +
       `${loads[0].hook ? '' : ' (no window.pinpages.state hook: interactive = first frame seen)'}`);
+
+  const fl = floors.filter((f) => f.firstFrame != null);
+  if (fl.length) {
+    const m = (k) => ms(median(fl.map((f) => f.marks[k])));
+    say(`  floor (tests/web/floor.html, a load after each of the above: downloads and compiles pinpages.wasm, ` +
+        `then draws one WebGL 2 triangle, nothing of pinpages runs): first frame median ${ms(median(fl.map((f) => f.firstFrame)))} ` +
+        `(compiled ${m('compiled')}, context ${m('context')}, shaders + texture ${m('gl')}); ` +
+        `pinpages itself adds ${ff.length ? ms(median(ff) - median(fl.map((f) => f.firstFrame))) : 'n/a'}`);
+  } else {
+    say(`  floor: tests/web/floor.html did not draw (${floors.map((f) => f.error).filter(Boolean)[0] || 'no first frame'})`);
+  }
 
   // What the first frame shows, at 1024×768: the canvas as drawn by the animation frame
   // that drew it (read in that same callback, before the lesson's frame replaces it).
