@@ -87,6 +87,12 @@ struct FrameOwner {
   bool file = false;
 };
 
+// One frame or swap slot in use, and who uses it (the reports below list only these).
+struct UsedFrame {
+  std::uint32_t index = 0;
+  FrameOwner owner;
+};
+
 struct PagemapEntry {
   bool present = false, swapped = false, exclusive = false;
   u64 pfn_or_slot = 0;
@@ -110,8 +116,7 @@ struct PagemapEntry {
 // - Overcommit is the kernel's heuristic mode: one private writable (or shared
 //   anonymous) mapping larger than RAM + swap is refused with ENOMEM. The model also
 //   refuses to populate more than 64 GiB in one call (ENOMEM).
-// - frame_owners(): pid -1 = the outside memory hog (pressure()), pid 0 = page cache only
-//   or free (refs 0).
+// - used_frames(): pid -1 = the outside memory hog (pressure()), pid 0 = page cache only.
 // - Shared anonymous memory is a shmem object (name "/dev/zero (deleted)"); its pages
 //   are never reclaimed by the model and count as RssFile.
 // - QNX personality (docs/QNX.md): the same layout, with QNX's names (ldqnx-64.so.2,
@@ -162,11 +167,13 @@ class Machine {
   std::uint32_t frames_free() const;
   std::uint32_t swap_slots() const;
   std::uint32_t swap_free() const;
-  std::vector<FrameOwner> frame_owners() const;       // one per frame
+  // The frames in use (mapped, page cache, hog), sorted by index; a frame not listed is
+  // free. Costs what is used, not what RAM holds: free 4 MiB stretches are skipped whole.
+  std::vector<UsedFrame> used_frames() const;
   // The subset of `frames` held by some locked mapping (as FrameOwner::locked says),
   // sorted. Costs what the locked mappings hold, not what RAM holds.
   std::vector<std::uint32_t> locked_frames(std::vector<std::uint32_t> frames) const;
-  std::vector<FrameOwner> swap_owners() const;        // one per swap slot
+  std::vector<UsedFrame> used_swap() const;           // the same for swap slots
   u64 pressure_bytes() const;                         // held by the outside "hog"
 
   // --- testing and measurement

@@ -11,6 +11,8 @@
 // shows every VMA as locked. A lazy region (MAP_LAZY, the stack) counts as locked only
 // for the pages it has been given: an untouched lazy page is not in RAM.
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "core/state.h"
 
@@ -363,21 +365,88 @@ PageInfo Machine::page(int pid, u64 vaddr) const {
   return pi;
 }
 
-std::vector<FrameOwner> Machine::frame_owners() const {
+namespace {
+// The sorted used entries of a pool, refcounts filled in. A chunk whose free counter
+// says it is all free is skipped unread: the cost is chunks + used entries.
+std::vector<UsedFrame> used_in(const Pool& pool) {
+  std::vector<UsedFrame> out;
+  out.reserve(pool.n - pool.nfree);
+  const std::size_t nc = pool.ref.nchunks();
+  // Free counters are read a chunk of them at a time: the loop over a big, idle RAM is a
+  // scan of a plain array.
+  constexpr std::size_t kPer = std::tuple_size_v<decltype(pool.chunk_free)::Chunk>;
+  for (std::size_t b = 0; b * kPer < nc; ++b) {
+    const std::uint32_t* freec = pool.chunk_free.chunk(b);
+    const std::size_t end = std::min(kPer, nc - b * kPer);
+    for (std::size_t k = 0; k < end; ++k) {
+      // Eight all-free chunks at once (a loop the compiler vectorizes).
+      while (k + 8 <= end) {
+        std::uint32_t diff = 0;
+        for (std::size_t i = 0; i < 8; ++i) diff |= freec[k + i] ^ kRefChunk;
+        if (diff) break;
+        k += 8;
+      }
+      if (k >= end) break;
+      auto ci = static_cast<std::uint32_t>(b * kPer + k);
+      std::uint32_t lim = std::min<std::uint32_t>(kRefChunk, pool.n - ci * kRefChunk);
+      if (freec[k] == lim) continue;
+      const std::uint16_t* c = pool.ref.chunk(ci);
+      for (std::uint32_t j = 0; j < lim; ++j)
+        if (c[j]) out.push_back(UsedFrame{ci * kRefChunk + j, FrameOwner{0, 0, c[j], false, false}});
+    }
+  }
+  return out;
+}
+
+// Index → owner over a sorted used list. An index the pool counts as free but that a
+// PTE, the page cache or the hog names (a broken invariant) is kept apart and merged in
+// by take(): the report then still shows it, as a per-frame table would.
+class UsedIndex {
+ public:
+  UsedIndex(std::vector<UsedFrame> v, std::uint32_t n) : v_(std::move(v)), n_(n) {}
+  FrameOwner& at(std::uint32_t i) {
+    // Consecutive pages mostly sit in consecutive frames: try the entry after the last hit.
+    if (last_ + 1 < v_.size() && v_[last_ + 1].index == i) return v_[++last_].owner;
+    auto it = std::lower_bound(v_.begin(), v_.end(), i,
+                               [](const UsedFrame& u, std::uint32_t x) { return u.index < x; });
+    if (it != v_.end() && it->index == i) {
+      last_ = static_cast<std::size_t>(it - v_.begin());
+      return it->owner;
+    }
+    if (i >= n_) return scratch_;  // out of range: nothing to report it in
+    return extra_[i];
+  }
+  std::vector<UsedFrame> take() && {
+    for (const auto& [i, o] : extra_)
+      if (o.file || o.pid != 0) v_.push_back(UsedFrame{i, o});
+    if (!extra_.empty())
+      std::sort(v_.begin(), v_.end(), [](const UsedFrame& a, const UsedFrame& b) { return a.index < b.index; });
+    return std::move(v_);
+  }
+
+ private:
+  std::vector<UsedFrame> v_;
+  std::uint32_t n_;
+  std::size_t last_ = 0;
+  std::map<std::uint32_t, FrameOwner> extra_;
+  FrameOwner scratch_;
+};
+}  // namespace
+
+std::vector<UsedFrame> Machine::used_frames() const {
   const State& s = *s_;
-  std::vector<FrameOwner> out(s.frames.n);
-  for (std::uint32_t i = 0; i < s.frames.n; ++i) out[i].refs = s.frames.get(i);
+  UsedIndex out(used_in(s.frames), s.frames.n);
   for (const auto& f : s.files)
     for (u64 k = 0; k < f->cache.size; ++k)
-      if (std::uint32_t c = f->cache.get(k)) out[(c & ~File::kDirty) - 1].file = true;
+      if (std::uint32_t c = f->cache.get(k)) out.at((c & ~File::kDirty) - 1).file = true;
   if (s.hog)
-    for (std::uint32_t f : *s.hog) out[f].pid = -1;  // the outside memory hog
+    for (std::uint32_t f : *s.hog) out.at(f).pid = -1;  // the outside memory hog
   for (const auto& pp : s.procs) {
     const Proc& p = *pp;
     for (const Vma& v : p.vmas)
       each_pte(p, v.start, v.end, [&](u64 va, std::uint32_t e) {
         if (pte::st(e) != pte::kFrame) return;
-        FrameOwner& o = out[pte::idx(e)];
+        FrameOwner& o = out.at(pte::idx(e));
         if (o.pid == 0) { o.pid = p.pid; o.vaddr = va; }
         if (v.locked || p.superlocked) o.locked = true;
       });
@@ -388,10 +457,10 @@ std::vector<FrameOwner> Machine::frame_owners() const {
       const File& f = *s.files[std::size_t(v.file)];
       u64 first = v.file_off >> kPageShift;
       for (u64 k = first; k < first + v.pages() && k < f.cache.size; ++k)
-        if (std::uint32_t c = f.cache.get(k)) out[(c & ~File::kDirty) - 1].locked = true;
+        if (std::uint32_t c = f.cache.get(k)) out.at((c & ~File::kDirty) - 1).locked = true;
     }
   }
-  return out;
+  return std::move(out).take();
 }
 
 std::vector<std::uint32_t> Machine::locked_frames(std::vector<std::uint32_t> frames) const {
@@ -422,20 +491,19 @@ std::vector<std::uint32_t> Machine::locked_frames(std::vector<std::uint32_t> fra
   return out;
 }
 
-std::vector<FrameOwner> Machine::swap_owners() const {
+std::vector<UsedFrame> Machine::used_swap() const {
   const State& s = *s_;
-  std::vector<FrameOwner> out(s.swap.n);
-  for (std::uint32_t i = 0; i < s.swap.n; ++i) out[i].refs = s.swap.get(i);
+  UsedIndex out(used_in(s.swap), s.swap.n);
   for (const auto& pp : s.procs) {
     const Proc& p = *pp;
     for (const Vma& v : p.vmas)
       each_pte(p, v.start, v.end, [&](u64 va, std::uint32_t e) {
         if (pte::st(e) != pte::kSwap) return;
-        FrameOwner& o = out[pte::idx(e)];
+        FrameOwner& o = out.at(pte::idx(e));
         if (o.pid == 0) { o.pid = p.pid; o.vaddr = va; }
       });
   }
-  return out;
+  return std::move(out).take();
 }
 
 }  // namespace pp

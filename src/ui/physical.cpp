@@ -22,7 +22,7 @@ struct Agg {
 struct PhysCache {
   int gen = -1, step = -1;
   u64 group = 0;
-  std::vector<FrameOwner> frames, slots;
+  std::vector<UsedFrame> frames, slots;  // only the used ones: cost follows use, not RAM
   std::vector<Agg> fcells, scells;
   std::vector<char> fchanged;  // per frame cell: a frame of a page changed this step
   bool pending = false;
@@ -52,23 +52,24 @@ int owner_index(const StepView* sv, int pid) {
   return 7;
 }
 
-std::vector<Agg> aggregate(const std::vector<FrameOwner>& v, u64 group, const StepView* sv) {
-  std::vector<Agg> out((v.size() + group - 1) / group);
-  for (size_t c = 0; c < out.size(); ++c) {
+// Cells of `group` entries out of `total`: all free, then each run of used entries (sorted
+// by index) sharing a cell gives it its majority owner.
+std::vector<Agg> aggregate(const std::vector<UsedFrame>& v, u64 total, u64 group, const StepView* sv) {
+  std::vector<Agg> out((total + group - 1) / group);
+  for (size_t i = 0; i < v.size();) {
+    u64 c = v[i].index / group;
     int counts[10] = {};  // 0..7 processes, 8 cache, 9 other
     int used = 0, locked = 0;
     Agg a;
-    bool first_set = false;
-    for (size_t i = c * group; i < std::min<size_t>(v.size(), (c + 1) * group); ++i) {
-      const FrameOwner& f = v[i];
-      if (f.refs == 0 && !f.file && f.pid == 0) continue;
+    a.first = v[i].index;
+    for (; i < v.size() && v[i].index / group == c; ++i) {
+      const FrameOwner& f = v[i].owner;
       ++used;
-      if (!first_set) { a.first = static_cast<std::uint32_t>(i); first_set = true; }
       if (f.locked) ++locked;
       int k = f.pid > 0 ? std::min(owner_index(sv, f.pid), 7) : (f.file ? 8 : 9);
       ++counts[k];
     }
-    if (used == 0) { out[c] = a; continue; }  // all free
+    if (c >= out.size()) break;
     int best = static_cast<int>(std::max_element(counts, counts + 10) - counts);
     a.owner = best < 8 ? best : best == 8 ? kCache : kOther;
     a.locked = locked * 2 >= used;
@@ -77,9 +78,15 @@ std::vector<Agg> aggregate(const std::vector<FrameOwner>& v, u64 group, const St
   return out;
 }
 
+// The owner of entry i: a frame the used list does not hold is free.
+FrameOwner owner_at(const std::vector<UsedFrame>& v, u64 i) {
+  auto it = std::lower_bound(v.begin(), v.end(), i, [](const UsedFrame& u, u64 x) { return u.index < x; });
+  return it != v.end() && it->index == i ? it->owner : FrameOwner{};
+}
+
 // Draws one grid; returns the element index under the mouse (or -1).
 long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 total, ImVec2 size,
-          long highlight, const std::vector<FrameOwner>& raw, const std::vector<char>* changed = nullptr) {
+          long highlight, const std::vector<UsedFrame>& used, const std::vector<char>* changed = nullptr) {
   const Palette& pal = ui.pal();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 o = ImGui::GetCursorScreenPos();
@@ -134,8 +141,8 @@ long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 
     if (c >= 0 && c < static_cast<long>(cells.size()) && (m.x - o.x) < cols * cell) {
       long first = static_cast<long>(c * group);
       hovered = cells[c].owner == kFree ? first : cells[c].first;
-      if (hovered >= 0 && hovered < static_cast<long>(raw.size())) {
-        const FrameOwner& f = raw[hovered];
+      if (hovered >= 0 && static_cast<u64>(hovered) < total) {
+        FrameOwner f = owner_at(used, static_cast<u64>(hovered));
         ImGui::BeginTooltip();
         ImGui::Text("%s %ld%s", id[2] == 'f' ? "frame" : "swap slot", hovered,
                     group > 1 ? ("  (cell of " + std::to_string(group) + ")").c_str() : "");
@@ -147,7 +154,6 @@ long grid(Ui& ui, const char* id, const std::vector<Agg>& cells, u64 group, u64 
       }
     }
   }
-  (void)total;
   return hovered;
 }
 
@@ -164,34 +170,34 @@ void draw_physical(Ui& ui) {
   float fh = std::max(40.0f, (avail.y - line * 3.2f) * 0.72f), sh = std::max(20.0f, (avail.y - line * 3.2f) - fh);
   float target = std::max(4.0f, 6.0f * ui.scale());
   u64 cells_avail = static_cast<u64>(std::max(1.0f, (avail.x / target) * (fh / target)));
-  u64 nframes = m.frame_count();
+  u64 nframes = m.frame_count(), nslots = m.swap_slots();
   u64 group = std::max<u64>(1, (nframes + cells_avail - 1) / cells_avail);
   if (pc.gen != ui.trace_gen || pc.step != ui.step || pc.group != group || pc.pending != ui.quiz_pending()) {
     pc.gen = ui.trace_gen;
     pc.step = ui.step;
     pc.group = group;
     pc.pending = ui.quiz_pending();
-    pc.frames = m.frame_owners();
-    pc.slots = m.swap_owners();
-    pc.fcells = aggregate(pc.frames, group, sv);
+    pc.frames = m.used_frames();
+    pc.slots = m.used_swap();
+    pc.fcells = aggregate(pc.frames, nframes, group, sv);
     pc.fchanged = pc.pending ? std::vector<char>{} : changed_cells(m, *s, group, pc.fcells.size());
     u64 sgroup = std::max<u64>(1, group * std::max(1.0f, fh / std::max(sh, 1.0f)) / 2);
-    pc.scells = aggregate(pc.slots, sgroup, sv);
+    pc.scells = aggregate(pc.slots, nslots, sgroup, sv);
   }
-  u64 sgroup = pc.scells.empty() ? 1 : (pc.slots.size() + pc.scells.size() - 1) / pc.scells.size();
+  u64 sgroup = pc.scells.empty() ? 1 : (nslots + pc.scells.size() - 1) / pc.scells.size();
 
   ImGui::TextWrapped("RAM: %u frames, %u free (%s)  ·  %s per cell", m.frame_count(), m.frames_free(),
                      human_bytes(static_cast<u64>(m.frame_count()) * kPageSize).c_str(),
                      group == 1 ? "1 frame" : (std::to_string(group) + " frames").c_str());
   long hf = grid(ui, "##frames", pc.fcells, group, nframes, ImVec2(avail.x, fh), ui.hover.frame, pc.frames, &pc.fchanged);
   ImGui::TextWrapped("Swap: %u slots, %u free", m.swap_slots(), m.swap_free());
-  long hs = grid(ui, "##slots", pc.scells, sgroup, pc.slots.size(), ImVec2(avail.x, sh), ui.hover.slot, pc.slots);
-  if (hf >= 0 && hf < static_cast<long>(pc.frames.size())) {
-    const FrameOwner& f = pc.frames[hf];
+  long hs = grid(ui, "##slots", pc.scells, sgroup, nslots, ImVec2(avail.x, sh), ui.hover.slot, pc.slots);
+  if (hf >= 0 && static_cast<u64>(hf) < nframes) {
+    FrameOwner f = owner_at(pc.frames, static_cast<u64>(hf));
     ui.hover_next = Hover{f.pid, f.vaddr, 1, static_cast<int>(hf), -1};
   }
-  if (hs >= 0 && hs < static_cast<long>(pc.slots.size())) {
-    const FrameOwner& f = pc.slots[hs];
+  if (hs >= 0 && static_cast<u64>(hs) < nslots) {
+    FrameOwner f = owner_at(pc.slots, static_cast<u64>(hs));
     ui.hover_next = Hover{f.pid, f.vaddr, 1, -1, static_cast<int>(hs)};
   }
   // Legend: owners by process, then the shared kinds.

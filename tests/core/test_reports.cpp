@@ -1,4 +1,6 @@
 // SEMANTICS "What the kernel reports, and what it means".
+#include <algorithm>
+
 #include "helpers.h"
 
 namespace pp::test {
@@ -136,12 +138,13 @@ TEST(Reports, FrameOwnersAndPageInfo) {
   PageInfo pi = f.m.page(f.pid, a);
   ASSERT_EQ(pi.state, PageState::Frame);
   EXPECT_TRUE(pi.locked);
-  auto owners = f.m.frame_owners();
-  ASSERT_EQ(owners.size(), f.m.frame_count());
-  EXPECT_EQ(owners[pi.index].pid, f.pid);
-  EXPECT_EQ(owners[pi.index].vaddr, a);
-  EXPECT_TRUE(owners[pi.index].locked);
-  EXPECT_EQ(owners[pi.index].refs, 1);
+  auto used = f.m.used_frames();
+  auto it = std::find_if(used.begin(), used.end(), [&](const UsedFrame& u) { return u.index == pi.index; });
+  ASSERT_NE(it, used.end());
+  EXPECT_EQ(it->owner.pid, f.pid);
+  EXPECT_EQ(it->owner.vaddr, a);
+  EXPECT_TRUE(it->owner.locked);
+  EXPECT_EQ(it->owner.refs, 1);
   std::vector<PageInfo> v(4);
   f.m.page_range(f.pid, a - P, 4, v.data());
   EXPECT_EQ(v[0].state, PageState::None);
@@ -149,9 +152,9 @@ TEST(Reports, FrameOwnersAndPageInfo) {
   EXPECT_EQ(v[2].state, PageState::Frame);
 }
 
-// locked_frames() answers for a few frames what frame_owners() says for all of them:
+// locked_frames() answers for a few frames what used_frames() says for all of them:
 // only frames some locked VMA maps, in a parent and child sharing pages after fork.
-TEST(Reports, LockedFramesAgreesWithFrameOwners) {
+TEST(Reports, LockedFramesAgreesWithUsedFrames) {
   Fixture f;
   u64 a = f.map(4 * P), b = f.map(4 * P);
   f.m.touch(f.pid, a, 4 * P, true);
@@ -160,12 +163,10 @@ TEST(Reports, LockedFramesAgreesWithFrameOwners) {
   ASSERT_GT(fr.ret, 0);
   int child = int(fr.ret);
   ASSERT_EQ(f.m.mlock(f.pid, a, 2 * P).err, 0);  // parent locks half of `a` only
-  auto owners = f.m.frame_owners();
   std::vector<std::uint32_t> all, want;
-  for (std::uint32_t i = 0; i < owners.size(); ++i) {
-    all.push_back(i);
-    if (owners[i].locked) want.push_back(i);
-  }
+  for (std::uint32_t i = 0; i < f.m.frame_count(); ++i) all.push_back(i);
+  for (const UsedFrame& u : f.m.used_frames())
+    if (u.owner.locked) want.push_back(u.index);
   EXPECT_EQ(f.m.locked_frames(all), want);
   EXPECT_EQ(want.size(), 2u);
   // mlock of a private writable range breaks COW (it populates for writing): the

@@ -6,6 +6,8 @@
 //   row 2  bench_core's program at ×10 (5,000 records of 1,024,144 bytes, 10,004 steps)
 //          as a lesson: history held (the engine's account) and max RSS. ≤ 128 MB.
 //   row 3  the two-process lesson (05-fork-exec) with ram=24G vs ram=4G. within 2×.
+//   phys   the physical-memory window's report (used_frames + used_swap) at the tutorial
+//          lesson's last step, ram=1G vs ram=24G: it costs what is used. within 2×.
 //   row 4  `for (;;) {}`, endless recursion and endless malloc stopped, with their
 //          file:line:col, under the default limits. ≤ 2 s.
 //   long   a program touching every page of 100 MiB with getrusage + printf at each
@@ -27,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -45,6 +48,8 @@ struct Res {
   double secs = 0;
   int steps = 0, full_steps = 0, errors = 0, line = 0, col = 0;
   double history_mb = 0, full_per_step = 0, record_per_step = 0;
+  double call_us[2] = {};                        // one report call, best of several
+  unsigned long used[2] = {}, used_slots[2] = {};  // entries it listed
   char msg[240] = {};
 };
 // cpu_s: the child's CPU time (user + system). On a loaded machine wall time is several
@@ -102,6 +107,38 @@ Res run_and_read(const std::string& name, const std::string& text, pp::RunOption
     r.record_per_step = s.steps ? double(s.record_bytes) / s.steps : 0;
   }
   (void)sink;
+  return r;
+}
+
+// Runs the tutorial lesson at `ram`, then times the physical window's report of its last
+// step [0] and of the step holding the most frames [1]: best of `reps` calls
+// (microseconds each, so one run is all scheduling noise).
+Res phys_report(const std::string& text, pp::u64 ram, int reps) {
+  Res r;
+  pp::RunOptions o;
+  o.ram_bytes = ram;
+  o.max_seconds = 0;
+  pp::Trace t = pp::run_lesson("01-mlockall.c", text, o);
+  r.steps = int(t.steps.size());
+  r.errors = int(t.errors.size());
+  if (t.steps.empty()) return r;
+  int peak = 0;
+  std::uint32_t least_free = ~0u;
+  for (int i = 0; i < r.steps; ++i)
+    if (std::uint32_t f = t.at(i).machine->frames_free(); f < least_free) { least_free = f; peak = i; }
+  int at[2] = {r.steps - 1, peak};
+  for (int w = 0; w < 2; ++w) {
+    const pp::Machine m = *t.at(at[w]).machine;
+    for (int k = 0; k < reps; ++k) {
+      auto t0 = Clock::now();
+      auto frames = m.used_frames();
+      auto slots = m.used_swap();
+      double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+      if (k == 0 || us < r.call_us[w]) r.call_us[w] = us;
+      r.used[w] = frames.size();
+      r.used_slots[w] = slots.size();
+    }
+  }
   return r;
 }
 
@@ -300,6 +337,25 @@ int main(int argc, char** argv) {
                 m[3].r.secs, ratio, verdict(ratio <= 2.0));
     std::printf("       RAM x1 -> x10 -> x100 (%s / %s / %s): %.3f / %.3f / %.3f s, RSS %.1f / %.1f / %.1f MB\n", rams[0], rams[1],
                 rams[2], m[0].r.secs, m[1].r.secs, m[2].r.secs, m[0].rss_mb, m[1].rss_mb, m[2].rss_mb);
+  }
+
+  // ---- the physical window's report: RAM-size independent
+  {
+    std::string text = slurp(PP_LESSON_DIR "/01-mlockall.c");
+    pp::u64 bytes[2] = {1ull << 30, 24ull << 30};
+    Measured m[2];
+    for (int k = 0; k < 2; ++k) {
+      m[k] = in_child([&] { return phys_report(text, bytes[k], quick ? 5 : 50); });
+      failed |= !m[k].ok || m[k].r.errors || m[k].r.steps == 0;
+    }
+    const char* what[2] = {"last step", "fullest step"};
+    for (int w = 0; w < 2; ++w) {
+      double ratio = m[1].r.call_us[w] / std::max(m[0].r.call_us[w], 1e-3);
+      std::printf("%s 01-mlockall %-12s ram=24G vs ram=1G: %.0f us vs %.0f us = x%.2f (%lu / %lu used frames, %lu / %lu used slots)   budget within 2x: %s\n",
+                  w ? "      " : "phys   physical window report (used_frames + used_swap),", what[w], m[1].r.call_us[w],
+                  m[0].r.call_us[w], ratio, m[1].r.used[w], m[0].r.used[w], m[1].r.used_slots[w], m[0].r.used_slots[w],
+                  verdict(ratio <= 2.0));
+    }
   }
 
   // ---- row 4: endless loops stop by the wall clock (default budget)
