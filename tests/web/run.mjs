@@ -84,11 +84,19 @@ test('loading indicator shows download progress until the first frame', async ()
     }));
     assert(during.visible && during.progress, 'no visible loading indicator while downloading');
     assert(!during.started, 'started before the wasm arrived');
+    // The ring waits a second before it shows and turns (a fast start needs no motion), and
+    // a slow download gets it: it is visible while the wasm is still held back.
+    const ring = await page.evaluate(() => document.querySelector('#status .spinner')
+      .getAnimations().map((a) => ({ name: a.animationName, delay: a.effect.getTiming().delay })));
+    const byName = Object.fromEntries(ring.map((a) => [a.name, a.delay]));
+    assert(byName.show === 1000 && byName.spin === 1000, `ring's animations: ${JSON.stringify(ring)}`);
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('#status .spinner')).opacity === '1',
+      null, { timeout: 10_000 });
     release();
     await waitFrames(page, 2);
     const hidden = await page.evaluate(() => document.getElementById('status').hidden);
     assert(hidden, 'indicator still shown after the first frame');
-    return 'shown while downloading, hidden after the first frame';
+    return 'shown while downloading (the ring after 1 s), hidden after the first frame';
   } finally {
     await close();
   }
