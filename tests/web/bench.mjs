@@ -151,13 +151,19 @@ async function cpuBusy(ms) {
   return (100 * (1 - (b.idle - a.idle) / (b.total - a.total))).toFixed(0);
 }
 
-// One fresh load of tests/web/floor.html, served as if it were a file of the page (the
-// same origin, so it fetches the page's pinpages.wasm).
-async function loadFloor() {
+// A new page whose loads bypass the HTTP cache (a first visit), and its DevTools session.
+async function uncachedPage() {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  return { page, cdp };
+}
+
+// One fresh load of tests/web/floor.html, served as if it were a file of the page (the
+// same origin, so it fetches the page's pinpages.wasm).
+async function loadFloor() {
+  const { page, cdp } = await uncachedPage();
   await page.route(`${base}floor.html`, (r) => r.fulfill({ path: join(root, 'tests/web/floor.html'), contentType: 'text/html' }));
   try {
     await page.goto(`${base}floor.html`);
@@ -187,11 +193,8 @@ try {
   const floors = [];  // tests/web/floor.html, loaded after each of the page's loads
   let transfer = null;
   for (let r = 0; r < runs; ++r) {
-    const page = await ctx.newPage();
+    const { page, cdp } = await uncachedPage();
     const con = watchConsole(page);
-    const cdp = await ctx.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const reqs = new Map();
     cdp.on('Network.requestWillBeSent', (e) => reqs.set(e.requestId, { url: e.request.url, decoded: 0 }));
     cdp.on('Network.responseReceived', (e) => {
@@ -276,10 +279,11 @@ try {
   const fl = floors.filter((f) => f.firstFrame != null);
   if (fl.length) {
     const m = (k) => ms(median(fl.map((f) => f.marks[k])));
+    const floorMs = median(fl.map((f) => f.firstFrame));
     say(`  floor (tests/web/floor.html, a load after each of the above: downloads and compiles pinpages.wasm, ` +
-        `then draws one WebGL 2 triangle, nothing of pinpages runs): first frame median ${ms(median(fl.map((f) => f.firstFrame)))} ` +
+        `then draws one WebGL 2 triangle, nothing of pinpages runs): first frame median ${ms(floorMs)} ` +
         `(compiled ${m('compiled')}, context ${m('context')}, shaders + texture ${m('gl')}); ` +
-        `pinpages itself adds ${ff.length ? ms(median(ff) - median(fl.map((f) => f.firstFrame))) : 'n/a'}`);
+        `pinpages itself adds ${ff.length ? ms(median(ff) - floorMs) : 'n/a'}`);
   } else {
     say(`  floor: tests/web/floor.html did not draw (${floors.map((f) => f.error).filter(Boolean)[0] || 'no first frame'})`);
   }
