@@ -250,6 +250,9 @@
     api.module = mod;
     frameCountFn = () => Number(mod._pp_frame_count());
     window.addEventListener('hashchange', () => mod._pp_reload_location());
+    // The page draws only while something changes; a tab brought back gets a fresh frame.
+    document.addEventListener('visibilitychange', () => mod._pp_redraw(10));
+    window.addEventListener('pageshow', () => mod._pp_redraw(10));
   }
 
   function loadScript(src) {

@@ -9,6 +9,9 @@
 //   window.pinpages.lesson(id)      open a built-in lesson ("mlockall", "01-mlockall"); true if found
 //   window.pinpages.os('linux'|'qnx'), .zoom(factor), .key('next'|'prev'|'presenter'|'figure'|'palette')
 //   window.pinpages.frameMs()       CPU time of the last UI frame (ms)
+//   window.pinpages.redraw(n)       draw at least n more frames (default 1); the page draws
+//                                   only while something changes, so frameCount() stands
+//                                   still on an idle page
 //   window.pinpages.figurePng()     the address-space figure as a PNG: a blob: object URL
 //                                   (valid until the next call, which revokes it)
 //   window.pinpages.program(text)   (web/editor.js) runs a C program as the sandbox does, in
@@ -33,6 +36,10 @@
   api.os = function (name) { call('pp_ui_os', null, ['string'], [String(name)]); };
   api.zoom = function (factor) { call('pp_ui_zoom', null, ['number'], [Number(factor)]); };
   api.key = function (name) { call('pp_ui_key', null, ['string'], [String(name)]); };
+  api.redraw = function (n) {
+    const m = mod();
+    if (m && m._pp_redraw) m._pp_redraw(Math.max(1, Math.min(1 << 20, Number(n) | 0 || 1)));
+  };
   api.frameMs = function () { const s = api.state(); return s ? s.frame_ms : null; };
   api.figurePng = function () { return call('pp_ui_figure_png', 'string') || null; };
 

@@ -5,9 +5,12 @@
 //   Module.onFatal(msg)    called when start-up fails (shown on the page)
 //   _pp_frame_count()      frames rendered so far (window.pinpages.frameCount())
 //   _pp_reload_location()  re-read ?lesson=…#step=… after a hashchange
+//   _pp_redraw(n)          draw at least n more frames (window.pinpages.redraw; the page
+//                          otherwise draws only while something changes)
 //   Module.onMark(name)    start-up milestones (window.pinpages.timing.marks, bench.mjs)
 #include <emscripten.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +66,7 @@ void tick() {
   if (run_lesson) {
     lesson_ran = true;
     g_ui->start(read_location());
+    pp::app::wake(g_platform);
     mark("lesson");
   }
   pp::app::frame(g_platform);
@@ -82,12 +86,17 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE long pp_frame_count() { return g_platform.frames; }
 EMSCRIPTEN_KEEPALIVE void pp_reload_location() {
   if (g_ui) g_ui->start(read_location());
+  pp::app::wake(g_platform);
+}
+EMSCRIPTEN_KEEPALIVE void pp_redraw(int n) {
+  if (n > 0) g_platform.redraw_left = std::max(g_platform.redraw_left, std::min(n, 1 << 20));
 }
 }
 
 int main() {
   mark("main");
   g_platform.mark = mark;
+  g_platform.lazy = true;
   std::string err;
   if (!pp::app::init(g_platform, pp::app::PlatformOptions{}, err)) {
     EM_ASM({ if (Module['onFatal']) Module['onFatal'](UTF8ToString($0)); }, err.c_str());

@@ -130,14 +130,30 @@ bool init(Platform& p, const PlatformOptions& opt, std::string& error) {
   return true;
 }
 
+// ImGui lays a window out in the frame after it measured it, and hover is found one frame
+// late: a change is on screen for certain a few frames after it happened.
+constexpr int kSettleFrames = 10;
+
+void wake(Platform& p) { p.redraw_left = std::max(p.redraw_left, kSettleFrames); }
+
 void frame(Platform& p) {
   SDL_Event ev;
+  bool input = false;
   while (SDL_PollEvent(&ev)) {
+    input = true;
     ImGui_ImplSDL2_ProcessEvent(&ev);
     if (ev.type == SDL_QUIT) p.quit = true;
     if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
         ev.window.windowID == SDL_GetWindowID(p.window))
       p.quit = true;
+  }
+  if (p.lazy) {
+    if (input || p.frames == 0 || (p.ui && p.ui->wants_frame())) wake(p);
+    if (p.redraw_left <= 0 && p.screenshot_path.empty()) {
+      p.skipped = true;
+      return;
+    }
+    --p.redraw_left;
   }
   // Fonts the UI needs from now on (presenter mode's): the atlas may change only between
   // frames, and once the backend holds its texture, that must be uploaded again.
@@ -152,6 +168,9 @@ void frame(Platform& p) {
   ImGui_ImplOpenGL3_NewFrame();
   if (p.frames == 0 && p.mark) p.mark("gl");
   ImGui_ImplSDL2_NewFrame();
+  // After an idle spell the backend's DeltaTime spans all of it; Play would jump.
+  if (p.skipped) ImGui::GetIO().DeltaTime = 1.0f / 60.0f;
+  p.skipped = false;
   ImGui::NewFrame();
 
   int lw = 0, lh = 0, dw = 0, dh = 0;

@@ -28,6 +28,13 @@ struct Platform {
   float dpi_scale = 1.0f;      // logical → device pixels (devicePixelRatio on the web)
   bool web = false;
   bool quit = false;
+  // Draw only when something may have changed (input, AppUi::wants_frame(), wake()) and
+  // for a few frames after, else keep the last frame on screen. The page does: with
+  // software GL an idle page redrawn 60 times a second kept both CPUs of a 2-core
+  // machine 95% busy; a phone's battery pays the same. The desktop draws every frame.
+  bool lazy = false;
+  int redraw_left = 0;         // frames still to draw before idling (lazy only)
+  bool skipped = false;        // the last frame was skipped (its DeltaTime is not real)
   long frames = 0;             // frames rendered so far
   long last_vertices = 0;      // ImGui vertices in the last frame (smoke check)
   std::string gl_renderer;     // GL_RENDERER, for --smoke / bug reports
@@ -45,6 +52,9 @@ bool init(Platform& p, const PlatformOptions& opt, std::string& error);
 
 // One iteration of the main loop, identical natively and in the browser.
 void frame(Platform& p);
+
+// Frames to draw after a change the platform cannot see (a lesson opened from the URL).
+void wake(Platform& p);
 
 void shutdown(Platform& p);
 

@@ -488,6 +488,15 @@ void AppUi::frame(const FrameInfo& info) {
 
 bool AppUi::wants_quit() const { return impl_->ui.quit; }
 bool AppUi::busy() const { return impl_->prog.running(); }
+bool AppUi::wants_frame() {
+  Impl& d = *impl_;
+  bool changed = bridge::take_calls() > 0;
+  bool moving = d.prog.running() || (d.ui.playing && d.ui.steps() > 0) || ImGui::GetIO().WantTextInput;
+#ifdef PP_REAL_LIVE
+  moving = moving || d.real.runner().busy() || d.real.runner().latency_busy();
+#endif
+  return changed || moving;
+}
 std::string AppUi::test_state_json() {
   return "{\"state\":" + impl_->state_json() + ",\"editor\":" + editor_json(impl_->editor) + "}";
 }

@@ -53,6 +53,10 @@ class AppUi {
   // For the desktop tests (PINPAGES_SCRIPT): a program run is under way, and
   // {"state": window.pinpages.state()'s object, "editor": the editor window's text and errors}.
   bool busy() const;
+  // Something on screen may change without an input event: a program or Play is running,
+  // the kernel runs in the background, a text field blinks its cursor, or the page called
+  // a hook since the last call. The web page draws only then and after input.
+  bool wants_frame();
   std::string test_state_json();
 
  private:

@@ -13,10 +13,12 @@ namespace pp::ui::bridge {
 namespace {
 Target* g_target = nullptr;
 std::string g_ret;  // storage for strings returned to JS (valid until the next call)
+int g_calls = 0;    // calls that may change the screen, since take_calls()
 
 }  // namespace
 
 void install(Target* t) { g_target = t; }
+int take_calls() { int n = g_calls; g_calls = 0; return n; }
 
 #ifdef __EMSCRIPTEN__
 
@@ -120,20 +122,22 @@ std::string object_url(const std::string&, const std::vector<unsigned char>&) { 
 
 using pp::ui::bridge::g_target;
 using pp::ui::bridge::g_ret;
+using pp::ui::bridge::g_calls;
 
 extern "C" {
 PP_EXPORT const char* pp_ui_state() {
   g_ret = g_target ? g_target->state_json() : "null";
   return g_ret.c_str();
 }
-PP_EXPORT void pp_ui_go(int step) { if (g_target) g_target->go(step); }
-PP_EXPORT int pp_ui_lesson(const char* id) { return g_target && id && g_target->lesson(id) ? 1 : 0; }
-PP_EXPORT void pp_ui_os(const char* os) { if (g_target && os) g_target->set_os(os); }
-PP_EXPORT void pp_ui_zoom(float f) { if (g_target) g_target->zoom_by(f); }
-PP_EXPORT void pp_ui_key(const char* k) { if (g_target && k) g_target->key(k); }
-PP_EXPORT int pp_ui_program(const char* t) { return g_target && t ? g_target->program(t) : 0; }
+PP_EXPORT void pp_ui_go(int step) { ++g_calls; if (g_target) g_target->go(step); }
+PP_EXPORT int pp_ui_lesson(const char* id) { ++g_calls; return g_target && id && g_target->lesson(id) ? 1 : 0; }
+PP_EXPORT void pp_ui_os(const char* os) { ++g_calls; if (g_target && os) g_target->set_os(os); }
+PP_EXPORT void pp_ui_zoom(float f) { ++g_calls; if (g_target) g_target->zoom_by(f); }
+PP_EXPORT void pp_ui_key(const char* k) { ++g_calls; if (g_target && k) g_target->key(k); }
+PP_EXPORT int pp_ui_program(const char* t) { ++g_calls; return g_target && t ? g_target->program(t) : 0; }
 PP_EXPORT int pp_ui_load(const char* text, const char* args, const char* os, const char* in, const char* ram,
                          const char* swap, int step) {
+  ++g_calls;
   if (!g_target || !text) return 0;
   auto str = [](const char* s) { return std::string(s ? s : ""); };
   return g_target->load({text, str(args), str(os), str(in), str(ram), str(swap), step});
@@ -146,8 +150,8 @@ PP_EXPORT const char* pp_ui_source() {
   g_ret = g_target ? g_target->source() : "";
   return g_ret.c_str();
 }
-PP_EXPORT void pp_ui_sandbox(const char* lines) { if (g_target && lines) g_target->sandbox(lines); }
-PP_EXPORT void pp_ui_packed(int id, const char* code) { if (g_target && code) g_target->packed(id, code); }
+PP_EXPORT void pp_ui_sandbox(const char* lines) { ++g_calls; if (g_target && lines) g_target->sandbox(lines); }
+PP_EXPORT void pp_ui_packed(int id, const char* code) { ++g_calls; if (g_target && code) g_target->packed(id, code); }
 // A recording arrives in pieces (ccall passes strings on the wasm stack, which a
 // document of megabytes would overflow): clear, append…, then load.
 static std::string g_doc;
@@ -157,6 +161,7 @@ PP_EXPORT int pp_ui_recording_append(const char* part) {
   return static_cast<int>(g_doc.size());
 }
 PP_EXPORT const char* pp_ui_load_recording(const char* expect) {
+  ++g_calls;
   g_ret = g_target ? g_target->load_recording(g_doc, expect ? expect : "") : "the page has not started";
   std::string().swap(g_doc);
   return g_ret.c_str();

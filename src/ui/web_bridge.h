@@ -38,6 +38,10 @@ struct Target {
   virtual std::string load_recording(const std::string& json, const std::string& expect_lesson) = 0;
 };
 void install(Target* t);  // also keeps this file's exports linked in
+// Calls from the page that may change what is on screen since the last take_calls():
+// the page draws only while something changes (src/app/platform.h), and a hook call is
+// such a change just as a key press is.
+int take_calls();
 
 void set_hash(const std::string& hash);       // replaceState: no history flood, no hashchange
 void narrate(const std::string& text);        // #narration (aria-live)

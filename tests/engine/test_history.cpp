@@ -171,7 +171,7 @@ TEST(History, DroppedStepsComeBackExactlyInAnyOrder) {
 }
 
 TEST(History, ManyLiveChunksAndMappingsRecomputeExactly) {
-  // Sized so that the ASan build (Debug, ~40x slower) jumps to every step in under a minute.
+  // Sized so that the ASan build (-O1, ~10x slower than native) jumps to every step in under a minute.
   Runs r = run_both("hold.c", kHoldMany, 1u << 20);
   EXPECT_GT(r.full.steps.size(), 400u);
   expect_same_run(r, 7);

@@ -348,7 +348,9 @@ try {
              pages: z.rss, locked: z.lck, hasFrameMs: typeof s.frame_ms === 'number' };
   }, lesson);
   // Let the view of the new step be built (its first frames pay for the aggregation).
-  const settle = await page.evaluate(() => window.pinpages.frameCount());
+  // The page draws only while something changes: ask for the frames to be timed.
+  const settle = await page.evaluate((n) => { window.pinpages.redraw(n); return window.pinpages.frameCount(); },
+    10 + nFrames * 4);
   await page.waitForFunction((k) => window.pinpages.frameCount() >= k + 10, settle, { timeout: LOAD_TIMEOUT });
 
   const sample = await page.evaluate(async (n) => {

@@ -189,8 +189,10 @@ export function pageKit(webDir, { firstFrameMs = 90_000 } = {}) {
     }
     return base;
   }
+  // Lets the page draw n more frames. An idle page draws none (web/README.md), so the wait
+  // asks for them; that input and hook calls bring frames by themselves is run.mjs's test.
   async function frames(page, n) {
-    const k0 = await page.evaluate(() => window.pinpages.frameCount());
+    const k0 = await page.evaluate((k) => { window.pinpages.redraw(k); return window.pinpages.frameCount(); }, n);
     await page.waitForFunction((k) => window.pinpages.frameCount() >= k, k0 + n, { timeout: 30_000 });
   }
   // Opens the page at `#hash` and waits for its first frames and a valid state().

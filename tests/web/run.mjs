@@ -102,6 +102,67 @@ test('loading indicator shows download progress until the first frame', async ()
   }
 });
 
+// An idle page draws nothing (web/README.md): what brings frames back must be what a person
+// does — a key, the mouse, Play — and the page's own hook calls, with no redraw() asked for.
+test('an idle page stops drawing; a key, the mouse, a hook call and Play bring frames and the change', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    const con = watchConsole(page);
+    await page.goto(`${url}#lesson=mlockall&step=1`);
+    await waitFrames(page);
+    const count = () => page.evaluate(() => window.pinpages.frameCount());
+    const idle = async () => {  // frames until none came for 1 s; returns the count then
+      for (let i = 0; i < 30; i++) {
+        const k = await count();
+        await page.waitForTimeout(1000);
+        if (await count() === k) return k;
+      }
+      throw new Error('the page never stopped drawing');
+    };
+    const more = (k) => page.waitForFunction((n) => window.pinpages.frameCount() > n, k, { timeout: 10_000 });
+    const shot = () => page.screenshot();
+    let k = await idle();
+    const at1 = await shot();
+    await page.waitForTimeout(1000);
+    assert.equal(await count(), k, 'an idle page kept drawing');
+
+    await page.keyboard.down('ArrowRight');
+    await more(k);
+    await page.keyboard.up('ArrowRight');
+    k = await idle();
+    const st2 = await page.evaluate(() => window.pinpages.state());
+    assert.equal(st2.step, 2, `ArrowRight on an idle page: step ${st2.step}, expected 2`);
+    const at2 = await shot();
+    assert(!at2.equals(at1), 'ArrowRight: the step changed but the screen did not');
+
+    await page.mouse.move(300, 300);
+    await more(k);
+    k = await idle();
+
+    await page.evaluate(() => window.pinpages.go(5));
+    await more(k);
+    k = await idle();
+    assert(!(await shot()).equals(at2), 'go(5): the screen did not change');
+
+    await page.evaluate(() => window.pinpages.go(0));
+    k = await idle();
+    await page.keyboard.down('Space');
+    await more(k);
+    await page.keyboard.up('Space');
+    await page.waitForFunction(() => window.pinpages.state().step >= 2, null, { timeout: 20_000 });
+    const playing = await count();
+    await page.waitForTimeout(500);
+    const drawn = (await count()) - playing;
+    assert(drawn > 0, 'Play: no frames while it plays');
+    assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
+    return `idle: no frame in 1 s; key, mouse, go() each drew; Play drew ${drawn} frames in 0.5 s`;
+  } finally {
+    await close();
+  }
+});
+
 test('a runaway program stops and says why; its bounded history still reads back', async () => {
   const url = await served();
   const { ctx, close } = await launch();
@@ -129,8 +190,11 @@ test('a runaway program stops and says why; its bounded history still reads back
     });
     assert(heap !== null, 'the module does not expose its memory (Module.HEAPU8)');
     assert(heap < 512, `wasm memory grew to ${heap} MB`);
+    // Still answering: the mouse moves, frames follow.
     const before = await page.evaluate(() => window.pinpages.frameCount());
-    await waitFrames(page, before + 3);  // still drawing
+    await page.mouse.move(200, 200);
+    await page.mouse.move(210, 205);
+    await waitFrames(page, before + 3);
     assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
     return `${s.steps} steps; ${s.errors[0]}; wasm memory ${heap.toFixed(0)} MB`;
   } finally {
