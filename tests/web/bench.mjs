@@ -20,7 +20,9 @@
 //                 marks loader.js, main_web.cpp and platform.cpp record. And the floor
 //                 under it: tests/web/floor.html, loaded after each of those loads, only
 //                 downloads and compiles pinpages.wasm and draws one WebGL 2 triangle, so
-//                 the difference is what pinpages itself adds on this machine.
+//                 the difference is what pinpages itself adds on this machine. A second
+//                 floor: build/web/hello-imgui/ (tests/web/hello_imgui), the smallest
+//                 SDL2 + WebGL 2 + Dear ImGui page, loaded after each load as well.
 //   3. frame CPU  #lesson=<id>, last step (tutorial figure C, ~125,000 pages): the UI's
 //                 own CPU time per frame from window.pinpages.state().frame_ms over
 //                 --frames new frames: mean, p95, max. Budget: 4 ms. If the hook has no
@@ -33,7 +35,7 @@
 //
 // Same browser as the tests (tests/web/browser.mjs: Debian's chromium, software WebGL):
 // frame *intervals* reflect swiftshader, the UI's CPU time does not.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -161,12 +163,13 @@ async function uncachedPage() {
 }
 
 // One fresh load of tests/web/floor.html, served as if it were a file of the page (the
-// same origin, so it fetches the page's pinpages.wasm).
-async function loadFloor() {
+// same origin, so it fetches the page's pinpages.wasm); with `url`, of another floor page
+// that sets window.floor the same way (the web tree's hello-imgui/index.html).
+async function loadFloor(url = null) {
   const { page, cdp } = await uncachedPage();
-  await page.route(`${base}floor.html`, (r) => r.fulfill({ path: join(root, 'tests/web/floor.html'), contentType: 'text/html' }));
+  if (!url) await page.route(`${base}floor.html`, (r) => r.fulfill({ path: join(root, 'tests/web/floor.html'), contentType: 'text/html' }));
   try {
-    await page.goto(`${base}floor.html`);
+    await page.goto(url || `${base}floor.html`);
     await page.waitForFunction(() => window.floor && (window.floor.timing.firstFrame != null || window.floor.error),
       null, { timeout: LOAD_TIMEOUT });
     return await page.evaluate(() => ({ ...window.floor.timing, error: window.floor.error }));
@@ -191,6 +194,8 @@ try {
   // ---- 1 + 2: transfer and start-up, fresh loads with the cache off
   const loads = [];
   const floors = [];  // tests/web/floor.html, loaded after each of the page's loads
+  const hellos = [];  // the smallest Dear ImGui page (tests/web/hello_imgui), after each too
+  const hello = existsSync(join(webDir, 'hello-imgui', 'hello-imgui.wasm'));
   let transfer = null;
   for (let r = 0; r < runs; ++r) {
     const { page, cdp } = await uncachedPage();
@@ -223,6 +228,7 @@ try {
     await cdp.detach().catch(() => {});
     await page.close();
     floors.push(await loadFloor());
+    if (hello) hellos.push(await loadFloor(`${base}hello-imgui/index.html`));
   }
 
   say('transfer (first load, cache off; wire = compressed body + HTTP headers)');
@@ -284,7 +290,22 @@ try {
         `then draws one WebGL 2 triangle, nothing of pinpages runs): first frame median ${ms(floorMs)} ` +
         `(compiled ${m('compiled')}, context ${m('context')}, shaders + texture ${m('gl')}); ` +
         `pinpages itself adds ${ff.length ? ms(median(ff) - floorMs) : 'n/a'}`);
+  }
+  const hl = hellos.filter((f) => f.firstFrame != null);
+  if (hl.length) {
+    const m = (k) => ms(median(hl.map((f) => f.marks[k])));
+    const helloMs = median(hl.map((f) => f.firstFrame));
+    say(`  smallest Dear ImGui page (tests/web/hello_imgui: SDL2 + WebGL 2 + ImGui, its own font, one window of ` +
+        `text, nothing of pinpages; loaded like the page, after each load): first frame median ${ms(helloMs)} ` +
+        `(compiled ${m('compiled')}, instantiated ${m('instantiated')}, platform ${m('platform')}) — ` +
+        `budget ${BUDGET.firstFrameMs} ms: ${verdict(helloMs <= BUDGET.firstFrameMs)}; ` +
+        `pinpages adds ${ff.length ? ms(median(ff) - helloMs) : 'n/a'} to it`);
+  } else if (hello) {
+    say(`  smallest Dear ImGui page: did not draw (${hellos.map((f) => f.error).filter(Boolean)[0] || 'no first frame'})`);
   } else {
+    say(`  smallest Dear ImGui page: not built (${webDir}/hello-imgui/)`);
+  }
+  if (!fl.length) {
     say(`  floor: tests/web/floor.html did not draw (${floors.map((f) => f.error).filter(Boolean)[0] || 'no first frame'})`);
   }
 
