@@ -89,7 +89,7 @@ EMSCRIPTEN_KEEPALIVE void pp_reload_location() {
   pp::app::wake(g_platform);
 }
 EMSCRIPTEN_KEEPALIVE void pp_redraw(int n) {
-  if (n > 0) g_platform.redraw_left = std::max(g_platform.redraw_left, std::min(n, 1 << 20));
+  pp::app::wake(g_platform, std::min(n, 1 << 20));
 }
 }
 

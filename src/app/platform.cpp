@@ -130,11 +130,7 @@ bool init(Platform& p, const PlatformOptions& opt, std::string& error) {
   return true;
 }
 
-// ImGui lays a window out in the frame after it measured it, and hover is found one frame
-// late: a change is on screen for certain a few frames after it happened.
-constexpr int kSettleFrames = 10;
-
-void wake(Platform& p) { p.redraw_left = std::max(p.redraw_left, kSettleFrames); }
+void wake(Platform& p, int frames) { p.redraw_left = std::max(p.redraw_left, frames); }
 
 void frame(Platform& p) {
   SDL_Event ev;

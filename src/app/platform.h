@@ -53,8 +53,13 @@ bool init(Platform& p, const PlatformOptions& opt, std::string& error);
 // One iteration of the main loop, identical natively and in the browser.
 void frame(Platform& p);
 
-// Frames to draw after a change the platform cannot see (a lesson opened from the URL).
-void wake(Platform& p);
+// ImGui lays a window out in the frame after it measured it, and hover is found one frame
+// late: a change is on screen for certain a few frames after it happened.
+constexpr int kSettleFrames = 10;
+
+// Draw at least `frames` more frames (lazy platforms): after a change the platform cannot
+// see (a lesson opened from the URL) or when the page asks (window.pinpages.redraw).
+void wake(Platform& p, int frames = kSettleFrames);
 
 void shutdown(Platform& p);
 
