@@ -5,9 +5,10 @@
 //   check WebAssembly + WebGL2 (the canvas's context, handed to the module)
 //        └─ missing: readable error  ──► createPinpages(Module) instantiates the compiled module
 //                                         └─ single-file build: wasm is already inline
+//   first frame drawn ──► load the add-ons (#pp-addons) ──► lesson drawn + add-ons in: started
 //
 // It runs as soon as it is parsed (the canvas is above it): the downloads start at once,
-// and only the module's start waits for the rest of the page (the add-ons, deferred).
+// and the module starts once the page is parsed.
 'use strict';
 
 (function () {
@@ -45,13 +46,43 @@
     },
   };
   window.pinpages = api;
+  // Share links are packed by web/editor.js, an add-on that arrives after the first frame:
+  // a link asked for before then waits for it.
+  const packUntilLoaded = (text) => (addons || Promise.resolve()).then(() => {
+    if (api.pack === packUntilLoaded) throw new Error('pinpages: no add-on packs links (web/editor.js)');
+    return api.pack(text);
+  });
+  api.pack = packUntilLoaded;
 
-  function setStatus(text, fraction) {
-    $('status-text').textContent = text;
+  // The loading indicator (text and progress bar) shows only once loading has taken a
+  // second, like the ring: a fast start needs none, and with software GL every change to it
+  // is a frame the compositor draws on the CPUs that start the page (~170 ms of the first
+  // frame when the bar followed every chunk). Until then setStatus only keeps the latest
+  // text; once shown, the bar changes at most every 100 ms.
+  const STATUS_DELAY_MS = 1000, STATUS_EVERY_MS = 100;
+  const status = { text: '', fraction: undefined, shown: false, drawnAt: -Infinity, timer: 0 };
+  function drawStatus() {
+    status.timer = 0;
+    status.drawnAt = performance.now();
+    $('status-text').textContent = status.text;
     const p = $('progress');
-    if (fraction === undefined) p.removeAttribute('value');  // indeterminate
-    else p.value = fraction;
+    if (status.fraction === undefined) p.removeAttribute('value');  // indeterminate
+    else p.value = status.fraction;
   }
+  function setStatus(text, fraction) {
+    status.text = text;
+    status.fraction = fraction;
+    if (!status.shown || status.timer) return;
+    const wait = status.drawnAt + STATUS_EVERY_MS - performance.now();
+    if (wait <= 0) drawStatus();
+    else status.timer = setTimeout(drawStatus, wait);
+  }
+  setTimeout(() => {
+    if (api.timing.firstFrame != null || api.error) return;
+    status.shown = true;
+    $('status').classList.add('slow');
+    drawStatus();
+  }, STATUS_DELAY_MS);
 
   const NO_WEBGL2 = 'This browser cannot draw with WebGL 2, so pinpages cannot show its pages here.';
 
@@ -202,12 +233,16 @@
       onFirstFrame: () => {
         api.timing.firstFrame = performance.now();
         $('status').hidden = true;
+        addons = loadAddons();
       },
+      // Started once the lesson is drawn and the add-ons (the hooks, the editor) are in.
       onReady: () => {
         api.timing.ready = performance.now();
-        api.started = true;
-        canvas.focus();
-        resolveReady(true);
+        (addons || Promise.resolve()).then(() => {
+          api.started = true;
+          canvas.focus();
+          resolveReady(true);
+        });
       },
       locateFile: (path) => path,
     };
@@ -242,8 +277,8 @@
       Module.wasmBinary = wasm;
       api.timing.wasmDownloaded = performance.now();
     }
-    // Single-file build: createPinpages and the wasm are already inline.
-    // The add-ons (deferred scripts) extend window.pinpages before the module starts.
+    // Single-file build: createPinpages and the wasm are already inline (and the add-ons,
+    // which extended window.pinpages before this ran).
     await domReady;
     setStatus('Starting…');
     const mod = await createPinpages(Module);
@@ -253,6 +288,24 @@
     // The page draws only while something changes; a tab brought back gets a fresh frame.
     document.addEventListener('visibilitychange', () => mod._pp_redraw(10));
     window.addEventListener('pageshow', () => mod._pp_redraw(10));
+  }
+
+  // The add-ons the served page lists (scripts/lib/page.mjs), loaded after the first frame
+  // and run in the listed order; resolves when all have run. One that cannot be loaded is
+  // reported in the console and the page goes on without it, as a deferred script would.
+  // The single file has them inline, run before the module started: nothing to load.
+  let addons = null;
+  function loadAddons() {
+    let list = [];
+    try { list = JSON.parse(($('pp-addons') || {}).textContent || '[]'); } catch (e) { list = []; }
+    return Promise.all(list.map((src) => new Promise((res) => {
+      const s = document.createElement('script');
+      s.src = src;
+      s.async = false;  // run in the listed order, whichever arrives first
+      s.onload = res;
+      s.onerror = () => { console.error(`pinpages: cannot load ${src}`); res(); };
+      document.body.appendChild(s);
+    })));
   }
 
   function loadScript(src) {

@@ -5,20 +5,28 @@
 //                  with -sSINGLE_FILE=1, so the wasm and fonts are inside it), loader.js
 //                  and the add-ons inlined: it opens from file:// with no server.
 //
-// Add-ons: every web/*.js other than loader.js (e.g. a JS API other modules provide)
-// is loaded right after loader.js, in name order, replacing <!-- pinpages:addons -->
-// (deferred in the served page: they run in order once the page is parsed, before the
-// module starts).
-// Before them come the npm packages they use (package.json; node_modules from `npm ci`):
-// Prism's core, clike and c grammars for the editor's colours.
+// Add-ons: every web/*.js other than loader.js (e.g. a JS API other modules provide), in
+// name order, after the npm packages they use (package.json; node_modules from `npm ci`):
+// Prism's core, clike and c grammars for the editor's colours. The single file inlines
+// them after loader.js. The served page lists them in <script id="pp-addons"> (JSON) in
+// place of <!-- pinpages:addons -->, and loader.js loads them once the first frame is
+// drawn, in order, before it calls the page started: what they do (the editor, the hooks,
+// recordings) is not needed to draw the first frame, which would otherwise wait for six
+// more requests and their scripts. Add-on style sheets (web/*.css besides style.css) are
+// appended to the served style.css, in name order: one request, the same cascade.
 //
 // The served page's files also get compressed siblings (pinpages.wasm.br, .gz, ...) that
 // the server hands out as they are (sirv's precompressed mode): brotli at its best quality
 // makes the wasm ~20% smaller than compressing on the fly can afford to, and serving it
 // costs the server no CPU while the browser compiles.
 //
+// The served page also gets the shipped recordings (--recordings assets/recordings) in
+// recordings/, compressed likewise: it fetches a lesson's when the lesson opens, where the
+// other builds carry them inside (src/runner/builtin_recordings.h).
+//
 //   node scripts/lib/page.mjs --mode dir|single --web web --js build/x/pinpages.js --out FILE
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//                             [--recordings DIR]
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,7 +35,8 @@ import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 let args;
 try {
   ({ values: args } = parseArgs({
-    options: { mode: { type: 'string' }, web: { type: 'string' }, js: { type: 'string' }, out: { type: 'string' } },
+    options: { mode: { type: 'string' }, web: { type: 'string' }, js: { type: 'string' }, out: { type: 'string' },
+      recordings: { type: 'string' } },
   }));
 } catch (e) {
   console.error(`page.mjs: ${e.message}`);
@@ -85,18 +94,30 @@ const preloads = ['<link rel="preload" href="pinpages.wasm" as="fetch" type="app
 
 if (args.mode === 'dir') {
   const outDir = dirname(args.out);
-  for (const f of ['style.css', 'loader.js', ...styles, ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  for (const f of ['loader.js', ...addons]) copyFileSync(join(args.web, f), join(outDir, f));
+  for (const f of styles) for (const ext of ['', '.br', '.gz']) rmSync(join(outDir, f + ext), { force: true });  // older builds'
+  writeFileSync(join(outDir, 'style.css'), ['style.css', ...styles].map((f) => `/* ${f} */\n${read(f)}`).join('\n'));
   for (const f of npmScripts) copyFileSync(f, join(outDir, basename(f)));
   // The wasm and the module's JS are what the first frame waits for: the browser starts
   // fetching them while it reads the head (loader.js's own fetch of the wasm then gets the
-  // preloaded response), and nothing else holds the page up (the add-ons are deferred).
-  html = html.replace(linkTag, () => [...preloads, linkTag, ...styles.map((f) => `<link rel="stylesheet" href="${f}">`)].join('\n'));
+  // preloaded response), and nothing else holds the page up.
+  html = html.replace(linkTag, () => [...preloads, linkTag].join('\n'));
+  const list = [...npmScripts.map((f) => basename(f)), ...addons];
   html = html.replace(addonMark, () => [`<script>${prismSetup}</script>`,
-    ...npmScripts.map((f) => `<script src="${basename(f)}" defer></script>`),
-    ...addons.map((f) => `<script src="${f}" defer></script>`)].join('\n'));
+    `<script id="pp-addons" type="application/json">${JSON.stringify(list)}</script>`].join('\n'));
   writeFileSync(args.out, html);
+  const recs = [];
+  if (args.recordings) {
+    const dir = join(outDir, 'recordings');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    for (const f of readdirSync(args.recordings).filter((n) => n.endsWith('.json'))) {
+      copyFileSync(join(args.recordings, f), join(dir, f));
+      recs.push(join('recordings', f));
+    }
+  }
   const wasm = args.js.replace(/\.js$/, '.wasm');
-  precompress([basename(args.out), 'style.css', 'loader.js', ...styles, ...addons, ...npmScripts.map((f) => basename(f))]
+  precompress([basename(args.out), 'style.css', 'loader.js', ...addons, ...npmScripts.map((f) => basename(f)), ...recs]
     .map((f) => join(outDir, f)).concat([args.js, wasm].filter((f) => existsSync(f))));
 } else if (args.mode === 'single') {
   const inline = (code) => `<script>\n${safeScript(code)}\n</script>`;

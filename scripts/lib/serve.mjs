@@ -35,6 +35,9 @@ export function pageResources(dir, index = 'index.html') {
   let html = '';
   try { html = readFileSync(join(dir, index), 'utf8'); } catch { return []; }
   for (const m of html.matchAll(/\s(?:src|href)="([^"#?:]+)"/g)) files.push(m[1]);
+  // The add-ons loader.js loads after the first frame (scripts/lib/page.mjs).
+  const addons = html.match(/<script id="pp-addons" type="application\/json">([^<]*)<\/script>/);
+  if (addons) { try { files.push(...JSON.parse(addons[1])); } catch { /* listed as it is */ } }
   if (/<script src="loader\.js">/.test(html)) files.push('pinpages.js', 'pinpages.wasm');
   return [...new Set(files)].filter((f) => {
     try { return statSync(join(dir, f)).isFile(); } catch { return false; }

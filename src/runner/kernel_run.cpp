@@ -36,20 +36,46 @@ RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace&
   return out;
 }
 
+namespace {
+std::vector<rec::BuiltinRecording>& fetched_recordings() {
+  static std::vector<rec::BuiltinRecording> v;
+  return v;
+}
+// The embedded recordings, then those the page fetched; stops when f returns true.
+template <class F>
+void each_recording(F&& f) {
+  for (const rec::BuiltinRecording& b : rec::builtin_recordings())
+    if (f(b)) return;
+  for (const rec::BuiltinRecording& b : fetched_recordings())
+    if (f(b)) return;
+}
+}  // namespace
+
+bool recording_known(const std::string& name) {
+  bool known = false;
+  each_recording([&](const rec::BuiltinRecording& b) { return known = b.name == name; });
+  return known;
+}
+
+void add_fetched_recording(const std::string& name, const std::string& json) {
+  if (!recording_known(name)) fetched_recordings().push_back({name, json});
+}
+
 std::shared_ptr<const rec::Recording> builtin_recording_for(const std::string& source) {
-  // Parsed once each (a few hundred kB of JSON); failures are remembered as null.
+  // Parsed once each (tens of kB of JSON); failures (and "none") are remembered as null.
   static std::map<std::string, std::shared_ptr<const rec::Recording>> parsed;
-  for (const rec::BuiltinRecording& b : rec::builtin_recordings()) {
-    // Cheap test first: the lesson source is inside the document as a JSON string.
+  std::shared_ptr<const rec::Recording> found;
+  each_recording([&](const rec::BuiltinRecording& b) {
     auto it = parsed.find(b.name);
     if (it == parsed.end()) {
       auto r = std::make_shared<rec::Recording>();
       std::string err;
       it = parsed.emplace(b.name, rec::parse_recording(b.json, r.get(), &err) ? r : nullptr).first;
     }
-    if (it->second && it->second->source == source) return it->second;
-  }
-  return nullptr;
+    if (it->second && it->second->source == source) found = it->second;
+    return found != nullptr;
+  });
+  return found;
 }
 
 // ------------------------------------------------------------------ pairing

@@ -45,8 +45,14 @@ std::shared_ptr<const Trace> model_as_kernel(const std::string& file, const std:
 // A recording as a run of the lesson `model` shows (same source): the kernel's steps
 // with the model's lesson metadata, compared with the model step by step.
 RealRun run_from_recording(std::shared_ptr<const rec::Recording> r, const Trace& model, const std::string& key);
-// The shipped recording (assets/recordings) whose lesson source is `source`; null if none.
+// The shipped recording (assets/recordings) whose lesson source is `source`; null if none
+// (or not fetched yet, where the page fetches them: rec::builtin_recordings_fetched()).
 std::shared_ptr<const rec::Recording> builtin_recording_for(const std::string& source);
+// The page's answer for shipped recording `name` ("01-mlockall"): its document, or "" when
+// it has none. Kept like an embedded one; a second answer for a name is ignored.
+void add_fetched_recording(const std::string& name, const std::string& json);
+// True once `name` is embedded or its answer has arrived.
+bool recording_known(const std::string& name);
 
 // ------------------------------------------------------------------ model vs kernel, one step
 struct Pair {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "engine/annotations.h"
 #include "engine/lesson_source.h"
@@ -62,6 +63,7 @@ struct AppUi::Impl final : bridge::Target {
   std::vector<std::string> prog_args;
   std::string prog_stdin, prog_ram, prog_swap;  // as given, so a link repeats them
   bool awaiting_program = false;  // a link's program is being unpacked by the page
+  std::set<std::string> recordings_asked;  // shipped recordings asked of the page (fetched)
   int pack_id = 0;
   std::string pack_pending, packed_text, packed_code;
 #ifdef PP_HAVE_REAL_UI
@@ -323,6 +325,15 @@ struct AppUi::Impl final : bridge::Target {
     return "this build has no real-mode views";
 #endif
   }
+  void builtin_recording(const std::string& name, const std::string& json) override {
+#ifdef PP_HAVE_REAL_UI
+    runner::add_fetched_recording(name, json);
+    real.recording_arrived();
+#else
+    (void)name;
+    (void)json;
+#endif
+  }
   std::string recording_failed(const std::string& e) {
     ui.notice = "Recording not opened: " + e;
     return e;
@@ -449,6 +460,9 @@ void AppUi::frame(const FrameInfo& info) {
   FrameInfo fi = d.real.before_frame(d.ui, left);  // narrows the layout in Side mode
   d.ui.frame(fi);
   d.real.after_frame(d.ui, left);
+  // Where the page fetches the shipped recordings, the open lesson's is asked for once.
+  std::string want = d.real.wanted_recording();
+  if (!want.empty() && d.recordings_asked.insert(want).second) bridge::fetch_recording(want);
 #else
   d.ui.frame(left);
 #endif

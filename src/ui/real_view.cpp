@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/lesson_source.h"
 #include "imgui.h"
+#include "runner/builtin_recordings.h"
 #include "ui/ui.h"
 #ifdef PP_REAL_LIVE
 #include "real/machine_info.h"
@@ -55,6 +57,25 @@ void RealView::attach_builtin_recording() {
   if (model_->meta.machine.os == OsKind::Qnx) return;
   if (auto r = builtin_recording_for(text_)) attach_recording(r);
 #endif
+}
+
+std::string RealView::wanted_recording() const {
+#ifndef PP_REAL_LIVE
+  if (recorded_ || !rec::builtin_recordings_fetched() || !model_ || !model_->meta.allows_linux) return "";
+  if ((ro_.os && *ro_.os == OsKind::Qnx) || model_->meta.machine.os == OsKind::Qnx) return "";
+  // Only a built-in lesson as it ships has one, named after its file.
+  const BuiltinLesson* b = find_builtin_lesson(file_);
+  if (!b || b->text != text_) return "";
+  std::string name = b->file.substr(b->file.find_last_of('/') + 1);
+  name = name.substr(0, name.rfind(".c"));
+  return runner::recording_known(name) ? "" : name;
+#else
+  return "";
+#endif
+}
+
+void RealView::recording_arrived() {
+  if (!recorded_) attach_builtin_recording();
 }
 
 #ifdef PP_REAL_LIVE

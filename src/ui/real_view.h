@@ -90,6 +90,12 @@ class RealView {
   // one shown: AppUi opens it first). "" on success, else why not.
   std::string attach_recording(std::shared_ptr<const rec::Recording> r);
   bool has_recording() const { return recorded_ != nullptr; }
+  // Where the page fetches the shipped recordings (rec::builtin_recordings_fetched()): the
+  // name of the one the open lesson needs and that has not arrived ("01-mlockall"), else "".
+  std::string wanted_recording() const;
+  // A fetched recording arrived (runner::add_fetched_recording): shown if it is the open
+  // lesson's and no other recording is shown.
+  void recording_arrived();
   // True once when the lesson reached its end with a latency chart to show.
   bool take_latency_open() { bool o = latency_open_; latency_open_ = false; return o; }
   // The recording of the open run as a document (Save recording); "" when there is none.

@@ -72,7 +72,23 @@ EM_JS(void, pp_js_pack, (int id, const char* t), {
     window.pinpages.pack(s).then(function(code) { Module.ccall('pp_ui_packed', null, ['number', 'string'], [id, code]); });
 });
 
+// The document goes over in pieces, as loadRecording's do (web/recordings.js): ccall puts
+// a string argument on the wasm stack.
+EM_JS(void, pp_js_fetch_recording, (const char* n), {
+  var name = UTF8ToString(n);
+  fetch('recordings/' + encodeURIComponent(name) + '.json')
+    .then(function(r) { return r.ok ? r.text() : ''; })
+    .catch(function() { return ''; })
+    .then(function(t) {
+      Module.ccall('pp_ui_recording_clear', null, [], []);
+      for (var i = 0; i < t.length; i += 65536)
+        Module.ccall('pp_ui_recording_append', 'number', ['string'], [t.slice(i, i + 65536)]);
+      Module.ccall('pp_ui_builtin_recording', null, ['string'], [name]);
+    });
+});
+
 void pack(int id, const std::string& text) { pp_js_pack(id, text.c_str()); }
+void fetch_recording(const std::string& name) { pp_js_fetch_recording(name.c_str()); }
 void set_hash(const std::string& h) { pp_js_set_hash(h.c_str()); }
 void narrate(const std::string& t) { pp_js_narrate(t.c_str()); }
 std::string save(const std::string& name, const std::string& mime, const std::vector<unsigned char>& b) {
@@ -95,6 +111,7 @@ std::string page_url_without_hash() {
 
 void set_hash(const std::string&) {}
 void pack(int, const std::string&) {}
+void fetch_recording(const std::string&) {}
 void narrate(const std::string&) {}
 std::string save(const std::string& name, const std::string&, const std::vector<unsigned char>& b) {
   FILE* f = std::fopen(name.c_str(), "wb");
@@ -165,6 +182,11 @@ PP_EXPORT const char* pp_ui_load_recording(const char* expect) {
   g_ret = g_target ? g_target->load_recording(g_doc, expect ? expect : "") : "the page has not started";
   std::string().swap(g_doc);
   return g_ret.c_str();
+}
+PP_EXPORT void pp_ui_builtin_recording(const char* name) {
+  ++g_calls;
+  if (g_target && name) g_target->builtin_recording(name, g_doc);
+  std::string().swap(g_doc);
 }
 PP_EXPORT const char* pp_ui_figure_png() {
   g_ret = g_target ? g_target->figure_png_url() : "";

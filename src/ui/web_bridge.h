@@ -36,6 +36,8 @@ struct Target {
   virtual void packed(int id, const std::string& code) = 0;  // pack()'s answer
   // Opens a recording (docs/RECORDINGS.md): "" when shown, else what is wrong with it.
   virtual std::string load_recording(const std::string& json, const std::string& expect_lesson) = 0;
+  // fetch_recording()'s answer: the shipped recording `name`, "" when the page has none.
+  virtual void builtin_recording(const std::string& name, const std::string& json) = 0;
 };
 void install(Target* t);  // also keeps this file's exports linked in
 // Calls from the page that may change what is on screen since the last take_calls():
@@ -54,6 +56,10 @@ bool page_action(const std::string& name);
 // Compresses `text` for a link (deflate-raw + base64url, in the browser); the answer
 // arrives later through Target::packed(id, code). Natively: nothing.
 void pack(int id, const std::string& text);
+// Fetches the shipped recording `name` (web/recordings/NAME.json, next to the page); the
+// answer arrives later through Target::builtin_recording(name, json). Natively: nothing
+// (the recordings are built in there).
+void fetch_recording(const std::string& name);
 // An object URL of `bytes` (a Blob made from a copy of them); valid until the next call.
 // Natively "".
 std::string object_url(const std::string& mime, const std::vector<unsigned char>& bytes);

@@ -336,3 +336,26 @@ TEST(RealView, ComparedModelFollowsTheKernelsZeroPage) {
     EXPECT_FALSE(live.model->meta.machine.zero_page);
   }
 }
+
+// The served page fetches the shipped recordings (runner::add_fetched_recording); one that
+// arrived is found by its lesson source like an embedded one, "none" is remembered, and a
+// second answer for a name changes nothing.
+TEST(RealView, FetchedRecordingIsFoundBySource) {
+  auto shipped = builtin_recording_for(lesson("mlock").text);
+  ASSERT_TRUE(shipped);
+  rec::Recording r = *shipped;
+  r.source = "int main(void) { return 0; }  /* fetched */\n";
+  EXPECT_FALSE(builtin_recording_for(r.source));
+  EXPECT_FALSE(runner::recording_known("test-fetched"));
+  runner::add_fetched_recording("test-fetched", rec::to_json(r));
+  EXPECT_TRUE(runner::recording_known("test-fetched"));
+  auto found = builtin_recording_for(r.source);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->kernel.steps.size(), shipped->kernel.steps.size());
+  runner::add_fetched_recording("test-fetched", "{}");  // ignored: the first answer stays
+  EXPECT_TRUE(builtin_recording_for(r.source));
+  runner::add_fetched_recording("test-none", "");  // the page has none by that name
+  EXPECT_TRUE(runner::recording_known("test-none"));
+  EXPECT_TRUE(runner::recording_known("02-mlock"));  // embedded here
+  EXPECT_EQ(builtin_recording_for(lesson("mlock").text), shipped);
+}
