@@ -7,10 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "fixtures.h"
 #include "imgui.h"
@@ -465,3 +469,84 @@ TEST(Windows, EveryBuiltinLessonEveryStep) {
   }
 }
 #endif
+
+// The atlas holds only the glyphs listed in src/ui/ui.cpp (each one is rasterized before
+// the page's first frame): every character beyond ASCII that the windows write (string
+// literals in src/, "\xE2\x86\x92" escapes included) and that a lesson's code shows must
+// be among them, or it would draw as '?'.
+namespace {
+std::vector<std::pair<std::string, unsigned>> drawn_code_points() {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, unsigned>> out;  // "file:line", code point
+  auto decode = [&](const std::string& bytes, const std::string& where) {
+    for (std::size_t i = 0; i < bytes.size();) {
+      unsigned char c = bytes[i];
+      int n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      unsigned cp = n == 1 ? c : c & (0xFF >> (n + 1));
+      for (int k = 1; k < n && i + k < bytes.size(); ++k) cp = cp << 6 | (bytes[i + k] & 0x3F);
+      if (cp > 0x7E) out.push_back({where, cp});
+      i += n;
+    }
+  };
+  auto literals = [&](const std::string& line, const std::string& where) {
+    std::string bytes;
+    bool in = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (!in && c == '/' && i + 1 < line.size() && line[i + 1] == '/') break;  // a comment
+      if (!in && c == '\'' && i + 2 < line.size()) { i += line[i + 1] == '\\' ? 3 : 2; continue; }
+      if (c == '"') { in = !in; continue; }
+      if (!in) continue;
+      if (c == '\\' && i + 3 < line.size() && line[i + 1] == 'x' && std::isxdigit(static_cast<unsigned char>(line[i + 2]))) {
+        bytes += static_cast<char>(std::stoi(line.substr(i + 2, 2), nullptr, 16));
+        i += 3;
+      } else if (c == '\\') {
+        ++i;
+      } else {
+        bytes += c;
+      }
+    }
+    decode(bytes, where);
+  };
+  const fs::path root = PP_SOURCE_DIR;
+  for (const char* dir : {"src", "lessons"}) {
+    for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
+      const std::string ext = e.path().extension().string();
+      if (ext != ".cpp" && ext != ".h" && ext != ".c") continue;
+      std::ifstream f(e.path());
+      std::string line;
+      for (int n = 1; std::getline(f, line); ++n) {
+        const std::string where = fs::relative(e.path(), root).string() + ":" + std::to_string(n);
+        if (std::string(dir) == "lessons") decode(line, where);  // the code view shows all of it
+        else literals(line, where);
+      }
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Windows, EveryCharacterTheWindowsDrawIsInTheAtlas) {
+#ifndef PP_FONT_SANS
+  GTEST_SKIP() << "no DejaVu fonts in this build";
+#else
+  Headless h;
+  Ui ui;
+  ui.setup_fonts();
+  h.build_atlas();
+  ImFont* sans = ui_font(FontRole::Sans);
+  ImFont* mono = ui_font(FontRole::Mono);
+  ASSERT_TRUE(sans && mono);
+  auto cps = drawn_code_points();
+  EXPECT_GT(cps.size(), 50u) << "the scan found too few characters: is PP_SOURCE_DIR right?";
+  std::set<unsigned> seen;
+  int missing = 0;
+  for (const auto& [where, cp] : cps) {
+    if (cp == 0xFFFD || !seen.insert(cp).second) continue;
+    bool in = sans->FindGlyphNoFallback(static_cast<ImWchar>(cp)) && mono->FindGlyphNoFallback(static_cast<ImWchar>(cp));
+    missing += in ? 0 : 1;
+    EXPECT_TRUE(in) << where << ": U+" << std::hex << cp << " is not in the atlas (add it to the ranges in src/ui/ui.cpp)";
+  }
+  std::printf("%zu distinct characters beyond ASCII, %d not in the atlas\n", seen.size(), missing);
+#endif
+}
