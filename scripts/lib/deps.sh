@@ -143,7 +143,7 @@ pp_fetch_sources() {
 pp_build_sdl2_wasm() {
   local src prefix="$PP_CACHE/sdl2-wasm" stamp recipe="$PP_ROOT/cmake/sdl2-wasm"
   src=$(pp_src_dir libsdl2)
-  stamp="$prefix/.built-from-$(basename "$src")-$(sha256sum "$recipe/CMakeLists.txt" | cut -c1-12)"
+  stamp="$prefix/.built-from-$(basename "$src")-$(cat "$recipe"/* | sha256sum | cut -c1-12)"
   [ -f "$stamp" ] && [ -f "$prefix/lib/libSDL2.a" ] && return 0
   pp_log "building SDL2 for wasm from $(basename "$src") (one time, cached in $prefix)"
   local t0=$SECONDS bdir="$PP_CACHE/sdl2-wasm-build" log="$PP_CACHE/sdl2-wasm-build.log"
