@@ -30,6 +30,9 @@
     frameCount: () => frameCountFn(),
     // Milliseconds after navigation start (performance.now()), for tests/web/bench.mjs.
     timing: { wasmDownloaded: null, firstFrame: null, ready: null, marks: {} },
+    // The address's hash as the page was opened: the UI rewrites it from its first frame
+    // on, before the add-ons load (web/recordings.js reads #recording= from here).
+    openedWith: location.hash,
     // The link's options (?lesson=…#step=…), decoded by the browser: the query, then the
     // hash, whose keys win. The C side reads them from here (src/app/main_web.cpp).
     linkParams() {

@@ -63,9 +63,9 @@
   }
 
   // #recording=URL (same origin, or any URL the user gives that allows it). The UI
-  // rewrites the hash from its first frame on (without recording=), so the address the
-  // page was opened with is kept from before the module starts.
-  const openedWith = location.hash;
+  // rewrites the hash from its first frame on (without recording=), and this add-on loads
+  // after that frame: the address the page was opened with is the one loader.js kept.
+  const openedWith = typeof api.openedWith === 'string' ? api.openedWith : location.hash;
   function fromHash(e) {
     const h = new URLSearchParams((e && e.type === 'hashchange' ? location.hash : openedWith).slice(1));
     const url = h.get('recording');
