@@ -42,6 +42,19 @@
     },
     // The same as a JSON object of strings (what main_web.cpp parses).
     linkParamsJson() { return JSON.stringify(Object.fromEntries(api.linkParams())); },
+    // Hands a document (a recording) to module `m` for pp_ui_load_recording or
+    // pp_ui_builtin_recording to read: in 16 kB pieces, since ccall puts a string argument
+    // on the wasm stack, which a document of megabytes would overflow; surrogate pairs whole.
+    sendDocument(m, text) {
+      m.ccall('pp_ui_recording_clear', null, [], []);
+      for (let i = 0; i < text.length;) {
+        let end = Math.min(text.length, i + 16384);
+        const c = text.charCodeAt(end - 1);
+        if (end < text.length && c >= 0xd800 && c <= 0xdbff) end -= 1;
+        m.ccall('pp_ui_recording_append', 'number', ['string'], [text.slice(i, end)]);
+        i = end;
+      }
+    },
     // Sets the screen-reader text (the UI calls it through EM_ASM when a step changes).
     narrate(text) {
       const n = $('narration');
@@ -301,20 +314,15 @@
   function loadAddons() {
     let list = [];
     try { list = JSON.parse(($('pp-addons') || {}).textContent || '[]'); } catch (e) { list = []; }
-    return Promise.all(list.map((src) => new Promise((res) => {
-      const s = document.createElement('script');
-      s.src = src;
-      s.async = false;  // run in the listed order, whichever arrives first
-      s.onload = res;
-      s.onerror = () => { console.error(`pinpages: cannot load ${src}`); res(); };
-      document.body.appendChild(s);
-    })));
+    return Promise.all(list.map((src) => loadScript(src, true).catch((e) => console.error(`pinpages: ${e.message}`))));
   }
 
-  function loadScript(src) {
+  // `ordered`: scripts added so run in the order they were added, whichever arrives first.
+  function loadScript(src, ordered = false) {
     return new Promise((res, rej) => {
       const s = document.createElement('script');
       s.src = src;
+      if (ordered) s.async = false;
       s.onload = res;
       s.onerror = () => rej(new Error(`cannot load ${src}`));
       document.body.appendChild(s);

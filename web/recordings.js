@@ -10,7 +10,6 @@
 (function () {
   const api = window.pinpages || (window.pinpages = {});
   const MAX_BYTES = 32 * 1024 * 1024;  // as src/real/recording.h kMaxBytes
-  const CHUNK = 16384;
 
   function show(message, bad) {
     const box = document.getElementById('recording-msg');
@@ -35,14 +34,7 @@
     if (text.length > MAX_BYTES) {
       return fail(`the file is ${(text.length / 1048576).toFixed(1)} MB; a recording is at most ${MAX_BYTES >> 20} MB`);
     }
-    m.ccall('pp_ui_recording_clear', null, [], []);
-    for (let i = 0; i < text.length;) {
-      let end = Math.min(text.length, i + CHUNK);
-      const c = text.charCodeAt(end - 1);
-      if (end < text.length && c >= 0xd800 && c <= 0xdbff) end -= 1;  // keep surrogate pairs whole
-      m.ccall('pp_ui_recording_append', 'number', ['string'], [text.slice(i, end)]);
-      i = end;
-    }
+    api.sendDocument(m, text);
     const lesson = opts && opts.lesson ? String(opts.lesson) : '';
     const error = m.ccall('pp_ui_load_recording', 'string', ['string'], [lesson]);
     if (error) return fail(error);

@@ -53,25 +53,21 @@ void RealView::attach_builtin_recording() {
   // The shipped recordings are the kernel's answer wherever no lab can run (the web
   // page); on the desktop a live run is the answer, and a loaded recording only when asked.
 #ifndef PP_REAL_LIVE
+  wanted_.clear();
   if (!model_ || !model_->meta.allows_linux || (ro_.os && *ro_.os == OsKind::Qnx)) return;
   if (model_->meta.machine.os == OsKind::Qnx) return;
   if (auto r = builtin_recording_for(text_)) attach_recording(r);
+  else if (rec::builtin_recordings_fetched()) wanted_ = fetchable_recording();
 #endif
 }
 
-std::string RealView::wanted_recording() const {
-#ifndef PP_REAL_LIVE
-  if (recorded_ || !rec::builtin_recordings_fetched() || !model_ || !model_->meta.allows_linux) return "";
-  if ((ro_.os && *ro_.os == OsKind::Qnx) || model_->meta.machine.os == OsKind::Qnx) return "";
+std::string RealView::fetchable_recording() const {
   // Only a built-in lesson as it ships has one, named after its file.
   const BuiltinLesson* b = find_builtin_lesson(file_);
   if (!b || b->text != text_) return "";
   std::string name = b->file.substr(b->file.find_last_of('/') + 1);
   name = name.substr(0, name.rfind(".c"));
   return runner::recording_known(name) ? "" : name;
-#else
-  return "";
-#endif
 }
 
 void RealView::recording_arrived() {

@@ -92,7 +92,7 @@ class RealView {
   bool has_recording() const { return recorded_ != nullptr; }
   // Where the page fetches the shipped recordings (rec::builtin_recordings_fetched()): the
   // name of the one the open lesson needs and that has not arrived ("01-mlockall"), else "".
-  std::string wanted_recording() const;
+  std::string wanted_recording() const { return recorded_ ? "" : wanted_; }
   // A fetched recording arrived (runner::add_fetched_recording): shown if it is the open
   // lesson's and no other recording is shown.
   void recording_arrived();
@@ -110,7 +110,8 @@ class RealView {
   void swap_traces(Ui& ui);
   void draw_windows(Ui& ui, const FrameInfo& info);
   void show_latency(Ui& ui);
-  void attach_builtin_recording();
+  void attach_builtin_recording();  // and, where the page fetches them, sets wanted_
+  std::string fetchable_recording() const;
   std::shared_ptr<const rec::LatencyRecord> live_latency(std::string* where);  // desktop: measured now
   bool latency_done_ = false;  // the chart was opened at the lesson's end once
   bool latency_open_ = false;  // … and the panel's copy should open now
@@ -123,6 +124,7 @@ class RealView {
   RealRunner runner_;
 #endif
   std::shared_ptr<const RealRun> recorded_;  // from a recording: wins over live runs
+  std::string wanted_;  // wanted_recording(), found when the lesson opened (not per frame)
   std::string file_, text_;
   RunOptions ro_;
   std::shared_ptr<const Trace> model_;

@@ -72,17 +72,14 @@ EM_JS(void, pp_js_pack, (int id, const char* t), {
     window.pinpages.pack(s).then(function(code) { Module.ccall('pp_ui_packed', null, ['number', 'string'], [id, code]); });
 });
 
-// The document goes over in pieces, as loadRecording's do (web/recordings.js): ccall puts
-// a string argument on the wasm stack.
+// The document goes over as loadRecording's does (window.pinpages.sendDocument, loader.js).
 EM_JS(void, pp_js_fetch_recording, (const char* n), {
   var name = UTF8ToString(n);
   fetch('recordings/' + encodeURIComponent(name) + '.json')
     .then(function(r) { return r.ok ? r.text() : ''; })
     .catch(function() { return ''; })
     .then(function(t) {
-      Module.ccall('pp_ui_recording_clear', null, [], []);
-      for (var i = 0; i < t.length; i += 65536)
-        Module.ccall('pp_ui_recording_append', 'number', ['string'], [t.slice(i, i + 65536)]);
+      window.pinpages.sendDocument(Module, t);
       Module.ccall('pp_ui_builtin_recording', null, ['string'], [name]);
     });
 });
