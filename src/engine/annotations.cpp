@@ -2,7 +2,6 @@
 #include "engine/annotations.h"
 
 #include <cctype>
-#include <sstream>
 
 namespace pp {
 
@@ -12,11 +11,16 @@ std::string trim(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 std::vector<std::string> words(const std::string& s) {
-  std::istringstream in(s);
   std::vector<std::string> w;
-  std::string x;
-  while (in >> x) w.push_back(x);
-  return w;
+  size_t i = 0;
+  for (;;) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == s.size()) return w;
+    size_t j = i;
+    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
+    w.push_back(s.substr(i, j - i));
+    i = j;
+  }
 }
 bool is_op(const std::string& o) { return o == "==" || o == "!=" || o == "<" || o == "<=" || o == ">" || o == ">="; }
 

@@ -4,8 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
 
 namespace pp {
 
@@ -27,16 +26,26 @@ const BuiltinLesson* find_builtin_lesson(const std::string& name) {
   return nullptr;
 }
 
+bool read_text_file(const std::string& path, std::string& out) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  out.clear();
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool ok = !std::ferror(f);
+  std::fclose(f);
+  return ok;
+}
+
 std::optional<LessonSource> resolve_lesson(const std::string& name) {
   std::error_code ec;
   if (!name.empty() && std::filesystem::is_regular_file(name, ec)) {
-    std::ifstream in(name, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (in) {
+    std::string text;
+    if (read_text_file(name, text)) {
       std::string base = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
       if (base.size() > 2 && base.compare(base.size() - 2, 2, ".c") == 0) base.resize(base.size() - 2);
-      return LessonSource{base, name, ss.str()};
+      return LessonSource{base, name, std::move(text)};
     }
   }
   if (const BuiltinLesson* b = find_builtin_lesson(name)) return LessonSource{b->id, b->file, b->text};

@@ -24,6 +24,11 @@ struct LessonSource {
 const BuiltinLesson* find_builtin_lesson(const std::string& name);
 // A file first (so an edited lessons/*.c is what runs), then a built-in lesson.
 std::optional<LessonSource> resolve_lesson(const std::string& name);
+
+// The whole file at `path` into `out`; false when it cannot be read. Plain stdio: a
+// stream here would link the iostreams and their locales into the web page (~70 KB of
+// code the browser must download and validate before the first frame).
+bool read_text_file(const std::string& path, std::string& out);
 // "01-mlockall" → "mlockall": the id links use (they survive renumbering).
 std::string lesson_short_id(const std::string& id);
 

@@ -8,13 +8,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/model_os.h"
 #include "engine/history.h"
 #include "engine/lesson.h"
+#include "engine/lesson_source.h"
 #include "engine/report.h"
 #include "engine/run.h"
 #include "lang/vm.h"
@@ -601,8 +600,8 @@ Trace run_lesson(const std::string& file, const std::string& text, const RunOpti
 }
 
 Trace run_lesson_file(const std::string& path, const RunOptions& opt) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (!read_text_file(path, text)) {
     Trace t;
     t.meta.file = path;
     Diagnostic d;
@@ -611,9 +610,7 @@ Trace run_lesson_file(const std::string& path, const RunOptions& opt) {
     t.errors.push_back(d);
     return t;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return run_lesson(path, ss.str(), opt);
+  return run_lesson(path, text, opt);
 }
 
 }  // namespace pp

@@ -1,7 +1,6 @@
 // Text forms of sizes, counts and steps.
 #include "engine/text.h"
 
-#include <sstream>
 
 namespace pp {
 
@@ -54,9 +53,13 @@ void print_step(std::FILE* out, const Step& s, OsKind os) {
     if (!s.quiz->explanation.empty()) std::fprintf(out, "      why: %s\n", s.quiz->explanation.c_str());
   }
   if (!s.output.empty()) {
-    std::istringstream in(s.output);
-    std::string line;
-    while (std::getline(in, line)) std::fprintf(out, "    | %s\n", line.c_str());
+    // Line by line as getline splits: a last line without '\n' still counts.
+    for (size_t i = 0; i < s.output.size();) {
+      size_t e = s.output.find('\n', i);
+      if (e == std::string::npos) e = s.output.size();
+      std::fprintf(out, "    | %.*s\n", static_cast<int>(e - i), s.output.c_str() + i);
+      i = e + 1;
+    }
   }
   u64 locked = count_events(s, EventKind::Lock), unlocked = count_events(s, EventKind::Unlock);
   std::fprintf(out, "    ");

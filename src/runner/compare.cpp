@@ -2,7 +2,6 @@
 #include "runner/compare.h"
 
 #include <algorithm>
-#include <sstream>
 
 
 namespace pp::real {
@@ -86,21 +85,21 @@ CompareReport compare_traces(const Trace& model, const Trace& real, const Compar
 }
 
 std::string CompareReport::summary(const std::string& lesson) const {
-  std::ostringstream o;
-  o << lesson << ": " << agreed << "/" << compared << " steps agree";
-  if (steps_model != steps_real) o << " (model " << steps_model << " steps, real " << steps_real << ")";
-  for (const auto& [fig, ok] : figures) o << "; figure " << fig << (ok ? " agrees" : " DIFFERS");
-  return o.str();
+  std::string o = lesson + ": " + std::to_string(agreed) + "/" + std::to_string(compared) + " steps agree";
+  if (steps_model != steps_real)
+    o += " (model " + std::to_string(steps_model) + " steps, real " + std::to_string(steps_real) + ")";
+  for (const auto& [fig, ok] : figures) o += std::string("; figure ") + fig + (ok ? " agrees" : " DIFFERS");
+  return o;
 }
 
 std::string CompareReport::format() const {
-  std::ostringstream o;
+  std::string o;
   for (const StepDiff& d : diffs) {
-    o << "  step " << d.step << " (line " << d.line << ": " << d.source << ")\n";
-    for (const auto& w : d.what) o << "      " << w << "\n";
+    o += "  step " + std::to_string(d.step) + " (line " + std::to_string(d.line) + ": " + d.source + ")\n";
+    for (const auto& w : d.what) o += "      " + w + "\n";
   }
-  for (const auto& n : notes) o << "  note: " << n << "\n";
-  return o.str();
+  for (const auto& n : notes) o += "  note: " + n + "\n";
+  return o;
 }
 
 }  // namespace pp::real
