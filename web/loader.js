@@ -117,6 +117,55 @@
     return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
   }
 
+  // Dear ImGui's renderer saves and restores the GL state around every frame it draws,
+  // reading viewport, scissor box and blend state with glGetIntegerv. Chrome answers those
+  // reads only after a round trip to its GPU process, which waits for all the drawing
+  // queued before it: with software GL, 10-25 ms each, eight per frame (tests/web/bench.mjs
+  // traced ~90 ms of them in the first frame alone). Everything that sets that state goes
+  // through this context, so the page keeps its own copy, set as WebGL 2 defines it at
+  // creation and updated by the calls that change it, and answers those eight reads from it.
+  function shadowDrawState(gl) {
+    const full = () => new Int32Array([0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight]);
+    const st = new Map([
+      [gl.VIEWPORT, full()], [gl.SCISSOR_BOX, full()],
+      [gl.BLEND_SRC_RGB, gl.ONE], [gl.BLEND_SRC_ALPHA, gl.ONE],
+      [gl.BLEND_DST_RGB, gl.ZERO], [gl.BLEND_DST_ALPHA, gl.ZERO],
+      [gl.BLEND_EQUATION_RGB, gl.FUNC_ADD], [gl.BLEND_EQUATION_ALPHA, gl.FUNC_ADD],
+    ]);
+    const BLEND_FUNCS = new Set([gl.ZERO, gl.ONE, gl.SRC_COLOR, gl.ONE_MINUS_SRC_COLOR, gl.DST_COLOR,
+      gl.ONE_MINUS_DST_COLOR, gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.DST_ALPHA, gl.ONE_MINUS_DST_ALPHA,
+      gl.CONSTANT_COLOR, gl.ONE_MINUS_CONSTANT_COLOR, gl.CONSTANT_ALPHA, gl.ONE_MINUS_CONSTANT_ALPHA,
+      gl.SRC_ALPHA_SATURATE]);
+    const EQUATIONS = new Set([gl.FUNC_ADD, gl.FUNC_SUBTRACT, gl.FUNC_REVERSE_SUBTRACT, gl.MIN, gl.MAX]);
+    // A call GL rejects (negative size, unknown enum) changes nothing: neither does the copy.
+    const after = (name, record) => {
+      const call = gl[name].bind(gl);
+      gl[name] = (...a) => { call(...a); record(...a); };
+    };
+    const box = (key) => (x, y, w, h) => { if (w >= 0 && h >= 0) st.set(key, new Int32Array([x, y, w, h])); };
+    const funcs = (sr, dr, sa, da) => {
+      if (![sr, dr, sa, da].every((f) => BLEND_FUNCS.has(f))) return;
+      st.set(gl.BLEND_SRC_RGB, sr); st.set(gl.BLEND_DST_RGB, dr);
+      st.set(gl.BLEND_SRC_ALPHA, sa); st.set(gl.BLEND_DST_ALPHA, da);
+    };
+    const equations = (r, a) => {
+      if (!EQUATIONS.has(r) || !EQUATIONS.has(a)) return;
+      st.set(gl.BLEND_EQUATION_RGB, r); st.set(gl.BLEND_EQUATION_ALPHA, a);
+    };
+    after('viewport', box(gl.VIEWPORT));
+    after('scissor', box(gl.SCISSOR_BOX));
+    after('blendFunc', (s, d) => funcs(s, d, s, d));
+    after('blendFuncSeparate', funcs);
+    after('blendEquation', (m) => equations(m, m));
+    after('blendEquationSeparate', equations);
+    const read = gl.getParameter.bind(gl);
+    gl.getParameter = (p) => {
+      const v = st.get(p);
+      if (v === undefined) return read(p);
+      return v instanceof Int32Array ? v.slice() : v;
+    };
+  }
+
   // The check makes the canvas's own context, which the module then uses
   // (Module.preinitializedWebGLContext): making one costs 100+ ms with software GL, so it
   // is made once, and a browser without it gets this page's message rather than SDL's.
@@ -124,10 +173,12 @@
   // 8-bit stencil, no multisampling.
   function webGL2Context(canvas) {
     try {
-      return canvas.getContext('webgl2', {
+      const gl = canvas.getContext('webgl2', {
         alpha: false, depth: false, stencil: true, antialias: false,
         premultipliedAlpha: true, preserveDrawingBuffer: false,
       });
+      if (gl) shadowDrawState(gl);
+      return gl;
     } catch (e) {
       return null;
     }

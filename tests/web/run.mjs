@@ -76,32 +76,33 @@ test('loading indicator shows download progress until the first frame', async ()
     // Hold the wasm back so the indicator can be observed, as on a slow connection.
     await page.route('**/pinpages.wasm', async (route) => { await gate; await route.continue(); });
     await page.goto(url);
-    // A quick start shows no indicator: its text and bar wait a second (web/loader.js).
+    // A quick start shows no indicator: it waits a second (web/loader.js), out of the
+    // render tree until then.
     const early = await page.evaluate(() => ({
       t: performance.now(),
-      text: getComputedStyle(document.getElementById('status-text')).visibility,
-      bar: getComputedStyle(document.getElementById('progress')).visibility,
+      status: getComputedStyle(document.getElementById('status')).display,
+      ring: document.querySelector('#status .spinner').getClientRects().length,
     }));
-    if (early.t < 900) assert(early.text === 'hidden' && early.bar === 'hidden', `indicator shown at ${early.t.toFixed(0)} ms: ${JSON.stringify(early)}`);
+    if (early.t < 900) assert(early.status === 'none' && early.ring === 0, `indicator shown at ${early.t.toFixed(0)} ms: ${JSON.stringify(early)}`);
     await page.waitForFunction(() => /Downloading/.test(document.getElementById('status-text').textContent) &&
-      getComputedStyle(document.getElementById('status-text')).visibility === 'visible', null, { timeout: 10_000 });
+      getComputedStyle(document.getElementById('status-text')).visibility === 'visible' &&
+      document.getElementById('status-text').offsetHeight > 0, null, { timeout: 10_000 });
     const shownAt = await page.evaluate(() => performance.now());
     assert(shownAt >= 1000, `indicator shown at ${shownAt.toFixed(0)} ms, before a second had passed`);
     const during = await page.evaluate(() => ({
       visible: !document.getElementById('status').hidden && document.getElementById('status').offsetHeight > 0,
-      progress: !!document.getElementById('progress'),
+      progress: document.getElementById('progress').offsetWidth > 0,
       started: window.pinpages.started,
     }));
     assert(during.visible && during.progress, 'no visible loading indicator while downloading');
     assert(!during.started, 'started before the wasm arrived');
-    // The ring waits a second before it shows and turns (a fast start needs no motion), and
-    // a slow download gets it: it is visible while the wasm is still held back.
-    const ring = await page.evaluate(() => document.querySelector('#status .spinner')
-      .getAnimations().map((a) => ({ name: a.animationName, delay: a.effect.getTiming().delay })));
-    const byName = Object.fromEntries(ring.map((a) => [a.name, a.delay]));
-    assert(byName.show === 1000 && byName.spin === 1000, `ring's animations: ${JSON.stringify(ring)}`);
-    await page.waitForFunction(() => getComputedStyle(document.querySelector('#status .spinner')).opacity === '1',
-      null, { timeout: 10_000 });
+    // A slow download gets the ring too, shown and turning while the wasm is held back.
+    const ring = await page.evaluate(() => {
+      const r = document.querySelector('#status .spinner');
+      return { w: r.offsetWidth, opacity: getComputedStyle(r).opacity,
+               spins: r.getAnimations().filter((a) => a.animationName === 'spin' && a.playState === 'running').length };
+    });
+    assert(ring.w > 0 && ring.opacity === '1' && ring.spins === 1, `ring while downloading: ${JSON.stringify(ring)}`);
     release();
     await waitFrames(page, 2);
     const hidden = await page.evaluate(() => document.getElementById('status').hidden);
@@ -265,6 +266,65 @@ test('HiDPI: canvas backing store is CSS size × devicePixelRatio', async () => 
     await assertDrawn(ctx, png, 'HiDPI page');
     assert(con.errors.length === 0, `console errors:\n  ${con.errors.join('\n  ')}`);
     return `${m.w}x${m.h} device pixels for ${m.cw}x${m.ch} CSS pixels`;
+  } finally {
+    await close();
+  }
+});
+
+// web/loader.js answers ImGui's per-frame reads of viewport, scissor and blend state from
+// its own copy (a GL read waits for the GPU process): the copy must be what GL holds, after
+// the page's frames, after a resize, and after calls GL rejects.
+test('the page\'s copy of the draw state is what WebGL holds', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await waitFrames(page);
+    // In one task, so no frame can come between the calls and the reads: `calls` (source
+    // text, run with `gl`) first, then each value read through the copy and from GL.
+    const compare = (calls = '') => page.evaluate((body) => {
+      const gl = document.getElementById('canvas').getContext('webgl2');
+      new Function('gl', body)(gl);
+      while (gl.getError() !== gl.NO_ERROR) { /* the errors rejected calls raised */ }
+      const real = (p) => WebGL2RenderingContext.prototype.getParameter.call(gl, p);
+      const names = ['VIEWPORT', 'SCISSOR_BOX', 'BLEND_SRC_RGB', 'BLEND_DST_RGB', 'BLEND_SRC_ALPHA',
+                     'BLEND_DST_ALPHA', 'BLEND_EQUATION_RGB', 'BLEND_EQUATION_ALPHA'];
+      const show = (v) => (v && v.length !== undefined ? Array.from(v).join(',') : String(v));
+      return {
+        shadowed: gl.getParameter !== WebGL2RenderingContext.prototype.getParameter,
+        buffer: [gl.drawingBufferWidth, gl.drawingBufferHeight].join(','),
+        diff: names.filter((n) => show(gl.getParameter(gl[n])) !== show(real(gl[n])))
+          .map((n) => `${n}: copy ${show(gl.getParameter(gl[n]))}, GL ${show(real(gl[n]))}`),
+        viewport: show(real(gl.VIEWPORT)),
+      };
+    }, calls);
+    const a = await compare();
+    assert(a.shadowed, 'the loader did not install its copy of the draw state');
+    assert.deepEqual(a.diff, [], 'after the first frames');
+    assert(a.viewport === `0,0,${a.buffer}`, `the page draws with viewport ${a.viewport}, buffer ${a.buffer}`);
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.waitForFunction(() => document.getElementById('canvas').width === 900, null, { timeout: 20_000 });
+    const n = await page.evaluate(() => window.pinpages.frameCount());
+    await page.evaluate(() => window.pinpages.go(1));
+    await page.waitForFunction((k) => window.pinpages.frameCount() >= k + 2, n, { timeout: 20_000 });
+    const b = await compare();
+    assert.deepEqual(b.diff, [], 'after a resize');
+    assert(b.viewport === '0,0,900,600', `after the resize the page draws with viewport ${b.viewport}`);
+    // Calls GL rejects change neither; accepted ones change both.
+    const rejected = await compare(`gl.viewport(0, 0, -5, 10); gl.scissor(1, 2, 3, -4);
+      gl.blendFuncSeparate(gl.SRC_ALPHA, 12345, gl.ONE, gl.ZERO); gl.blendEquationSeparate(gl.FUNC_ADD, 999);`);
+    assert.deepEqual(rejected.diff, [], 'after 4 calls GL rejects');
+    const accepted = await compare(`gl.viewport(1, 2, 30, 40); gl.blendFunc(gl.DST_COLOR, gl.ONE_MINUS_SRC_ALPHA);
+      gl.blendEquation(gl.MAX); gl.scissor(3, 4, 50, 60);`);
+    assert.deepEqual(accepted.diff, [], 'after 4 calls GL accepts');
+    assert(accepted.viewport === '1,2,30,40', `viewport ${accepted.viewport} after gl.viewport(1, 2, 30, 40)`);
+    const m = await page.evaluate(() => window.pinpages.frameCount());
+    await page.evaluate(() => window.pinpages.go(2));
+    await page.waitForFunction((k) => window.pinpages.frameCount() >= k + 2, m, { timeout: 20_000 });
+    const d = await compare();
+    assert.deepEqual(d.diff, [], 'after the next frames');
+    return '8 values equal after the first frames, a resize to 900×600, 4 rejected and 4 accepted calls, and more frames';
   } finally {
     await close();
   }
