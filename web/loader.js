@@ -197,7 +197,10 @@
   // X-Decoded-Length when it sends one, Content-Length only for uncompressed responses,
   // otherwise unknown (the bar then only counts megabytes).
   async function openWasm(url) {
-    const resp = await fetch(url);
+    // The served page's head started this download already (scripts/lib/page.mjs).
+    const early = url === 'pinpages.wasm' ? window.pinpagesWasmFetch : null;
+    window.pinpagesWasmFetch = null;
+    const resp = await (early || fetch(url));
     if (!resp.ok) throw new Error(`cannot download ${url}: HTTP ${resp.status}`);
     const enc = (resp.headers.get('Content-Encoding') || 'identity').toLowerCase();
     const total = Number(resp.headers.get('X-Decoded-Length')) ||

@@ -47,11 +47,22 @@ test('served page draws its first frames, console clean', async () => {
   try {
     const page = await ctx.newPage();
     const con = watchConsole(page);
+    const wasmGets = [];
+    page.on('request', (r) => { if (r.method() === 'GET' && new URL(r.url()).pathname.endsWith('/pinpages.wasm')) wasmGets.push(r.url()); });
     const resp = await page.goto(url);
     assert(resp.ok(), `HTTP ${resp.status()}`);
     const wasmType = await page.evaluate(async () => (await fetch('pinpages.wasm', { method: 'HEAD' })).headers.get('content-type'));
     assert(wasmType === 'application/wasm', `pinpages.wasm served as ${wasmType}`);
     await waitFrames(page);
+    // Downloaded once, by the head's fetch, whose response the loader compiled (a preload
+    // would be buffered by the page's main thread first: scripts/lib/page.mjs).
+    assert(wasmGets.length === 1, `pinpages.wasm fetched ${wasmGets.length} times`);
+    const head = await page.evaluate(() => ({
+      preload: !!document.querySelector('link[rel="preload"][href="pinpages.wasm"]'),
+      taken: window.pinpagesWasmFetch === null,
+    }));
+    assert(!head.preload, 'the page preloads pinpages.wasm');
+    assert(head.taken, 'the loader did not take the response the head\'s fetch started');
     const png = await page.screenshot({ path: join(artifacts, 'web-served.png') });
     const s = await assertDrawn(ctx, png, 'served page');
     const statusHidden = await page.evaluate(() => document.getElementById('status').hidden);
@@ -96,6 +107,7 @@ test('loading indicator shows download progress until the first frame', async ()
     }));
     assert(during.visible && during.progress, 'no visible loading indicator while downloading');
     assert(!during.started, 'started before the wasm arrived');
+
     // A slow download gets the ring too, shown and turning while the wasm is held back.
     const ring = await page.evaluate(() => {
       const r = document.querySelector('#status .spinner');
