@@ -70,11 +70,12 @@
   });
   api.pack = packUntilLoaded;
 
-  // The loading indicator (text and progress bar) shows only once loading has taken a
-  // second, like the ring: a fast start needs none, and with software GL every change to it
-  // is a frame the compositor draws on the CPUs that start the page (~170 ms of the first
-  // frame when the bar followed every chunk). Until then setStatus only keeps the latest
-  // text; once shown, the bar changes at most every 100 ms.
+  // The loading indicator (ring, text and progress bar) shows only once loading has taken
+  // a second (the class "slow"; style.css keeps it out of the render tree until then): a
+  // fast start needs none, and with software GL every change to it is a frame the
+  // compositor draws on the CPUs that start the page (~170 ms of the first frame when the
+  // bar followed every chunk). Until then setStatus only keeps the latest text; once
+  // shown, the bar changes at most every 100 ms.
   const STATUS_DELAY_MS = 1000, STATUS_EVERY_MS = 100;
   const status = { text: '', fraction: undefined, shown: false, drawnAt: -Infinity, timer: 0 };
   function drawStatus() {

@@ -8,14 +8,13 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/commands.h"
 #include "engine/annotations.h"
 #include "engine/cli.h"
+#include "engine/lesson_source.h"
 
 namespace pp::app {
 
@@ -67,14 +66,10 @@ bool to_run_options(const ModelArgs& m, const std::vector<std::string>& program_
   o.check_invariants = m.check_invariants;
   o.args = program_args;
   if (!m.stdin_file.empty()) {
-    std::ifstream in(m.stdin_file, std::ios::binary);
-    if (!in) {
+    if (!pp::read_text_file(m.stdin_file, o.stdin_text)) {
       std::fprintf(stderr, "pinpages: cannot open '%s' for --stdin\n", m.stdin_file.c_str());
       return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    o.stdin_text = ss.str();
   }
   return true;
 }
