@@ -246,6 +246,13 @@ function(pp_web_executable target)
     -sMODULARIZE=1 -sEXPORT_NAME=createPinpages -sENVIRONMENT=web
     -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString
     -fexceptions  # catching works where compiled in (a program's syntax errors: src/lang)
+    # Binaryen inlines every function that has one caller, whatever its size: the main
+    # loop's body grew to 59 kB and the font atlas builder (with stb_truetype) to 14 kB.
+    # V8 compiles a function whole the first time it runs, and again with TurboFan once
+    # it is hot: 260 ms of background compile for the atlas builder alone, on the two
+    # CPUs that are starting the page. Only small one-caller functions are inlined now
+    # (+5 kB of wasm; first frame 514 -> 463 ms, A/B, tests/web/bench.mjs).
+    -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100
     $<$<CONFIG:Debug>:-sASSERTIONS=2>)
   if(PP_SINGLE_FILE OR _pw_SINGLE)
     target_link_options(${target} PRIVATE -sSINGLE_FILE=1)

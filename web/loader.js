@@ -105,7 +105,9 @@
 
   function fail(message) {
     if (api.error) return;
-    api.error = String(message);
+    // A shader that did not compile makes the module trip over it later (a missing
+    // attribute, a null location): WebGL's reason, when there is one, says more.
+    api.error = checkCompiles() || String(message);
     $('status').hidden = true;
     $('error-text').textContent = api.error;
     $('error').hidden = false;
@@ -167,6 +169,46 @@
     };
   }
 
+  // Right after compiling its two shaders and linking them, ImGui's renderer asks for each
+  // whether it worked and how long its log is: six more round trips to the GPU process,
+  // each waiting for everything queued before it (25-70 ms in all with software GL,
+  // traced). The renderer only prints a failure; it draws on either way. So until the
+  // first frame is drawn the page answers "compiled" with an empty log, and once it is
+  // drawn, asks WebGL for real: a shader that did not compile then stops the page with its
+  // log, as plainly as any other start-up failure. The first read of the program's
+  // uniforms still waits for the compile, once.
+  function deferCompileChecks(gl) {
+    const asked = [];
+    const proto = Object.getPrototypeOf(gl);
+    const own = {
+      getShaderParameter: (s, p) => (p === gl.COMPILE_STATUS ? (asked.push(['shader', s]), true) : proto.getShaderParameter.call(gl, s, p)),
+      getProgramParameter: (pr, p) => (p === gl.LINK_STATUS ? (asked.push(['program', pr]), true) : proto.getProgramParameter.call(gl, pr, p)),
+      getShaderInfoLog: () => '',
+      getProgramInfoLog: () => '',
+      // ImGui deletes its shaders once linked; a deleted shader has no status to read.
+      deleteShader: (s) => (asked.some(([, o]) => o === s) ? deleted.push(s) : proto.deleteShader.call(gl, s)),
+    };
+    const deleted = [];
+    Object.assign(gl, own);
+    // What went wrong, in WebGL's words, or null; asks only once.
+    let checked = false;
+    return function check() {
+      if (checked) return null;
+      checked = true;
+      for (const name of Object.keys(own)) delete gl[name];
+      const works = ([kind, obj]) => gl.isContextLost() || (kind === 'shader'
+        ? gl.getShaderParameter(obj, gl.COMPILE_STATUS) : gl.getProgramParameter(obj, gl.LINK_STATUS));
+      const bad = asked.find((a) => !works(a));
+      const [kind, obj] = bad || [];
+      const log = bad && ((kind === 'shader' ? gl.getShaderInfoLog(obj) : gl.getProgramInfoLog(obj)) || '(no log)').trim();
+      for (const sh of deleted) gl.deleteShader(sh);
+      if (!bad) return null;
+      console.error(`pinpages: WebGL did not ${kind === 'shader' ? 'compile a shader' : 'link the program'}: ${log}`);
+      return `This browser's WebGL 2 could not build the page's drawing program, so nothing can be drawn. WebGL said: ${log}`;
+    };
+  }
+  let checkCompiles = () => null;
+
   // The check makes the canvas's own context, which the module then uses
   // (Module.preinitializedWebGLContext): making one costs 100+ ms with software GL, so it
   // is made once, and a browser without it gets this page's message rather than SDL's.
@@ -178,7 +220,10 @@
         alpha: false, depth: false, stencil: true, antialias: false,
         premultipliedAlpha: true, preserveDrawingBuffer: false,
       });
-      if (gl) shadowDrawState(gl);
+      if (gl) {
+        shadowDrawState(gl);
+        checkCompiles = deferCompileChecks(gl);
+      }
       return gl;
     } catch (e) {
       return null;
@@ -303,6 +348,8 @@
       // The first frame shows the page running the lesson; ready once a frame of it is drawn.
       onFirstFrame: () => {
         api.timing.firstFrame = performance.now();
+        const broken = checkCompiles();
+        if (broken) return fail(broken);
         $('status').hidden = true;
         addons = loadAddons();
       },

@@ -342,6 +342,43 @@ test('the page\'s copy of the draw state is what WebGL holds', async () => {
   }
 });
 
+// web/loader.js answers ImGui's "did it compile?" with yes until the first frame is drawn,
+// then asks WebGL: no such question may reach WebGL before the first frame, and each of
+// the two shaders and the program must be asked about after it.
+test('the shaders\' compile checks reach WebGL after the first frame, once each', async () => {
+  const url = await served();
+  const { ctx, close } = await launch();
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      const P = WebGL2RenderingContext.prototype;
+      const asked = (window.__asked = []);
+      for (const [name, pname] of [['getShaderParameter', 0x8B81], ['getProgramParameter', 0x8B82]]) {
+        const real = P[name];
+        P[name] = function (obj, p) {
+          if (p === pname) asked.push({ name, t: performance.now(), obj });
+          return real.call(this, obj, p);
+        };
+      }
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.pinpages && window.pinpages.started, null, { timeout: 60_000 });
+    const r = await page.evaluate(() => ({
+      first: window.pinpages.timing.firstFrame,
+      asked: window.__asked.map((a) => ({ name: a.name, t: a.t, distinct: window.__asked.filter((b) => b.obj === a.obj).length })),
+    }));
+    const early = r.asked.filter((a) => a.t < r.first);
+    assert.deepEqual(early.map((a) => a.name), [], `asked WebGL before the first frame (${r.first.toFixed(0)} ms)`);
+    const count = (n) => r.asked.filter((a) => a.name === n).length;
+    assert(count('getShaderParameter') === 2, `compile status asked ${count('getShaderParameter')} times, want 2 (one per shader)`);
+    assert(count('getProgramParameter') === 1, `link status asked ${count('getProgramParameter')} times, want 1`);
+    assert(r.asked.every((a) => a.distinct === 1), 'one object was asked about twice');
+    return `2 compile and 1 link status asked, all after the first frame (${r.first.toFixed(0)} ms)`;
+  } finally {
+    await close();
+  }
+});
+
 test('single-file page renders from file://', async () => {
   assert(existsSync(single), `${single} missing: build the web-single preset first`);
   const { ctx, close } = await launch();
@@ -390,6 +427,16 @@ test('no WebGL2 (browser started with 3D APIs disabled): readable error', async 
 
 test('no WebGL2 (?simulate=no-webgl2): readable error', async () =>
   expectError(`${await served()}?simulate=no-webgl2`, [], null, /WebGL 2/, 'web-simulated-no-webgl2.png'));
+
+// The compile checks wait for the first frame (web/loader.js): a shader WebGL rejects must
+// still stop the page with WebGL's own words, not leave an empty canvas.
+test('a shader WebGL cannot compile: readable error with WebGL\'s log', async () =>
+  expectError(await served(), [], () => {
+    const real = WebGL2RenderingContext.prototype.shaderSource;
+    WebGL2RenderingContext.prototype.shaderSource = function (s, src) {
+      return real.call(this, s, src.replace('Out_Color = ', 'Out_Color = no_such_value + '));
+    };
+  }, /could not build the page's drawing program[\s\S]*no_such_value/, 'web-shader-error.png'));
 
 test('no WebAssembly (window.WebAssembly deleted): readable error', async () =>
   expectError(await served(), [], () => { delete window.WebAssembly; }, /WebAssembly/, 'web-no-wasm.png'));
