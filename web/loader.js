@@ -178,7 +178,8 @@
   // log, as plainly as any other start-up failure. The first read of the program's
   // uniforms still waits for the compile, once.
   function deferCompileChecks(gl) {
-    const asked = [];
+    const asked = [];    // [kind, object] of every status answered without WebGL
+    const deleted = [];  // shaders ImGui deleted before their status was read
     const proto = Object.getPrototypeOf(gl);
     const own = {
       getShaderParameter: (s, p) => (p === gl.COMPILE_STATUS ? (asked.push(['shader', s]), true) : proto.getShaderParameter.call(gl, s, p)),
@@ -188,7 +189,6 @@
       // ImGui deletes its shaders once linked; a deleted shader has no status to read.
       deleteShader: (s) => (asked.some(([, o]) => o === s) ? deleted.push(s) : proto.deleteShader.call(gl, s)),
     };
-    const deleted = [];
     Object.assign(gl, own);
     // What went wrong, in WebGL's words, or null; asks only once.
     let checked = false;
